@@ -1,0 +1,603 @@
+package dev.levitate.core.alloc;
+
+import dev.levitate.core.LevitateException;
+import dev.levitate.core.mem.MemoryRegion;
+import dev.levitate.core.mem.PhysicalMemory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * A binary buddy allocator of physical frames over one or more RAM regions, with holes and
+ * reserved ranges, validating every free.
+ *
+ * <h2>Notation</h2>
+ * <pre>
+ *   pfn      = pa &gt;&gt;&gt; 12                  page frame number (absolute)
+ *   block k  = 2^k frames, pfn aligned to 2^k (natural alignment), k = 0..maxOrder
+ *   buddy(pfn, k) = pfn ^ (1 &lt;&lt; k)        the other half of the order-(k+1) block
+ *   i        = pfn - zone.basePfn          index into a zone's side arrays
+ * </pre>
+ *
+ * <h2>Metadata (per frame, primitive side arrays, like Linux's struct page; 10 bytes/frame)</h2>
+ * <pre>
+ *   byte state[i]  NONE (inside a block) | FREE head | ALLOCATED head | RESERVED
+ *   byte order[i]  the order of the block headed at i (meaningful for FREE and ALLOCATED)
+ *   int  next[i], prev[i]   doubly linked free list per (zone, order), sentinel NIL = -1
+ * </pre>
+ * Every non-reserved frame lies in exactly one block, free or allocated, whose head is the only
+ * frame of it marked FREE or ALLOCATED. {@code freeMask} has bit k set iff the zone's order-k list
+ * is non-empty, so finding the smallest order that can serve a request is one
+ * {@link Long#numberOfTrailingZeros(long)}.
+ *
+ * <h2>Operations (each O(maxOrder) = O(log n), no allocation)</h2>
+ * <ol>
+ *   <li><b>allocate(k)</b>: per zone, j = lowest set bit of freeMask at or above k; pop the head
+ *       of list j (LIFO); while j &gt; k: j--, the upper half {@code pfn + 2^j} becomes a FREE
+ *       head of order j; mark pfn ALLOCATED order k.</li>
+ *   <li><b>free(pa, k)</b>: validate first (order range, alignment, inside a zone, not reserved,
+ *       an ALLOCATED head of exactly order k — otherwise find the enclosing block by testing the
+ *       aligned head at each order, to say "double free" or "wrong order"); then merge: while
+ *       k &lt; maxOrder and buddy(pfn, k) is a FREE head of order k inside the zone, unlink it,
+ *       clear the upper head, pfn = min, k++; push the result.</li>
+ * </ol>
+ * Merging never goes past {@code maxOrder}; blocks never cross a zone (region) edge, a hole or a
+ * reserved frame, because such a buddy is never a FREE head. Each region given to the builder is
+ * its own zone, so two regions that happen to touch are never merged into one block.
+ *
+ * <h2>Threads</h2>
+ * Not thread-safe: an allocator belongs to the thread that owns the kernel.
+ */
+public final class BuddyAllocator implements PageAllocator {
+
+    /** The default maximum order: 2^20 frames = 4 GiB blocks, as in the original kernel. */
+    public static final int DEFAULT_MAX_ORDER = 20;
+    /** The largest maximum order this implementation accepts (2^30 frames = 4 TiB blocks). */
+    public static final int MAX_SUPPORTED_ORDER = 30;
+
+    private static final int SHIFT = PhysicalMemory.PAGE_SHIFT;
+    private static final int NIL = -1;
+    private static final byte NONE = 0;
+    private static final byte FREE = 1;
+    private static final byte ALLOCATED = 2;
+    private static final byte RESERVED = 3;
+
+    /** One RAM region with its side arrays and free lists. */
+    private static final class Zone {
+        final long basePfn;
+        final long limitPfn;
+        final int frames;
+        final byte[] state;
+        final byte[] order;
+        final int[] next;
+        final int[] prev;
+        final int[] head;
+        long freeMask;
+
+        Zone(long base, long limit, int maxOrder) {
+            this.basePfn = base >>> SHIFT;
+            this.limitPfn = limit >>> SHIFT;
+            long n = limitPfn - basePfn;
+            if (n > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("RAM region " + LevitateException.hex(base) + " is larger than 8 TiB");
+            }
+            this.frames = (int) n;
+            this.state = new byte[frames];
+            this.order = new byte[frames];
+            this.next = new int[frames];
+            this.prev = new int[frames];
+            this.head = new int[maxOrder + 1];
+            Arrays.fill(head, NIL);
+        }
+
+        boolean containsPfn(long pfn) {
+            return pfn >= basePfn && pfn < limitPfn;
+        }
+
+        void push(int i, int k) {
+            int h = head[k];
+            next[i] = h;
+            prev[i] = NIL;
+            if (h != NIL) {
+                prev[h] = i;
+            }
+            head[k] = i;
+            state[i] = FREE;
+            order[i] = (byte) k;
+            freeMask |= 1L << k;
+        }
+
+        void unlink(int i, int k) {
+            int n = next[i];
+            int p = prev[i];
+            if (p == NIL) {
+                head[k] = n;
+                if (n == NIL) {
+                    freeMask &= ~(1L << k);
+                }
+            } else {
+                next[p] = n;
+            }
+            if (n != NIL) {
+                prev[n] = p;
+            }
+            state[i] = NONE;
+        }
+    }
+
+    private final Zone[] zones;
+    private final int maxOrder;
+    private final PhysicalMemory zeroTarget;
+    private final long[] freeBlocks;
+    private final long[] usedBlocks;
+    private long freeFrames;
+    private long usedFrames;
+
+    private BuddyAllocator(Builder b) {
+        this.maxOrder = b.maxOrder;
+        this.zeroTarget = b.zeroTarget;
+        this.freeBlocks = new long[maxOrder + 1];
+        this.usedBlocks = new long[maxOrder + 1];
+        List<long[]> regions = new ArrayList<>(b.regions);
+        regions.sort(Comparator.comparingLong(r -> r[0]));
+        for (int i = 1; i < regions.size(); i++) {
+            if (regions.get(i)[0] < regions.get(i - 1)[1]) {
+                throw new IllegalArgumentException("RAM regions at " + LevitateException.hex(regions.get(i - 1)[0]) + " and "
+                        + LevitateException.hex(regions.get(i)[0]) + " overlap");
+            }
+        }
+        if (regions.isEmpty()) {
+            throw new IllegalArgumentException("a buddy allocator needs at least one RAM region");
+        }
+        this.zones = new Zone[regions.size()];
+        for (int z = 0; z < zones.length; z++) {
+            zones[z] = new Zone(regions.get(z)[0], regions.get(z)[1], maxOrder);
+        }
+        for (long[] r : b.reserved) {
+            for (Zone zone : zones) {
+                long from = Math.max(r[0] >>> SHIFT, zone.basePfn);
+                long to = Math.min((r[1] + PhysicalMemory.PAGE_MASK) >>> SHIFT, zone.limitPfn);
+                for (long pfn = from; pfn < to; pfn++) {
+                    zone.state[(int) (pfn - zone.basePfn)] = RESERVED;
+                }
+            }
+        }
+        for (Zone zone : zones) {
+            populate(zone);
+        }
+    }
+
+    /** Puts every run of non-reserved frames on the free lists as maximal aligned blocks. */
+    private void populate(Zone zone) {
+        int i = 0;
+        while (i < zone.frames) {
+            if (zone.state[i] == RESERVED) {
+                i++;
+                continue;
+            }
+            int end = i;
+            while (end < zone.frames && zone.state[end] != RESERVED) {
+                end++;
+            }
+            long pfn = zone.basePfn + i;
+            long stop = zone.basePfn + end;
+            while (pfn < stop) {
+                int k = Math.min(maxOrder, Long.numberOfTrailingZeros(pfn));
+                while (pfn + (1L << k) > stop) {
+                    k--;
+                }
+                zone.push((int) (pfn - zone.basePfn), k);
+                freeBlocks[k]++;
+                freeFrames += 1L << k;
+                pfn += 1L << k;
+            }
+            i = end;
+        }
+    }
+
+    /**
+     * Creates an allocator over one RAM region, default maximum order, nothing reserved.
+     *
+     * @param base the first physical address, 4 KiB aligned
+     * @param size the size in bytes, a positive multiple of 4 KiB
+     * @return the allocator with every frame free
+     * @throws IllegalArgumentException if the region is misaligned or empty
+     */
+    public static BuddyAllocator forRegion(long base, long size) {
+        return builder().region(base, size).build();
+    }
+
+    /**
+     * Starts a builder: add regions, reserved ranges, the maximum order and zeroing.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Configures a {@link BuddyAllocator}. Not thread-safe. */
+    public static final class Builder {
+        private final List<long[]> regions = new ArrayList<>();
+        private final List<long[]> reserved = new ArrayList<>();
+        private int maxOrder = DEFAULT_MAX_ORDER;
+        private PhysicalMemory zeroTarget;
+
+        private Builder() {
+        }
+
+        /**
+         * Adds a RAM region. Regions may leave holes between them; edges need only be 4 KiB
+         * aligned.
+         *
+         * @param base the first physical address, 4 KiB aligned
+         * @param size the size in bytes, a positive multiple of 4 KiB
+         * @return this builder
+         * @throws IllegalArgumentException if the region is misaligned or empty
+         */
+        public Builder region(long base, long size) {
+            MemoryRegion r = new MemoryRegion(base, size);
+            regions.add(new long[] {r.base(), r.limit()});
+            return this;
+        }
+
+        /**
+         * Adds every region of a physical memory.
+         *
+         * @param memory the memory whose regions to manage
+         * @return this builder
+         */
+        public Builder regions(PhysicalMemory memory) {
+            for (MemoryRegion r : memory.regions()) {
+                regions.add(new long[] {r.base(), r.limit()});
+            }
+            return this;
+        }
+
+        /**
+         * Reserves a range: its frames are never handed out (kernel image, device tree, …). The
+         * range is widened to whole frames; parts outside every region are ignored.
+         *
+         * @param base the first reserved address
+         * @param size the number of bytes reserved, positive
+         * @return this builder
+         * @throws IllegalArgumentException if the size is not positive
+         */
+        public Builder reserve(long base, long size) {
+            if (size <= 0 || base < 0) {
+                throw new IllegalArgumentException("reserved range " + LevitateException.hex(base) + " + " + size + " is empty or negative");
+            }
+            reserved.add(new long[] {base, base + size});
+            return this;
+        }
+
+        /**
+         * Sets the maximum order (default {@value #DEFAULT_MAX_ORDER}).
+         *
+         * @param maxOrder 0..{@value #MAX_SUPPORTED_ORDER}
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder maxOrder(int maxOrder) {
+            if (maxOrder < 0 || maxOrder > MAX_SUPPORTED_ORDER) {
+                throw new IllegalArgumentException("max order " + maxOrder + " is outside 0.." + MAX_SUPPORTED_ORDER);
+            }
+            this.maxOrder = maxOrder;
+            return this;
+        }
+
+        /**
+         * Zeroes every block in {@code memory} as it is allocated (pages the kernel hands to page
+         * tables or to user tasks must not leak old contents).
+         *
+         * @param memory the memory holding the frames, or null for no zeroing
+         * @return this builder
+         */
+        public Builder zeroOnAllocate(PhysicalMemory memory) {
+            this.zeroTarget = memory;
+            return this;
+        }
+
+        /**
+         * Builds the allocator with every non-reserved frame free.
+         *
+         * @return the allocator
+         * @throws IllegalArgumentException if there is no region or regions overlap
+         */
+        public BuddyAllocator build() {
+            return new BuddyAllocator(this);
+        }
+    }
+
+    // ------------------------------------------------------------------ allocate
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Takes the most recently freed block of the smallest sufficient order (LIFO, as the
+     * original kernel), splitting larger blocks as needed, from the lowest region first.
+     */
+    @Override
+    public long tryAllocate(int order) {
+        if (order < 0 || order > maxOrder) {
+            throw new IllegalArgumentException("order " + order + " is outside 0.." + maxOrder);
+        }
+        final Zone[] zs = zones;
+        for (Zone z : zs) {
+            long mask = z.freeMask >>> order;
+            if (mask == 0) {
+                continue;
+            }
+            int j = order + Long.numberOfTrailingZeros(mask);
+            int i = z.head[j];
+            z.unlink(i, j);
+            freeBlocks[j]--;
+            while (j > order) {
+                j--;
+                z.push(i + (1 << j), j);
+                freeBlocks[j]++;
+            }
+            z.state[i] = ALLOCATED;
+            z.order[i] = (byte) order;
+            usedBlocks[order]++;
+            freeFrames -= 1L << order;
+            usedFrames += 1L << order;
+            long pa = (z.basePfn + i) << SHIFT;
+            if (zeroTarget != null) {
+                zeroTarget.zero(pa, (long) PhysicalMemory.PAGE_SIZE << order);
+            }
+            return pa;
+        }
+        return NO_FRAME;
+    }
+
+    // ------------------------------------------------------------------ free
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The free is validated completely before anything changes; then the block merges with its
+     * buddy while the buddy is a free block of the same order, up to the maximum order.
+     */
+    @Override
+    public void free(long pa, int order) {
+        if (order < 0 || order > maxOrder) {
+            throw new WrongOrderException(pa, order, "orders are 0.." + maxOrder);
+        }
+        long size = (long) PhysicalMemory.PAGE_SIZE << order;
+        if ((pa & (size - 1)) != 0) {
+            throw new MisalignedFrameException(pa, order, "an order-" + order + " block is aligned to " + size + " bytes");
+        }
+        long pfn = pa >>> SHIFT;
+        Zone z = zoneOf(pfn);
+        if (z == null || pa < 0) {
+            throw new ForeignFrameException(pa, order, "not in RAM managed by this allocator " + describeZones());
+        }
+        if (pfn + (1L << order) > z.limitPfn) {
+            throw new ForeignFrameException(pa, order, "the block reaches past the end of its region at "
+                    + LevitateException.hex(z.limitPfn << SHIFT));
+        }
+        int i = (int) (pfn - z.basePfn);
+        byte st = z.state[i];
+        if (st == RESERVED) {
+            throw new ReservedFrameException(pa, order, "the frame is reserved and was never allocated");
+        }
+        if (st == FREE) {
+            throw new DoubleFreeException(pa, order, "the block is already free (order " + z.order[i] + ")");
+        }
+        if (st == ALLOCATED) {
+            if (z.order[i] != order) {
+                throw new WrongOrderException(pa, order, "it was allocated with order " + z.order[i]);
+            }
+        } else {
+            rejectInterior(z, pa, order, pfn);
+        }
+        z.state[i] = NONE;
+        usedBlocks[order]--;
+        usedFrames -= 1L << order;
+        freeFrames += 1L << order;
+        int k = order;
+        while (k < maxOrder) {
+            long buddy = pfn ^ (1L << k);
+            if (!z.containsPfn(buddy)) {
+                break;
+            }
+            int bi = (int) (buddy - z.basePfn);
+            if (z.state[bi] != FREE || z.order[bi] != k) {
+                break;
+            }
+            z.unlink(bi, k);
+            freeBlocks[k]--;
+            pfn = Math.min(pfn, buddy);
+            k++;
+        }
+        z.push((int) (pfn - z.basePfn), k);
+        freeBlocks[k]++;
+    }
+
+    /** The frame is no block head: say which block it is inside, free or allocated. */
+    private void rejectInterior(Zone z, long pa, int order, long pfn) {
+        for (int k = 1; k <= maxOrder; k++) {
+            long h = pfn & -(1L << k);
+            if (!z.containsPfn(h)) {
+                break;
+            }
+            int hi = (int) (h - z.basePfn);
+            if (z.order[hi] == k && (z.state[hi] == FREE || z.state[hi] == ALLOCATED)) {
+                String where = "it lies inside the order-" + k + " block at " + LevitateException.hex(h << SHIFT);
+                if (z.state[hi] == FREE) {
+                    throw new DoubleFreeException(pa, order, where + ", which is free");
+                }
+                throw new WrongOrderException(pa, order, where + ", which is allocated");
+            }
+        }
+        throw new IllegalStateException("buddy allocator corrupted: frame " + LevitateException.hex(pa) + " is in no block");
+    }
+
+    private Zone zoneOf(long pfn) {
+        for (Zone z : zones) {
+            if (z.containsPfn(pfn)) {
+                return z;
+            }
+        }
+        return null;
+    }
+
+    private String describeZones() {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < zones.length; i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            sb.append('[').append(LevitateException.hex(zones[i].basePfn << SHIFT)).append(", ")
+                    .append(LevitateException.hex(zones[i].limitPfn << SHIFT)).append(')');
+        }
+        return sb.append(']').toString();
+    }
+
+    // ------------------------------------------------------------------ queries
+
+    @Override
+    public int maxOrder() {
+        return maxOrder;
+    }
+
+    @Override
+    public long freeFrames() {
+        return freeFrames;
+    }
+
+    @Override
+    public long usedFrames() {
+        return usedFrames;
+    }
+
+    @Override
+    public AllocatorStats stats() {
+        return new AllocatorStats(freeBlocks, usedBlocks, freeFrames, usedFrames);
+    }
+
+    /**
+     * Tells whether {@code pa} is the start of a block allocated with {@code order} — the block a
+     * later {@code free(pa, order)} would accept.
+     *
+     * @param pa a physical address
+     * @param order an order
+     * @return true if that block is allocated
+     */
+    public boolean isAllocated(long pa, int order) {
+        if ((pa & PhysicalMemory.PAGE_MASK) != 0 || order < 0 || order > maxOrder) {
+            return false;
+        }
+        Zone z = zoneOf(pa >>> SHIFT);
+        if (z == null) {
+            return false;
+        }
+        int i = (int) ((pa >>> SHIFT) - z.basePfn);
+        return z.state[i] == ALLOCATED && z.order[i] == order;
+    }
+
+    /**
+     * Returns the addresses of the free blocks of one order, sorted ascending. Walks the free
+     * lists: for tests, statistics and pictures, not for hot paths.
+     *
+     * @param order the order
+     * @return the free blocks' physical addresses
+     * @throws IllegalArgumentException if the order is outside 0..maxOrder
+     */
+    public long[] freeBlocks(int order) {
+        if (order < 0 || order > maxOrder) {
+            throw new IllegalArgumentException("order " + order + " is outside 0.." + maxOrder);
+        }
+        long[] out = new long[(int) freeBlocks[order]];
+        int n = 0;
+        for (Zone z : zones) {
+            for (int i = z.head[order]; i != NIL; i = z.next[i]) {
+                out[n++] = (z.basePfn + i) << SHIFT;
+            }
+        }
+        Arrays.sort(out);
+        return out;
+    }
+
+    /**
+     * Checks every invariant by a full scan: each free list is well linked and holds FREE heads of
+     * its order; blocks tile the non-reserved frames exactly; no two free buddies of the same
+     * order sit unmerged; the counters match. For tests; O(frames).
+     *
+     * @throws IllegalStateException naming the first broken invariant and the frame involved
+     */
+    public void checkInvariants() {
+        long free = 0;
+        long used = 0;
+        long[] fb = new long[maxOrder + 1];
+        long[] ub = new long[maxOrder + 1];
+        for (Zone z : zones) {
+            for (int k = 0; k <= maxOrder; k++) {
+                int prev = NIL;
+                long listed = 0;
+                for (int i = z.head[k]; i != NIL; i = z.next[i]) {
+                    if (z.state[i] != FREE || z.order[i] != k || z.prev[i] != prev) {
+                        throw new IllegalStateException("free list " + k + " is broken at " + LevitateException.hex((z.basePfn + i) << SHIFT));
+                    }
+                    prev = i;
+                    if (++listed > z.frames) {
+                        throw new IllegalStateException("free list " + k + " has a cycle");
+                    }
+                }
+                if (((z.freeMask >>> k) & 1) != (z.head[k] == NIL ? 0 : 1)) {
+                    throw new IllegalStateException("free mask disagrees with list " + k);
+                }
+            }
+            int i = 0;
+            while (i < z.frames) {
+                byte st = z.state[i];
+                if (st == RESERVED) {
+                    i++;
+                    continue;
+                }
+                long pa = (z.basePfn + i) << SHIFT;
+                if (st == NONE) {
+                    throw new IllegalStateException("frame " + LevitateException.hex(pa) + " is in no block");
+                }
+                int k = z.order[i];
+                long pfn = z.basePfn + i;
+                if ((pfn & ((1L << k) - 1)) != 0 || i + (1L << k) > z.frames) {
+                    throw new IllegalStateException("block " + LevitateException.hex(pa) + " order " + k + " is misaligned or past its region");
+                }
+                for (int j = i + 1; j < i + (1 << k); j++) {
+                    if (z.state[j] != NONE) {
+                        throw new IllegalStateException("block " + LevitateException.hex(pa) + " order " + k + " overlaps frame "
+                                + LevitateException.hex((z.basePfn + j) << SHIFT));
+                    }
+                }
+                if (st == FREE) {
+                    free += 1L << k;
+                    fb[k]++;
+                    long buddy = pfn ^ (1L << k);
+                    if (k < maxOrder && z.containsPfn(buddy)) {
+                        int bi = (int) (buddy - z.basePfn);
+                        if (z.state[bi] == FREE && z.order[bi] == k) {
+                            throw new IllegalStateException("free buddies " + LevitateException.hex(pa) + " and "
+                                    + LevitateException.hex(buddy << SHIFT) + " of order " + k + " were not merged");
+                        }
+                    }
+                } else {
+                    used += 1L << k;
+                    ub[k]++;
+                }
+                i += 1 << k;
+            }
+        }
+        if (free != freeFrames || used != usedFrames || !Arrays.equals(fb, freeBlocks) || !Arrays.equals(ub, usedBlocks)) {
+            throw new IllegalStateException("counters disagree with a rescan: free " + freeFrames + " vs " + free
+                    + ", used " + usedFrames + " vs " + used);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BuddyAllocator" + describeZones() + " maxOrder=" + maxOrder + ": " + stats();
+    }
+}
