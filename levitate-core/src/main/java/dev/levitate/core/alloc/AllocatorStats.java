@@ -14,6 +14,11 @@ public record AllocatorStats(long[] freeBlocksPerOrder, long[] usedBlocksPerOrde
 
     /**
      * Copies the arrays so the snapshot cannot change.
+     *
+     * @param freeBlocksPerOrder the {@code freeBlocksPerOrder} component, as described on the record
+     * @param usedBlocksPerOrder the {@code usedBlocksPerOrder} component, as described on the record
+     * @param freeFrames the {@code freeFrames} component, as described on the record
+     * @param usedFrames the {@code usedFrames} component, as described on the record
      */
     public AllocatorStats {
         freeBlocksPerOrder = freeBlocksPerOrder.clone();

@@ -9,7 +9,9 @@ import dev.levitate.core.LevitateException;
  */
 public abstract class InvalidFreeException extends LevitateException {
     private static final long serialVersionUID = 1L;
+    /** the physical address passed to free. */
     private final long address;
+    /** the order passed to free. */
     private final int order;
 
     /**

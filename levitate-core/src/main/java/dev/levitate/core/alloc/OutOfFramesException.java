@@ -7,6 +7,7 @@ import dev.levitate.core.LevitateException;
  */
 public final class OutOfFramesException extends LevitateException {
     private static final long serialVersionUID = 1L;
+    /** the requested order. */
     private final int order;
 
     /**

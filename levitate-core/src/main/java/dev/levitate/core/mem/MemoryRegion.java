@@ -18,6 +18,9 @@ public record MemoryRegion(long base, long size) {
      *
      * @throws IllegalArgumentException if base or size is not 4 KiB aligned, the size is not
      *     positive, or the region reaches past the 48-bit physical address space
+     *
+     * @param base the {@code base} component, as described on the record
+     * @param size the {@code size} component, as described on the record
      */
     public MemoryRegion {
         if ((base & PhysicalMemory.PAGE_MASK) != 0 || (size & PhysicalMemory.PAGE_MASK) != 0 || size <= 0) {

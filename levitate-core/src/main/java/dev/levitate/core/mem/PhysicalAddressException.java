@@ -11,7 +11,9 @@ import dev.levitate.core.LevitateException;
 public final class PhysicalAddressException extends LevitateException {
     private static final long serialVersionUID = 1L;
 
+    /** the first physical address of the access. */
     private final long address;
+    /** the length of the access in bytes. */
     private final long length;
 
     /**

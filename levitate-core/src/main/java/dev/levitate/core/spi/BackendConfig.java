@@ -17,6 +17,9 @@ public record BackendConfig(PhysicalMemory memory, Map<String, String> options) 
      * Copies the options.
      *
      * @throws NullPointerException if memory or options is null
+     *
+     * @param memory the {@code memory} component, as described on the record
+     * @param options the {@code options} component, as described on the record
      */
     public BackendConfig {
         Objects.requireNonNull(memory, "memory");

@@ -23,6 +23,14 @@ public record ContextSpec(String name, long entry, long stackTop, long argument,
      *
      * @throws IllegalArgumentException if the stack top is not 16-byte aligned, the entry is not
      *     4-byte aligned, or the ASID is outside 0..65535
+     *
+     * @param name the {@code name} component, as described on the record
+     * @param entry the {@code entry} component, as described on the record
+     * @param stackTop the {@code stackTop} component, as described on the record
+     * @param argument the {@code argument} component, as described on the record
+     * @param level the {@code level} component, as described on the record
+     * @param translationRoot the {@code translationRoot} component, as described on the record
+     * @param asid the {@code asid} component, as described on the record
      */
     public ContextSpec {
         Objects.requireNonNull(name, "name");

@@ -40,6 +40,13 @@ public record StopReason(Kind kind, long pc, long value, long syndrome, long fau
      * Validates the reason.
      *
      * @throws NullPointerException if kind or detail is null
+     *
+     * @param kind the {@code kind} component, as described on the record
+     * @param pc the {@code pc} component, as described on the record
+     * @param value the {@code value} component, as described on the record
+     * @param syndrome the {@code syndrome} component, as described on the record
+     * @param faultAddress the {@code faultAddress} component, as described on the record
+     * @param detail the {@code detail} component, as described on the record
      */
     public StopReason {
         Objects.requireNonNull(kind, "kind");
