@@ -20,12 +20,15 @@ import java.util.List;
  *   i        = pfn - zone.basePfn          index into a zone's side arrays
  * </pre>
  *
- * <h2>Metadata (per frame, primitive side arrays, like Linux's struct page; 10 bytes/frame)</h2>
+ * <h2>Metadata (per frame, primitive side arrays, like Linux's struct page; 9 bytes/frame)</h2>
  * <pre>
- *   byte state[i]  NONE (inside a block) | FREE head | ALLOCATED head | RESERVED
- *   byte order[i]  the order of the block headed at i (meaningful for FREE and ALLOCATED)
- *   int  next[i], prev[i]   doubly linked free list per (zone, order), sentinel NIL = -1
+ *   byte meta[i]     bits [7:6] state: NONE (inside a block) | FREE head | ALLOCATED head | RESERVED
+ *                    bits [5:0] order of the block headed at i (FREE and ALLOCATED)
+ *   int  links[2i]   next in the free list of (zone, order), sentinel NIL = -1
+ *   int  links[2i+1] prev
  * </pre>
+ * A head test ("is i a FREE head of order k?") is one byte compare; both links of a frame share a
+ * cache line.
  * Every non-reserved frame lies in exactly one block, free or allocated, whose head is the only
  * frame of it marked FREE or ALLOCATED. {@code freeMask} has bit k set iff the zone's order-k list
  * is non-empty, so finding the smallest order that can serve a request is one
@@ -58,20 +61,22 @@ public final class BuddyAllocator implements PageAllocator {
 
     private static final int SHIFT = PhysicalMemory.PAGE_SHIFT;
     private static final int NIL = -1;
+    private static final int STATE_SHIFT = 6;
+    private static final int ORDER_MASK = (1 << STATE_SHIFT) - 1;
     private static final byte NONE = 0;
-    private static final byte FREE = 1;
-    private static final byte ALLOCATED = 2;
-    private static final byte RESERVED = 3;
+    private static final int FREE = 1;
+    private static final int ALLOCATED = 2;
+    private static final int RESERVED = 3;
 
     /** One RAM region with its side arrays and free lists. */
     private static final class Zone {
         final long basePfn;
         final long limitPfn;
         final int frames;
-        final byte[] state;
-        final byte[] order;
-        final int[] next;
-        final int[] prev;
+        /** Per frame: state in bits [7:6], order in bits [5:0] (one byte, one cache line). */
+        final byte[] meta;
+        /** Per frame: next at 2i, prev at 2i+1 (both links of a frame share a cache line). */
+        final int[] links;
         final int[] head;
         long freeMask;
 
@@ -79,14 +84,12 @@ public final class BuddyAllocator implements PageAllocator {
             this.basePfn = base >>> SHIFT;
             this.limitPfn = limit >>> SHIFT;
             long n = limitPfn - basePfn;
-            if (n > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("RAM region " + LevitateException.hex(base) + " is larger than 8 TiB");
+            if (n > Integer.MAX_VALUE / 2) {
+                throw new IllegalArgumentException("RAM region " + LevitateException.hex(base) + " is larger than 4 TiB");
             }
             this.frames = (int) n;
-            this.state = new byte[frames];
-            this.order = new byte[frames];
-            this.next = new int[frames];
-            this.prev = new int[frames];
+            this.meta = new byte[frames];
+            this.links = new int[2 * frames];
             this.head = new int[maxOrder + 1];
             Arrays.fill(head, NIL);
         }
@@ -95,35 +98,55 @@ public final class BuddyAllocator implements PageAllocator {
             return pfn >= basePfn && pfn < limitPfn;
         }
 
+        int state(int i) {
+            return (meta[i] & 0xFF) >>> STATE_SHIFT;
+        }
+
+        int order(int i) {
+            return meta[i] & ORDER_MASK;
+        }
+
+        /** Tells whether frame i heads a block in {@code state} of order {@code k}: one byte compare. */
+        boolean isHead(int i, int state, int k) {
+            return meta[i] == meta(state, k);
+        }
+
+        void set(int i, int state, int k) {
+            meta[i] = meta(state, k);
+        }
+
         void push(int i, int k) {
             int h = head[k];
-            next[i] = h;
-            prev[i] = NIL;
+            links[2 * i] = h;
+            links[2 * i + 1] = NIL;
             if (h != NIL) {
-                prev[h] = i;
+                links[2 * h + 1] = i;
             }
             head[k] = i;
-            state[i] = FREE;
-            order[i] = (byte) k;
+            meta[i] = meta(FREE, k);
             freeMask |= 1L << k;
         }
 
         void unlink(int i, int k) {
-            int n = next[i];
-            int p = prev[i];
+            int n = links[2 * i];
+            int p = links[2 * i + 1];
             if (p == NIL) {
                 head[k] = n;
                 if (n == NIL) {
                     freeMask &= ~(1L << k);
                 }
             } else {
-                next[p] = n;
+                links[2 * p] = n;
             }
             if (n != NIL) {
-                prev[n] = p;
+                links[2 * n + 1] = p;
             }
-            state[i] = NONE;
+            meta[i] = NONE;
         }
+    }
+
+    private static byte meta(int state, int k) {
+        return (byte) (state << STATE_SHIFT | k);
     }
 
     private final Zone[] zones;
@@ -159,7 +182,7 @@ public final class BuddyAllocator implements PageAllocator {
                 long from = Math.max(r[0] >>> SHIFT, zone.basePfn);
                 long to = Math.min((r[1] + PhysicalMemory.PAGE_MASK) >>> SHIFT, zone.limitPfn);
                 for (long pfn = from; pfn < to; pfn++) {
-                    zone.state[(int) (pfn - zone.basePfn)] = RESERVED;
+                    zone.set((int) (pfn - zone.basePfn), RESERVED, 0);
                 }
             }
         }
@@ -172,12 +195,12 @@ public final class BuddyAllocator implements PageAllocator {
     private void populate(Zone zone) {
         int i = 0;
         while (i < zone.frames) {
-            if (zone.state[i] == RESERVED) {
+            if (zone.state(i) == RESERVED) {
                 i++;
                 continue;
             }
             int end = i;
-            while (end < zone.frames && zone.state[end] != RESERVED) {
+            while (end < zone.frames && zone.state(end) != RESERVED) {
                 end++;
             }
             long pfn = zone.basePfn + i;
@@ -338,8 +361,7 @@ public final class BuddyAllocator implements PageAllocator {
                 z.push(i + (1 << j), j);
                 freeBlocks[j]++;
             }
-            z.state[i] = ALLOCATED;
-            z.order[i] = (byte) order;
+            z.set(i, ALLOCATED, order);
             usedBlocks[order]++;
             freeFrames -= 1L << order;
             usedFrames += 1L << order;
@@ -379,21 +401,10 @@ public final class BuddyAllocator implements PageAllocator {
                     + LevitateException.hex(z.limitPfn << SHIFT));
         }
         int i = (int) (pfn - z.basePfn);
-        byte st = z.state[i];
-        if (st == RESERVED) {
-            throw new ReservedFrameException(pa, order, "the frame is reserved and was never allocated");
+        if (!z.isHead(i, ALLOCATED, order)) {
+            rejectFree(z, i, pa, order, pfn);
         }
-        if (st == FREE) {
-            throw new DoubleFreeException(pa, order, "the block is already free (order " + z.order[i] + ")");
-        }
-        if (st == ALLOCATED) {
-            if (z.order[i] != order) {
-                throw new WrongOrderException(pa, order, "it was allocated with order " + z.order[i]);
-            }
-        } else {
-            rejectInterior(z, pa, order, pfn);
-        }
-        z.state[i] = NONE;
+        z.meta[i] = NONE;
         usedBlocks[order]--;
         usedFrames -= 1L << order;
         freeFrames += 1L << order;
@@ -404,7 +415,7 @@ public final class BuddyAllocator implements PageAllocator {
                 break;
             }
             int bi = (int) (buddy - z.basePfn);
-            if (z.state[bi] != FREE || z.order[bi] != k) {
+            if (!z.isHead(bi, FREE, k)) {
                 break;
             }
             z.unlink(bi, k);
@@ -416,6 +427,21 @@ public final class BuddyAllocator implements PageAllocator {
         freeBlocks[k]++;
     }
 
+    /** The free is invalid: say exactly why (the slow path, off the hot path). */
+    private void rejectFree(Zone z, int i, long pa, int order, long pfn) {
+        int st = z.state(i);
+        if (st == RESERVED) {
+            throw new ReservedFrameException(pa, order, "the frame is reserved and was never allocated");
+        }
+        if (st == FREE) {
+            throw new DoubleFreeException(pa, order, "the block is already free (order " + z.order(i) + ")");
+        }
+        if (st == ALLOCATED) {
+            throw new WrongOrderException(pa, order, "it was allocated with order " + z.order(i));
+        }
+        rejectInterior(z, pa, order, pfn);
+    }
+
     /** The frame is no block head: say which block it is inside, free or allocated. */
     private void rejectInterior(Zone z, long pa, int order, long pfn) {
         for (int k = 1; k <= maxOrder; k++) {
@@ -424,9 +450,9 @@ public final class BuddyAllocator implements PageAllocator {
                 break;
             }
             int hi = (int) (h - z.basePfn);
-            if (z.order[hi] == k && (z.state[hi] == FREE || z.state[hi] == ALLOCATED)) {
+            if (z.isHead(hi, FREE, k) || z.isHead(hi, ALLOCATED, k)) {
                 String where = "it lies inside the order-" + k + " block at " + LevitateException.hex(h << SHIFT);
-                if (z.state[hi] == FREE) {
+                if (z.state(hi) == FREE) {
                     throw new DoubleFreeException(pa, order, where + ", which is free");
                 }
                 throw new WrongOrderException(pa, order, where + ", which is allocated");
@@ -495,7 +521,7 @@ public final class BuddyAllocator implements PageAllocator {
             return false;
         }
         int i = (int) ((pa >>> SHIFT) - z.basePfn);
-        return z.state[i] == ALLOCATED && z.order[i] == order;
+        return z.isHead(i, ALLOCATED, order);
     }
 
     /**
@@ -513,7 +539,7 @@ public final class BuddyAllocator implements PageAllocator {
         long[] out = new long[(int) freeBlocks[order]];
         int n = 0;
         for (Zone z : zones) {
-            for (int i = z.head[order]; i != NIL; i = z.next[i]) {
+            for (int i = z.head[order]; i != NIL; i = z.links[2 * i]) {
                 out[n++] = (z.basePfn + i) << SHIFT;
             }
         }
@@ -537,8 +563,8 @@ public final class BuddyAllocator implements PageAllocator {
             for (int k = 0; k <= maxOrder; k++) {
                 int prev = NIL;
                 long listed = 0;
-                for (int i = z.head[k]; i != NIL; i = z.next[i]) {
-                    if (z.state[i] != FREE || z.order[i] != k || z.prev[i] != prev) {
+                for (int i = z.head[k]; i != NIL; i = z.links[2 * i]) {
+                    if (!z.isHead(i, FREE, k) || z.links[2 * i + 1] != prev) {
                         throw new IllegalStateException("free list " + k + " is broken at " + LevitateException.hex((z.basePfn + i) << SHIFT));
                     }
                     prev = i;
@@ -552,7 +578,7 @@ public final class BuddyAllocator implements PageAllocator {
             }
             int i = 0;
             while (i < z.frames) {
-                byte st = z.state[i];
+                int st = z.state(i);
                 if (st == RESERVED) {
                     i++;
                     continue;
@@ -561,13 +587,13 @@ public final class BuddyAllocator implements PageAllocator {
                 if (st == NONE) {
                     throw new IllegalStateException("frame " + LevitateException.hex(pa) + " is in no block");
                 }
-                int k = z.order[i];
+                int k = z.order(i);
                 long pfn = z.basePfn + i;
                 if ((pfn & ((1L << k) - 1)) != 0 || i + (1L << k) > z.frames) {
                     throw new IllegalStateException("block " + LevitateException.hex(pa) + " order " + k + " is misaligned or past its region");
                 }
                 for (int j = i + 1; j < i + (1 << k); j++) {
-                    if (z.state[j] != NONE) {
+                    if (z.meta[j] != NONE) {
                         throw new IllegalStateException("block " + LevitateException.hex(pa) + " order " + k + " overlaps frame "
                                 + LevitateException.hex((z.basePfn + j) << SHIFT));
                     }
@@ -578,7 +604,7 @@ public final class BuddyAllocator implements PageAllocator {
                     long buddy = pfn ^ (1L << k);
                     if (k < maxOrder && z.containsPfn(buddy)) {
                         int bi = (int) (buddy - z.basePfn);
-                        if (z.state[bi] == FREE && z.order[bi] == k) {
+                        if (z.isHead(bi, FREE, k)) {
                             throw new IllegalStateException("free buddies " + LevitateException.hex(pa) + " and "
                                     + LevitateException.hex(buddy << SHIFT) + " of order " + k + " were not merged");
                         }
