@@ -1,0 +1,31 @@
+package dev.levitate.sim;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The rule for tests that need an external tool: skip with a clear message when it is missing on
+ * a user's machine, fail when the system property {@code levitate.requireTools} is true (CI).
+ */
+public final class ExternalTools {
+    private ExternalTools() {
+    }
+
+    /**
+     * Skips or fails the calling test when a tool is unavailable.
+     *
+     * @param tool the tool's name, for the message
+     * @param unavailableReason empty when available, else why not
+     */
+    public static void require(String tool, Optional<String> unavailableReason) {
+        if (unavailableReason.isEmpty()) {
+            return;
+        }
+        String msg = tool + " is needed for this test: " + unavailableReason.get();
+        if (Boolean.getBoolean("levitate.requireTools")) {
+            Assertions.fail(msg + " (levitate.requireTools=true: CI must install it)");
+        }
+        Assumptions.abort(msg + " — skipped; install it to run this cross-check");
+    }
+}
