@@ -1,0 +1,72 @@
+package dev.levitate.mmu;
+
+/**
+ * Per-table bookkeeping in a side array indexed by frame number, like Linux's {@code struct page}:
+ * for every frame that a {@link PageTable} allocated as a translation table, the number of valid
+ * entries it holds. Reclaiming an empty table is then O(1), not a 512-entry scan.
+ *
+ * <pre>
+ *   pfn = pa &gt;&gt;&gt; 12   (36 bits)
+ *   slots[pfn &gt;&gt;&gt; 24][(pfn &gt;&gt;&gt; 12) &amp; 4095][pfn &amp; 4095]   a short, allocated per 16 MiB on first use
+ *   0            the frame is not a table this page table owns
+ *   1 + n        an owned table with n valid entries (0..512)
+ * </pre>
+ * Keeping ownership here is what stops reclamation from freeing a table that never came from the
+ * allocator (the original kernel's mistake 3).
+ */
+final class TableCounts {
+    private static final int CHUNK_BITS = 12;
+    private static final int CHUNK = 1 << CHUNK_BITS;
+    private static final int CHUNK_MASK = CHUNK - 1;
+    private static final int TOP_SHIFT = 2 * CHUNK_BITS;
+
+    private final short[][][] slots = new short[1 << (36 - TOP_SHIFT)][][];
+
+    private short[] chunk(long pa, boolean create) {
+        long pfn = pa >>> 12;
+        int top = (int) (pfn >>> TOP_SHIFT);
+        short[][] mid = slots[top];
+        if (mid == null) {
+            if (!create) {
+                return null;
+            }
+            mid = slots[top] = new short[CHUNK][];
+        }
+        int m = (int) (pfn >>> CHUNK_BITS) & CHUNK_MASK;
+        short[] c = mid[m];
+        if (c == null && create) {
+            c = mid[m] = new short[CHUNK];
+        }
+        return c;
+    }
+
+    /** Marks a frame as an owned table with no valid entry. */
+    void own(long pa) {
+        chunk(pa, true)[(int) (pa >>> 12) & CHUNK_MASK] = 1;
+    }
+
+    /** Forgets a frame (it went back to the allocator). */
+    void disown(long pa) {
+        chunk(pa, true)[(int) (pa >>> 12) & CHUNK_MASK] = 0;
+    }
+
+    boolean owned(long pa) {
+        short[] c = chunk(pa, false);
+        return c != null && c[(int) (pa >>> 12) & CHUNK_MASK] != 0;
+    }
+
+    /** Returns the valid-entry count of an owned table. */
+    int count(long pa) {
+        short[] c = chunk(pa, false);
+        return c == null ? -1 : c[(int) (pa >>> 12) & CHUNK_MASK] - 1;
+    }
+
+    /** Adds {@code delta} to an owned table's count and returns the new count. */
+    int add(long pa, int delta) {
+        short[] c = chunk(pa, true);
+        int i = (int) (pa >>> 12) & CHUNK_MASK;
+        int v = c[i] + delta;
+        c[i] = (short) v;
+        return v - 1;
+    }
+}
