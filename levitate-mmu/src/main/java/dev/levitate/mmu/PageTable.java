@@ -84,6 +84,14 @@ public final class PageTable {
         EXPLICIT
     }
 
+    /** How an unmap finds out that a table became empty. */
+    public enum EmptyTableDetection {
+        /** The valid-entry count in the side array: O(1). */
+        COUNTS,
+        /** Rescan the table's 512 entries, as the original kernel did: O(512), for comparison. */
+        RESCAN
+    }
+
     private final PhysicalMemory memory;
     private final PageAllocator frames;
     private final TlbMaintenance tlb;
@@ -93,6 +101,7 @@ public final class PageTable {
     private final int startLevel;
     private final ReclaimMode reclaimMode;
     private final int rangeThreshold;
+    private final boolean rescan;
     private final TableCounts counts = new TableCounts();
     private PageTableListener[] listeners = new PageTableListener[0];
     private long root;
@@ -124,6 +133,7 @@ public final class PageTable {
         this.startLevel = 3 - (vaBits - PAGE_SHIFT - 1) / LEVEL_BITS;
         this.reclaimMode = b.reclaimMode;
         this.rangeThreshold = b.rangeThreshold;
+        this.rescan = b.detection == EmptyTableDetection.RESCAN;
         long r = frames.tryAllocate(0);
         if (r == PageAllocator.NO_FRAME) {
             throw new PageTableOutOfMemoryException(0, 1, null);
@@ -155,6 +165,7 @@ public final class PageTable {
         private int asid = 1;
         private ReclaimMode reclaimMode = ReclaimMode.EAGER;
         private int rangeThreshold = DEFAULT_RANGE_THRESHOLD;
+        private EmptyTableDetection detection = EmptyTableDetection.COUNTS;
 
         private Builder(PhysicalMemory memory, PageAllocator frames, TlbMaintenance tlb) {
             this.memory = Objects.requireNonNull(memory, "memory");
@@ -227,6 +238,18 @@ public final class PageTable {
                 throw new IllegalArgumentException("range threshold must be at least 1 page, got " + pages);
             }
             this.rangeThreshold = pages;
+            return this;
+        }
+
+        /**
+         * Chooses how unmap detects an empty table (default {@link EmptyTableDetection#COUNTS});
+         * {@link EmptyTableDetection#RESCAN} exists to measure what the counts save.
+         *
+         * @param d the strategy
+         * @return this builder
+         */
+        public Builder emptyTableDetection(EmptyTableDetection d) {
+            this.detection = Objects.requireNonNull(d);
             return this;
         }
 
@@ -883,6 +906,9 @@ public final class PageTable {
         // 3. clear the leaf, and every table that becomes empty, upward (never the root)
         write(table, index(va, LEAF_LEVEL), 0);
         int left = counts.add(table, -1);
+        if (rescan) {
+            left = scanValid(table);
+        }
         freedCount = 0;
         if (reclaimMode == ReclaimMode.EAGER) {
             long t = table;
@@ -892,6 +918,9 @@ public final class PageTable {
                 write(parent, index(va, l - 1), 0);
                 queueFree(t, l, va & -span(l - 1));
                 left = counts.add(parent, -1);
+                if (rescan) {
+                    left = scanValid(parent);
+                }
                 t = parent;
                 l--;
             }
@@ -909,6 +938,17 @@ public final class PageTable {
         }
         releaseQueued();
         return pa;
+    }
+
+    /** Counts the valid entries of a table by reading all 512 (the original kernel's way). */
+    private int scanValid(long table) {
+        int n = 0;
+        for (int i = 0; i < ENTRIES; i++) {
+            if (Descriptor.isValid(read(table, i))) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Returns the table at {@code level - 1} whose entry points to the table at {@code level} for va. */

@@ -97,4 +97,27 @@ public final class PageTableArbitraries {
     public static Arbitrary<List<PageTableOp>> opSequences(int maxSize) {
         return ops().list().ofMaxSize(maxSize);
     }
+
+    /**
+     * Moves an operation by {@code offset} (to run the same sequences in the upper half, for
+     * example {@code 0xFFFF_8000_0000_0000}) and makes its attributes global, as kernel mappings are.
+     *
+     * @param op the operation
+     * @param offset added to its VA
+     * @return the moved operation
+     */
+    public static PageTableOp shift(PageTableOp op, long offset) {
+        if (op instanceof PageTableOp.Map m) {
+            return new PageTableOp.Map(m.va() + offset, m.pa(), m.attributes().withNotGlobal(false));
+        } else if (op instanceof PageTableOp.MapRange r) {
+            return new PageTableOp.MapRange(r.va() + offset, r.pa(), r.pages(), r.attributes().withNotGlobal(false), r.blocks());
+        } else if (op instanceof PageTableOp.Unmap u) {
+            return new PageTableOp.Unmap(u.va() + offset);
+        } else if (op instanceof PageTableOp.UnmapRange u) {
+            return new PageTableOp.UnmapRange(u.va() + offset, u.pages());
+        } else {
+            PageTableOp.Protect p = (PageTableOp.Protect) op;
+            return new PageTableOp.Protect(p.va() + offset, p.pages(), p.attributes().withNotGlobal(false));
+        }
+    }
 }

@@ -38,6 +38,18 @@ class PageTableProperties {
         new PageTableHarness(b -> b.reclaim(PageTable.ReclaimMode.EXPLICIT).rangeThreshold(64)).run(ops);
     }
 
+    @Property(tries = 40)
+    void rescanningForEmptyTablesGivesTheSameTables(@ForAll("sequences") List<PageTableOp> ops) {
+        new PageTableHarness(b -> b.emptyTableDetection(PageTable.EmptyTableDetection.RESCAN)).run(ops);
+    }
+
+    @Property(tries = 60)
+    void kernelHalfWithGlobalMappingsAgreesWithTheModel(@ForAll("sequences") List<PageTableOp> ops) {
+        long upper = 0xFFFF_8000_0000_0000L;
+        List<PageTableOp> moved = ops.stream().map(op -> PageTableArbitraries.shift(op, upper)).toList();
+        new PageTableHarness(b -> b.half(dev.levitate.mmu.Half.UPPER)).run(moved);
+    }
+
     @Provide
     Arbitrary<PageTableOp> anyOp() {
         return PageTableArbitraries.ops();

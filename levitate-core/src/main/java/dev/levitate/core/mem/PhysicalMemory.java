@@ -31,7 +31,8 @@ import java.util.Objects;
  *       inside one region throws {@link PhysicalAddressException} before touching anything.</li>
  *   <li>Accesses inside one page go through a {@link VarHandle} byte-array view (one bounds-checked
  *       load or store); an access that crosses a page boundary is split byte by byte.</li>
- *   <li>{@link #zeroPage(long)} drops the page (O(1)), so it is sparse again.</li>
+ *   <li>{@link #zeroPage(long)} clears a page in place without allocating; {@link #release} and
+ *       {@link #zero(long, long)} drop whole pages, so they are sparse again.</li>
  * </ol>
  *
  * <p>Multi-byte values are little-endian, as AArch64 data accesses are with SCTLR_EL1.EE = 0.
@@ -474,7 +475,9 @@ public final class PhysicalMemory {
     }
 
     /**
-     * Zeroes one 4 KiB page in O(1) by dropping its storage.
+     * Zeroes one 4 KiB page without allocating: a page never written stays unmaterialised, a
+     * materialised one is cleared in place (so a page-table frame that is recycled is not
+     * reallocated on its next write). Use {@link #release(long, long)} to make pages sparse again.
      *
      * @param pa the physical address of the page, 4 KiB aligned
      * @throws IllegalArgumentException if {@code pa} is not 4 KiB aligned
@@ -484,7 +487,31 @@ public final class PhysicalMemory {
         if ((pa & PAGE_MASK) != 0) {
             throw new IllegalArgumentException("zeroPage needs a 4 KiB aligned address, got " + LevitateException.hex(pa));
         }
-        dropPage(check(pa, PAGE_SIZE), pa);
+        Store s = check(pa, PAGE_SIZE);
+        byte[] page = pageOrNull(s, pa);
+        if (page != null) {
+            Arrays.fill(page, (byte) 0);
+            written(s, pa);
+        }
+    }
+
+    /**
+     * Zeroes the whole pages of {@code [pa, pa + length)} by dropping their storage, so they cost
+     * nothing until written again.
+     *
+     * @param pa the first physical address, 4 KiB aligned
+     * @param length the number of bytes, a multiple of 4 KiB
+     * @throws IllegalArgumentException if the range is not made of whole pages
+     * @throws PhysicalAddressException if any byte is outside RAM (nothing is changed)
+     */
+    public void release(long pa, long length) {
+        if ((pa & PAGE_MASK) != 0 || (length & PAGE_MASK) != 0) {
+            throw new IllegalArgumentException("release needs whole pages, got " + LevitateException.hex(pa) + " + " + length);
+        }
+        Store s = check(pa, length);
+        for (long a = pa; a < pa + length; a += PAGE_SIZE) {
+            dropPage(s, a);
+        }
     }
 
     private void dropPage(Store s, long pa) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -124,9 +125,14 @@ class PhysicalMemoryTest {
         m.write64(RAM + 0x1008, 6);
         m.write64(RAM + 0x2008, 7);
         assertEquals(3, m.materializedPages());
+        byte[] before = m.backingPage(RAM, false);
         m.zeroPage(RAM);
         assertEquals(0, m.read64(RAM + 8));
-        assertEquals(2, m.materializedPages());
+        assertEquals(3, m.materializedPages(), "zeroPage clears in place");
+        assertSame(before, m.backingPage(RAM, false), "without reallocating");
+        m.release(RAM, 0x1000);
+        assertEquals(2, m.materializedPages(), "release makes it sparse again");
+        assertEquals(0, m.read64(RAM + 8));
         m.zero(RAM + 0x1000, 0x1010);
         assertEquals(0, m.read64(RAM + 0x1008));
         assertEquals(0, m.read64(RAM + 0x2008));
