@@ -13,12 +13,16 @@ import picocli.CommandLine.Option;
 /**
  * {@code levitate demo}: shows the machinery at work, step by step, in the terminal.
  *
- * <p>Today it shows the buddy allocator over QEMU virt's RAM (0x4000_0000, kernel image at
+ * <p>It shows the buddy allocator over QEMU virt's RAM (0x4000_0000, kernel image at
  * 0x4008_0000 reserved): splitting, coalescing and rejected frees, with a picture of the free
- * lists after every step.
+ * lists after every step; then translation tables: mapping, block splitting, unmap with the TLB
+ * log, and reclamation of empty tables.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Show the buddy allocator at work: splitting, coalescing and validated frees.")
+        description = {"Show the kernel's memory machinery at work, step by step:",
+            "the buddy allocator (splitting, coalescing, validated frees), then a user address space",
+            "(map, a 2 MiB block split by break-before-make, unmap with the exact TLB maintenance, and",
+            "empty tables going back to the allocator)."})
 public final class DemoCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -82,6 +86,8 @@ public final class DemoCommand implements Callable<Integer> {
         FreeListPicture.print(out, frames);
         frames.checkInvariants();
         out.printf("%nAll frames back: %d free, %d used. Invariants hold.%n", frames.freeFrames(), frames.usedFrames());
+
+        PageTableTour.run(out, memory, frames);
         return 0;
     }
 

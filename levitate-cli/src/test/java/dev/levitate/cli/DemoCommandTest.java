@@ -26,6 +26,11 @@ class DemoCommandTest {
         assertTrue(out.contains("ForeignFrameException"), out);
         assertTrue(out.contains("DoubleFreeException"), out);
         assertTrue(out.contains("All frames back: 32256 free, 0 used"), out);
+        assertTrue(out.contains("MappingConflictException"), out);
+        assertTrue(out.contains("TLBI VAE1IS va=0x0000_0000_1234_5000 asid=5"), out);
+        assertTrue(out.contains("free L2 table"), out);
+        assertTrue(out.indexOf("TLBI VAE1IS va=0x0000_0000_1234_5000") < out.indexOf("free L3 table"), "free only after invalidate");
+        assertTrue(out.contains("Allocator: 32256 frames free, as before the address space existed (32256). Nothing leaked."), out);
     }
 
     @Test
