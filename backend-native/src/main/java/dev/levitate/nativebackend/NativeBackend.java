@@ -1,0 +1,328 @@
+package dev.levitate.nativebackend;
+
+import dev.levitate.core.LevitateException;
+import dev.levitate.core.spi.ContextId;
+import dev.levitate.core.spi.ContextSpec;
+import dev.levitate.core.spi.CpuBackend;
+import dev.levitate.core.spi.ExceptionLevel;
+import dev.levitate.core.spi.SavedContextLayout;
+import dev.levitate.core.spi.StopReason;
+import dev.levitate.core.spi.UnknownContextException;
+import dev.levitate.core.tlb.TlbMaintenance;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A {@link CpuBackend} that switches real host registers: {@code cpu_switch_to} in AArch64 or
+ * x86-64 assembly (SC3), called through JNA.
+ *
+ * <h2>The xv6 shape</h2>
+ * {@link #resume} calls the shim on the calling Java thread; the shim saves that thread's
+ * callee-saved registers (the scheduler context), switches to the task's stack (mmap'd, with a
+ * PROT_NONE guard page below it), and runs the task's built-in body until it yields, sleeps or
+ * exits; the switch back returns to Java. No JVM frame ever lives on a task stack.
+ *
+ * <h2>What differs from the simulator</h2>
+ * Tasks run built-in native bodies ({@link NativeBody}, {@link Script}), not guest code: a
+ * {@link ContextSpec}'s {@code entry} names a body as {@code 4 * ordinal} (entries are
+ * instruction-aligned) and its {@code argument} is the body's first argument. There is no timer: the quantum passed to {@link #resume} is ignored and
+ * scheduling is cooperative. The host TLB is not ours: {@link #tlb()} is a no-op. Contexts run in
+ * the host address space, at "EL1" only.
+ *
+ * <h2>Threads</h2>
+ * Not thread-safe: one backend belongs to one thread, and a context must be resumed from one
+ * thread at a time.
+ */
+public final class NativeBackend implements CpuBackend {
+
+    /** The backend's name for {@link dev.levitate.core.spi.CpuBackends#open}. */
+    public static final String NAME = "native";
+    /** The system-call number a SLEEP step stops with; {@code readRegister(ctx, 0)} gives the ticks. */
+    public static final long SYSCALL_SLEEP = 3;
+    /** Default stack size of a task, 16 KiB (the original kernel's plan). */
+    public static final long DEFAULT_STACK = 16 * 1024;
+
+    private final Set<Integer> live = new TreeSet<>();
+
+    /**
+     * Creates the backend.
+     *
+     * @throws dev.levitate.core.spi.UnsupportedBackendException if the shim is not available here
+     */
+    public NativeBackend() {
+        Shim.unavailableReason().ifPresent(r -> {
+            throw new dev.levitate.core.spi.UnsupportedBackendException(NAME, r);
+        });
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /**
+     * Returns the host architecture the shim was built for.
+     *
+     * @return "x86-64" or "aarch64"
+     */
+    public String architecture() {
+        return Shim.lv_arch();
+    }
+
+    /**
+     * Creates a context running a built-in body: {@code spec.entry()} is {@code 4 *} the body's
+     * ordinal in {@link NativeBody} and {@code spec.argument()} its first argument.
+     *
+     * @param spec the context spec (EL1, no translation root)
+     * @return the context id
+     * @throws UnsupportedOperationException for EL0, a translation root, or {@link NativeBody#SCRIPT}
+     *     (use {@link #createScript})
+     * @throws IllegalArgumentException if the entry is not 4 * a body ordinal
+     */
+    @Override
+    public ContextId createContext(ContextSpec spec) {
+        if (spec.level() != ExceptionLevel.EL1 || spec.translationRoot() != 0) {
+            throw new UnsupportedOperationException("native contexts run in the host's address space at EL1 only; '"
+                    + spec.name() + "' asks for " + spec.level() + " with a translation root");
+        }
+        long index = spec.entry() / 4;
+        if (spec.entry() < 0 || index >= NativeBody.values().length) {
+            throw new IllegalArgumentException("entry " + spec.entry() + " is not a native body (4 * 0.." + (NativeBody.values().length - 1) + ")");
+        }
+        NativeBody body = NativeBody.values()[(int) index];
+        if (body == NativeBody.SCRIPT) {
+            throw new UnsupportedOperationException("use createScript for scripted workloads");
+        }
+        return createTask(body, spec.argument(), 0, DEFAULT_STACK);
+    }
+
+    /**
+     * Creates a context running a built-in body.
+     *
+     * @param body the body
+     * @param a0 its first argument
+     * @param a1 its second argument
+     * @param stackBytes the stack size, 4 KiB .. 64 MiB (a guard page is added below)
+     * @return the context id
+     * @throws IllegalArgumentException for a bad stack size or {@link NativeBody#SCRIPT}
+     * @throws IllegalStateException if the host refused the stack (mmap) or 4096 contexts exist
+     */
+    public ContextId createTask(NativeBody body, long a0, long a1, long stackBytes) {
+        if (body == NativeBody.SCRIPT) {
+            throw new IllegalArgumentException("use createScript for scripted workloads");
+        }
+        return register(Shim.lv_create(body.ordinal(), a0, a1, null, 0, stackBytes), body.name());
+    }
+
+    /**
+     * Creates a context running a scripted workload.
+     *
+     * @param script the steps
+     * @return the context id
+     * @throws IllegalArgumentException if the script is empty
+     */
+    public ContextId createScript(Script script) {
+        if (script.steps() == 0) {
+            throw new IllegalArgumentException("a script needs at least one step");
+        }
+        return register(Shim.lv_create(NativeBody.SCRIPT.ordinal(), 0, 0, script.encode(), script.steps(), DEFAULT_STACK), "script");
+    }
+
+    private ContextId register(int id, String what) {
+        if (id == Shim.ERR_ARG) {
+            throw new IllegalArgumentException("the shim refused the " + what + " context: bad argument (stack 4 KiB .. 64 MiB)");
+        }
+        if (id < 0) {
+            throw new IllegalStateException("the shim could not create a " + what + " context (error " + id
+                    + ": out of memory or 4096 contexts live)");
+        }
+        live.add(id);
+        return new ContextId(NAME, id);
+    }
+
+    private int idOf(ContextId c) {
+        if (c == null || !NAME.equals(c.backendName()) || c.value() < 0 || c.value() > Integer.MAX_VALUE
+                || !live.contains((int) c.value())) {
+            throw new UnknownContextException(NAME, c);
+        }
+        return (int) c.value();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The quantum is ignored: the native backend has no timer, tasks give up the CPU by yielding.
+     */
+    @Override
+    public StopReason resume(ContextId context, long quantumCycles) {
+        int id = idOf(context);
+        int r = Shim.lv_resume(id);
+        long pc = Shim.lv_saved(id, SavedContextLayout.LR);
+        switch (r) {
+            case Shim.STOP_YIELDED:
+                return StopReason.yielded(pc);
+            case Shim.STOP_EXITED:
+                return StopReason.exited(pc, Shim.lv_value(id));
+            case Shim.STOP_SLEEP:
+                return StopReason.syscall(pc, SYSCALL_SLEEP, 0);
+            case Shim.STOP_FAULTED:
+                return StopReason.faulted(pc, 0, Shim.lv_stack_low(id),
+                        "stack overflow: the task would have reached its guard page below "
+                                + LevitateException.hex(Shim.lv_stack_low(id)) + " at depth " + Shim.lv_value(id));
+            case Shim.ERR_FINISHED:
+                throw new IllegalStateException("context " + context + " has exited or faulted; it cannot be resumed");
+            case Shim.ERR_NESTED:
+                throw new IllegalStateException("resume was called from inside a task");
+            default:
+                throw new UnknownContextException(NAME, context);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Only what a switch preserves is readable: the callee-saved registers (19..30 and 31 for
+     * sp, from the saved context). Register 0 of a context stopped by a SLEEP step holds its ticks.
+     *
+     * @throws UnsupportedOperationException for registers 1..18, which a switch does not preserve
+     */
+    @Override
+    public long readRegister(ContextId context, int register) {
+        int id = idOf(context);
+        if (register < 0 || register > 31) {
+            throw new IllegalArgumentException("register " + register + " is outside 0..31");
+        }
+        if (register == 0) {
+            return Shim.lv_value(id);
+        }
+        if (register == 31) {
+            return Shim.lv_saved(id, SavedContextLayout.SP);
+        }
+        if (register >= 19) {
+            return Shim.lv_saved(id, SavedContextLayout.offsetOfX(register));
+        }
+        throw new UnsupportedOperationException("x" + register + " is caller-saved: a native switch does not preserve it");
+    }
+
+    /**
+     * Not supported: a native task's registers belong to its native code.
+     *
+     * @throws UnsupportedOperationException always (after validating the context)
+     */
+    @Override
+    public void writeRegister(ContextId context, int register, long value) {
+        idOf(context);
+        throw new UnsupportedOperationException("the native backend does not write task registers");
+    }
+
+    @Override
+    public long readSavedContext(ContextId context, int offset) {
+        int id = idOf(context);
+        if (offset < 0 || offset >= SavedContextLayout.SIZE || offset % SavedContextLayout.SLOT != 0) {
+            throw new IllegalArgumentException("offset " + offset + " is not a slot of the 104-byte saved context");
+        }
+        return Shim.lv_saved(id, offset);
+    }
+
+    /**
+     * Returns the saved context by register name, in layout order, with the host's names
+     * (x19..x30 and sp on AArch64; rbx, r12..r15, rbp, the return address and rsp on x86-64).
+     *
+     * @param context the context
+     * @return name to value
+     * @throws UnknownContextException if the context is unknown
+     */
+    public Map<String, Long> savedRegisters(ContextId context) {
+        int id = idOf(context);
+        Map<String, Long> out = new LinkedHashMap<>();
+        List<String> names = "x86-64".equals(architecture())
+                ? List.of("rbx", "r12", "r13", "r14", "r15", "-", "-", "-", "-", "-", "rbp", "return", "rsp")
+                : SavedContextLayout.NAMES;
+        for (int i = 0; i < names.size(); i++) {
+            if (!"-".equals(names.get(i))) {
+                out.put(names.get(i), Shim.lv_saved(id, i * SavedContextLayout.SLOT));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Returns the usable stack range of a context: {@code [low, high)}; the guard page lies just
+     * below {@code low}.
+     *
+     * @param context the context
+     * @return {low, high}
+     * @throws UnknownContextException if the context is unknown
+     */
+    public long[] stackRange(ContextId context) {
+        int id = idOf(context);
+        return new long[] {Shim.lv_stack_low(id), Shim.lv_stack_high(id)};
+    }
+
+    @Override
+    public void destroyContext(ContextId context) {
+        int id = idOf(context);
+        int r = Shim.lv_destroy(id);
+        if (r != 0) {
+            throw new IllegalStateException("the shim refused to destroy " + context + " (error " + r + ")");
+        }
+        live.remove(id);
+    }
+
+    /**
+     * Returns how many contexts of all native backends in this process the shim holds (for leak
+     * checks).
+     *
+     * @return the count
+     */
+    public static int liveContextsInShim() {
+        return Shim.lv_live();
+    }
+
+    @Override
+    public TlbMaintenance tlb() {
+        return TlbMaintenance.none();
+    }
+
+    /**
+     * Returns the host's counter: TSC on x86-64, CNTVCT_EL0 on AArch64.
+     *
+     * @return the counter value
+     */
+    @Override
+    public long cycles() {
+        return Shim.lv_cycles();
+    }
+
+    /**
+     * Times {@code switches} switches of {@code cpu_switch_to} between two contexts inside native
+     * code (no JNA in the loop).
+     *
+     * @param switches how many
+     * @return nanoseconds in all
+     */
+    public static long benchSwitchNanos(long switches) {
+        return Shim.lv_bench_switch_ns(switches);
+    }
+
+    /**
+     * Times the same ping-pong with glibc's {@code swapcontext}.
+     *
+     * @param switches how many
+     * @return nanoseconds in all
+     */
+    public static long benchSwapcontextNanos(long switches) {
+        return Shim.lv_bench_swapcontext_ns(switches);
+    }
+
+    @Override
+    public void close() {
+        for (int id : live) {
+            Shim.lv_destroy(id);
+        }
+        live.clear();
+    }
+}
