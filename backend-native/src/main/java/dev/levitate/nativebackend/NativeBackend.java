@@ -12,8 +12,6 @@ import dev.levitate.core.tlb.TlbMaintenance;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * A {@link CpuBackend} that switches real host registers: {@code cpu_switch_to} in AArch64 or
@@ -45,7 +43,11 @@ public final class NativeBackend implements CpuBackend {
     /** Default stack size of a task, 16 KiB (the original kernel's plan). */
     public static final long DEFAULT_STACK = 16 * 1024;
 
-    private final Set<Integer> live = new TreeSet<>();
+    /** The shim's slot count; an id is generation &lt;&lt; 12 | slot. */
+    private static final int SLOTS = 4096;
+    /** The ids this backend created and has not destroyed, by slot (-1: none). */
+    private final int[] live = new int[SLOTS];
+    private int liveCount;
 
     /**
      * Creates the backend.
@@ -56,6 +58,7 @@ public final class NativeBackend implements CpuBackend {
         Shim.unavailableReason().ifPresent(r -> {
             throw new dev.levitate.core.spi.UnsupportedBackendException(NAME, r);
         });
+        java.util.Arrays.fill(live, -1);
     }
 
     @Override
@@ -139,31 +142,37 @@ public final class NativeBackend implements CpuBackend {
             throw new IllegalStateException("the shim could not create a " + what + " context (error " + id
                     + ": out of memory or 4096 contexts live)");
         }
-        live.add(id);
+        live[id & (SLOTS - 1)] = id;
+        liveCount++;
         return new ContextId(NAME, id);
     }
 
     private int idOf(ContextId c) {
         if (c == null || !NAME.equals(c.backendName()) || c.value() < 0 || c.value() > Integer.MAX_VALUE
-                || !live.contains((int) c.value())) {
+                || live[(int) c.value() & (SLOTS - 1)] != (int) c.value()) {
             throw new UnknownContextException(NAME, c);
         }
         return (int) c.value();
     }
 
+    /** A yield carries nothing but its kind: one shared instance, no allocation per switch. */
+    private static final StopReason YIELDED = StopReason.yielded(0);
+
     /**
      * {@inheritDoc}
      *
      * <p>The quantum is ignored: the native backend has no timer, tasks give up the CPU by yielding.
+     * A native task has no guest PC: the reasons carry pc 0 (the saved return address is
+     * {@code readSavedContext(context, SavedContextLayout.LR)}). One JNA call per resume.
      */
     @Override
     public StopReason resume(ContextId context, long quantumCycles) {
         int id = idOf(context);
         int r = Shim.lv_resume(id);
-        long pc = Shim.lv_saved(id, SavedContextLayout.LR);
+        long pc = 0;
         switch (r) {
             case Shim.STOP_YIELDED:
-                return StopReason.yielded(pc);
+                return YIELDED;
             case Shim.STOP_EXITED:
                 return StopReason.exited(pc, Shim.lv_value(id));
             case Shim.STOP_SLEEP:
@@ -269,7 +278,8 @@ public final class NativeBackend implements CpuBackend {
         if (r != 0) {
             throw new IllegalStateException("the shim refused to destroy " + context + " (error " + r + ")");
         }
-        live.remove(id);
+        live[id & (SLOTS - 1)] = -1;
+        liveCount--;
     }
 
     /**
@@ -320,9 +330,12 @@ public final class NativeBackend implements CpuBackend {
 
     @Override
     public void close() {
-        for (int id : live) {
-            Shim.lv_destroy(id);
+        for (int i = 0; i < SLOTS && liveCount > 0; i++) {
+            if (live[i] >= 0) {
+                Shim.lv_destroy(live[i]);
+                live[i] = -1;
+                liveCount--;
+            }
         }
-        live.clear();
     }
 }
