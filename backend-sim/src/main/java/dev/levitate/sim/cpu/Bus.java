@@ -1,0 +1,41 @@
+package dev.levitate.sim.cpu;
+
+/**
+ * The CPU's view of the physical address space (the MMU slots in front of it in part 2). Every
+ * access returns normally; a failed one sets {@link #faulted()} and the CPU stops with a data
+ * abort instead of a Java exception escaping.
+ */
+public interface Bus {
+    /**
+     * Reads {@code size} bytes (1, 2, 4 or 8), little-endian, zero-extended.
+     *
+     * @param pa the address
+     * @param size the access size
+     * @return the value (0 if the access faulted)
+     */
+    long read(long pa, int size);
+
+    /**
+     * Writes {@code size} bytes (1, 2, 4 or 8), little-endian.
+     *
+     * @param pa the address
+     * @param size the access size
+     * @param value the value (low {@code size} bytes)
+     */
+    void write(long pa, int size, long value);
+
+    /**
+     * Tells whether the last access faulted, and clears the flag.
+     *
+     * @return true if it faulted
+     */
+    boolean faulted();
+
+    /**
+     * Reads the 32-bit instruction at {@code pa} for the decoder.
+     *
+     * @param pa the address, 4-byte aligned
+     * @return the word (0 with {@link #faulted()} set when not executable memory)
+     */
+    int fetch(long pa);
+}

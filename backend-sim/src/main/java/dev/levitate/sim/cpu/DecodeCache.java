@@ -1,0 +1,77 @@
+package dev.levitate.sim.cpu;
+
+import dev.levitate.sim.isa.Decoder;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Decoded instructions per 4 KiB page: each word is decoded once, on first execution, and the
+ * page's entry is dropped when the page is written (the machine watches decoded pages).
+ *
+ * <pre>
+ *   page = pa &gt;&gt;&gt; 12; slot = (pa &gt;&gt;&gt; 2) &amp; 1023
+ *   ids[slot] = row id, Decoder.UNDEFINED, or NOT_DECODED; words[slot] = the instruction
+ * </pre>
+ * The last page used is kept in fields, so straight-line code costs two array loads per fetch.
+ */
+final class DecodeCache {
+    static final int NOT_DECODED = -2;
+    private static final int SLOTS = 1024;
+
+    static final class Page {
+        final long number;
+        final int[] ids = new int[SLOTS];
+        final int[] words = new int[SLOTS];
+
+        Page(long number) {
+            this.number = number;
+            java.util.Arrays.fill(ids, NOT_DECODED);
+        }
+    }
+
+    private final Map<Long, Page> pages = new HashMap<>();
+    private Page last;
+    private final java.util.function.LongConsumer onNewPage;
+
+    DecodeCache(java.util.function.LongConsumer onNewPage) {
+        this.onNewPage = onNewPage;
+    }
+
+    Page page(long pa) {
+        long n = pa >>> 12;
+        Page p = last;
+        if (p != null && p.number == n) {
+            return p;
+        }
+        p = pages.get(n);
+        if (p == null) {
+            p = new Page(n);
+            pages.put(n, p);
+            onNewPage.accept(n << 12);
+        }
+        last = p;
+        return p;
+    }
+
+    static int slot(long pa) {
+        return (int) (pa >>> 2) & (SLOTS - 1);
+    }
+
+    static int decode(Page p, int slot, int word) {
+        int id = Decoder.decode(word);
+        p.ids[slot] = id;
+        p.words[slot] = word;
+        return id;
+    }
+
+    void invalidate(long pa) {
+        Page p = pages.remove(pa >>> 12);
+        if (p != null && last == p) {
+            last = null;
+        }
+    }
+
+    int size() {
+        return pages.size();
+    }
+}

@@ -1,0 +1,212 @@
+package dev.levitate.sim.isa;
+
+/**
+ * THE table of A64 encodings the simulator implements: one constant per encoding, with its bit
+ * pattern (see {@link Encoding} for the notation, {@link Field} for the letters) and its operand
+ * syntax (the text a disassembler prints, with {@code {token}} operands). The decoder is driven by
+ * it, and the assembler and disassembler are to be (they come next). Order is priority: where patterns overlap, the earlier row wins.
+ *
+ * <p>Grouped under the Arm ARM's headings (C4.1, "A64 instruction set encoding"). Encodings not
+ * listed decode as UNDEFINED; the ones planned next are listed, commented, at the end.
+ */
+public enum A64 {
+    // ---- Data processing — immediate (C4.1.86)
+    /** Row {@code ADD_imm}: {@code add {Rd|sp}, {Rn|sp}, {aimm}}. */
+    ADD_imm("f0 0 100010 h iiiiiiiiiiii nnnnn ddddd", "add {Rd|sp}, {Rn|sp}, {aimm}"),
+    /** Row {@code ADDS_imm}: {@code adds {Rd}, {Rn|sp}, {aimm}}. */
+    ADDS_imm("f0 1 100010 h iiiiiiiiiiii nnnnn ddddd", "adds {Rd}, {Rn|sp}, {aimm}"),
+    /** Row {@code SUB_imm}: {@code sub {Rd|sp}, {Rn|sp}, {aimm}}. */
+    SUB_imm("f1 0 100010 h iiiiiiiiiiii nnnnn ddddd", "sub {Rd|sp}, {Rn|sp}, {aimm}"),
+    /** Row {@code SUBS_imm}: {@code subs {Rd}, {Rn|sp}, {aimm}}. */
+    SUBS_imm("f1 1 100010 h iiiiiiiiiiii nnnnn ddddd", "subs {Rd}, {Rn|sp}, {aimm}"),
+    /** Row {@code AND_imm}: {@code and {Rd|sp}, {Rn}, {bimm}}. */
+    AND_imm("f00 100100 N rrrrrr ssssss nnnnn ddddd", "and {Rd|sp}, {Rn}, {bimm}"),
+    /** Row {@code ORR_imm}: {@code orr {Rd|sp}, {Rn}, {bimm}}. */
+    ORR_imm("f01 100100 N rrrrrr ssssss nnnnn ddddd", "orr {Rd|sp}, {Rn}, {bimm}"),
+    /** Row {@code EOR_imm}: {@code eor {Rd|sp}, {Rn}, {bimm}}. */
+    EOR_imm("f10 100100 N rrrrrr ssssss nnnnn ddddd", "eor {Rd|sp}, {Rn}, {bimm}"),
+    /** Row {@code ANDS_imm}: {@code ands {Rd}, {Rn}, {bimm}}. */
+    ANDS_imm("f11 100100 N rrrrrr ssssss nnnnn ddddd", "ands {Rd}, {Rn}, {bimm}"),
+    /** Row {@code MOVN}: {@code movn {Rd}, #{imm}{hw}}. */
+    MOVN("f00 100101 hh iiiiiiiiiiiiiiii ddddd", "movn {Rd}, #{imm}{hw}"),
+    /** Row {@code MOVZ}: {@code movz {Rd}, #{imm}{hw}}. */
+    MOVZ("f10 100101 hh iiiiiiiiiiiiiiii ddddd", "movz {Rd}, #{imm}{hw}"),
+    /** Row {@code MOVK}: {@code movk {Rd}, #{imm}{hw}}. */
+    MOVK("f11 100101 hh iiiiiiiiiiiiiiii ddddd", "movk {Rd}, #{imm}{hw}"),
+    /** Row {@code SBFM}: {@code sbfm {Rd}, {Rn}, #{immr}, #{imms}}. */
+    SBFM("f00 100110 N rrrrrr ssssss nnnnn ddddd", "sbfm {Rd}, {Rn}, #{immr}, #{imms}"),
+    /** Row {@code BFM}: {@code bfm {Rd}, {Rn}, #{immr}, #{imms}}. */
+    BFM("f01 100110 N rrrrrr ssssss nnnnn ddddd", "bfm {Rd}, {Rn}, #{immr}, #{imms}"),
+    /** Row {@code UBFM}: {@code ubfm {Rd}, {Rn}, #{immr}, #{imms}}. */
+    UBFM("f10 100110 N rrrrrr ssssss nnnnn ddddd", "ubfm {Rd}, {Rn}, #{immr}, #{imms}"),
+    /** Row {@code ADR}: {@code adr {Xd}, {adr}}. */
+    ADR("0 ll 10000 iiiiiiiiiiiiiiiiiii ddddd", "adr {Xd}, {adr}"),
+    /** Row {@code ADRP}: {@code adrp {Xd}, {adrp}}. */
+    ADRP("1 ll 10000 iiiiiiiiiiiiiiiiiii ddddd", "adrp {Xd}, {adrp}"),
+
+    // ---- Branches, exception generating and system instructions (C4.1.87)
+    /** Row {@code B}: {@code b {rel}}. */
+    B("000101 iiiiiiiiiiiiiiiiiiiiiiiiii", "b {rel}"),
+    /** Row {@code BL}: {@code bl {rel}}. */
+    BL("100101 iiiiiiiiiiiiiiiiiiiiiiiiii", "bl {rel}"),
+    /** Row {@code B_cond}: {@code b.{cond} {rel}}. */
+    B_cond("01010100 iiiiiiiiiiiiiiiiiii 0 cccc", "b.{cond} {rel}"),
+    /** Row {@code CBZ}: {@code cbz {Rd}, {rel}}. */
+    CBZ("f 011010 0 iiiiiiiiiiiiiiiiiii ddddd", "cbz {Rd}, {rel}"),
+    /** Row {@code CBNZ}: {@code cbnz {Rd}, {rel}}. */
+    CBNZ("f 011010 1 iiiiiiiiiiiiiiiiiii ddddd", "cbnz {Rd}, {rel}"),
+    /** Row {@code TBZ}: {@code tbz {Rt_b5}, #{bit}, {rel}}. */
+    TBZ("b 011011 0 ttttt iiiiiiiiiiiiii ddddd", "tbz {Rt_b5}, #{bit}, {rel}"),
+    /** Row {@code TBNZ}: {@code tbnz {Rt_b5}, #{bit}, {rel}}. */
+    TBNZ("b 011011 1 ttttt iiiiiiiiiiiiii ddddd", "tbnz {Rt_b5}, #{bit}, {rel}"),
+    /** Row {@code BR}: {@code br {Xn}}. */
+    BR("1101011 0000 11111 000000 nnnnn 00000", "br {Xn}"),
+    /** Row {@code BLR}: {@code blr {Xn}}. */
+    BLR("1101011 0001 11111 000000 nnnnn 00000", "blr {Xn}"),
+    /** Row {@code RET}: {@code ret{ret}}. */
+    RET("1101011 0010 11111 000000 nnnnn 00000", "ret{ret}"),
+    /** Row {@code SVC}: {@code svc #{imm16}}. */
+    SVC("11010100 000 iiiiiiiiiiiiiiii 000 01", "svc #{imm16}"),
+    /** Row {@code HVC}: {@code hvc #{imm16}}. */
+    HVC("11010100 000 iiiiiiiiiiiiiiii 000 10", "hvc #{imm16}"),
+    /** Row {@code SMC}: {@code smc #{imm16}}. */
+    SMC("11010100 000 iiiiiiiiiiiiiiii 000 11", "smc #{imm16}"),
+    /** Row {@code BRK}: {@code brk #{imm16}}. */
+    BRK("11010100 001 iiiiiiiiiiiiiiii 000 00", "brk #{imm16}"),
+    /** Row {@code HLT}: {@code hlt #{imm16}}. */
+    HLT("11010100 010 iiiiiiiiiiiiiiii 000 00", "hlt #{imm16}"),
+    /** Row {@code HINT}: {@code {hint}}. */
+    HINT("11010101 000000 11 0010 iiiiiii 11111", "{hint}"),
+    /** Row {@code BARRIER}: {@code {barrier}}. */
+    BARRIER("11010101 000000 11 0011 ---- 1 -- 11111", "{barrier}"),
+
+    // ---- Data processing — register (C4.1.89)
+    /** Row {@code AND_shift}: {@code and {Rd}, {Rn}, {Rm}{shift}}. */
+    AND_shift("f00 01010 hh 0 mmmmm iiiiii nnnnn ddddd", "and {Rd}, {Rn}, {Rm}{shift}"),
+    /** Row {@code BIC_shift}: {@code bic {Rd}, {Rn}, {Rm}{shift}}. */
+    BIC_shift("f00 01010 hh 1 mmmmm iiiiii nnnnn ddddd", "bic {Rd}, {Rn}, {Rm}{shift}"),
+    /** Row {@code ORR_shift}: {@code orr {Rd}, {Rn}, {Rm}{shift}}. */
+    ORR_shift("f01 01010 hh 0 mmmmm iiiiii nnnnn ddddd", "orr {Rd}, {Rn}, {Rm}{shift}"),
+    /** Row {@code ORN_shift}: {@code orn {Rd}, {Rn}, {Rm}{shift}}. */
+    ORN_shift("f01 01010 hh 1 mmmmm iiiiii nnnnn ddddd", "orn {Rd}, {Rn}, {Rm}{shift}"),
+    /** Row {@code EOR_shift}: {@code eor {Rd}, {Rn}, {Rm}{shift}}. */
+    EOR_shift("f10 01010 hh 0 mmmmm iiiiii nnnnn ddddd", "eor {Rd}, {Rn}, {Rm}{shift}"),
+    /** Row {@code EON_shift}: {@code eon {Rd}, {Rn}, {Rm}{shift}}. */
+    EON_shift("f10 01010 hh 1 mmmmm iiiiii nnnnn ddddd", "eon {Rd}, {Rn}, {Rm}{shift}"),
+    /** Row {@code ANDS_shift}: {@code ands {Rd}, {Rn}, {Rm}{shift}}. */
+    ANDS_shift("f11 01010 hh 0 mmmmm iiiiii nnnnn ddddd", "ands {Rd}, {Rn}, {Rm}{shift}"),
+    /** Row {@code BICS_shift}: {@code bics {Rd}, {Rn}, {Rm}{shift}}. */
+    BICS_shift("f11 01010 hh 1 mmmmm iiiiii nnnnn ddddd", "bics {Rd}, {Rn}, {Rm}{shift}"),
+    /** Row {@code ADD_shift}: {@code add {Rd}, {Rn}, {Rm}{shift}}. */
+    ADD_shift("f00 01011 hh 0 mmmmm iiiiii nnnnn ddddd", "add {Rd}, {Rn}, {Rm}{shift}"),
+    /** Row {@code ADDS_shift}: {@code adds {Rd}, {Rn}, {Rm}{shift}}. */
+    ADDS_shift("f01 01011 hh 0 mmmmm iiiiii nnnnn ddddd", "adds {Rd}, {Rn}, {Rm}{shift}"),
+    /** Row {@code SUB_shift}: {@code sub {Rd}, {Rn}, {Rm}{shift}}. */
+    SUB_shift("f10 01011 hh 0 mmmmm iiiiii nnnnn ddddd", "sub {Rd}, {Rn}, {Rm}{shift}"),
+    /** Row {@code SUBS_shift}: {@code subs {Rd}, {Rn}, {Rm}{shift}}. */
+    SUBS_shift("f11 01011 hh 0 mmmmm iiiiii nnnnn ddddd", "subs {Rd}, {Rn}, {Rm}{shift}"),
+    /** Row {@code CSEL}: {@code csel {Rd}, {Rn}, {Rm}, {cond}}. */
+    CSEL("f00 11010100 mmmmm cccc 00 nnnnn ddddd", "csel {Rd}, {Rn}, {Rm}, {cond}"),
+    /** Row {@code CSINC}: {@code csinc {Rd}, {Rn}, {Rm}, {cond}}. */
+    CSINC("f00 11010100 mmmmm cccc 01 nnnnn ddddd", "csinc {Rd}, {Rn}, {Rm}, {cond}"),
+    /** Row {@code CSINV}: {@code csinv {Rd}, {Rn}, {Rm}, {cond}}. */
+    CSINV("f10 11010100 mmmmm cccc 00 nnnnn ddddd", "csinv {Rd}, {Rn}, {Rm}, {cond}"),
+    /** Row {@code CSNEG}: {@code csneg {Rd}, {Rn}, {Rm}, {cond}}. */
+    CSNEG("f10 11010100 mmmmm cccc 01 nnnnn ddddd", "csneg {Rd}, {Rn}, {Rm}, {cond}"),
+    /** Row {@code UDIV}: {@code udiv {Rd}, {Rn}, {Rm}}. */
+    UDIV("f00 11010110 mmmmm 000010 nnnnn ddddd", "udiv {Rd}, {Rn}, {Rm}"),
+    /** Row {@code SDIV}: {@code sdiv {Rd}, {Rn}, {Rm}}. */
+    SDIV("f00 11010110 mmmmm 000011 nnnnn ddddd", "sdiv {Rd}, {Rn}, {Rm}"),
+    /** Row {@code LSLV}: {@code lsl {Rd}, {Rn}, {Rm}}. */
+    LSLV("f00 11010110 mmmmm 001000 nnnnn ddddd", "lsl {Rd}, {Rn}, {Rm}"),
+    /** Row {@code LSRV}: {@code lsr {Rd}, {Rn}, {Rm}}. */
+    LSRV("f00 11010110 mmmmm 001001 nnnnn ddddd", "lsr {Rd}, {Rn}, {Rm}"),
+    /** Row {@code ASRV}: {@code asr {Rd}, {Rn}, {Rm}}. */
+    ASRV("f00 11010110 mmmmm 001010 nnnnn ddddd", "asr {Rd}, {Rn}, {Rm}"),
+    /** Row {@code RORV}: {@code ror {Rd}, {Rn}, {Rm}}. */
+    RORV("f00 11010110 mmmmm 001011 nnnnn ddddd", "ror {Rd}, {Rn}, {Rm}"),
+    /** Row {@code MADD}: {@code madd {Rd}, {Rn}, {Rm}, {Ra}}. */
+    MADD("f00 11011 000 mmmmm 0 aaaaa nnnnn ddddd", "madd {Rd}, {Rn}, {Rm}, {Ra}"),
+    /** Row {@code MSUB}: {@code msub {Rd}, {Rn}, {Rm}, {Ra}}. */
+    MSUB("f00 11011 000 mmmmm 1 aaaaa nnnnn ddddd", "msub {Rd}, {Rn}, {Rm}, {Ra}"),
+
+    // ---- Loads and stores (C4.1.88): unsigned offset, scaled by the access size
+    /** Row {@code STRB_uimm}: {@code strb {Wd}, {mem}}. */
+    STRB_uimm("00 111 0 01 00 iiiiiiiiiiii nnnnn ddddd", "strb {Wd}, {mem}", 1),
+    /** Row {@code LDRB_uimm}: {@code ldrb {Wd}, {mem}}. */
+    LDRB_uimm("00 111 0 01 01 iiiiiiiiiiii nnnnn ddddd", "ldrb {Wd}, {mem}", 1),
+    /** Row {@code LDRSB_uimm}: {@code ldrsb {Xd}, {mem}}. */
+    LDRSB_uimm("00 111 0 01 10 iiiiiiiiiiii nnnnn ddddd", "ldrsb {Xd}, {mem}", 1),
+    /** Row {@code STRH_uimm}: {@code strh {Wd}, {mem}}. */
+    STRH_uimm("01 111 0 01 00 iiiiiiiiiiii nnnnn ddddd", "strh {Wd}, {mem}", 2),
+    /** Row {@code LDRH_uimm}: {@code ldrh {Wd}, {mem}}. */
+    LDRH_uimm("01 111 0 01 01 iiiiiiiiiiii nnnnn ddddd", "ldrh {Wd}, {mem}", 2),
+    /** Row {@code LDRSH_uimm}: {@code ldrsh {Xd}, {mem}}. */
+    LDRSH_uimm("01 111 0 01 10 iiiiiiiiiiii nnnnn ddddd", "ldrsh {Xd}, {mem}", 2),
+    /** Row {@code STRW_uimm}: {@code str {Wd}, {mem}}. */
+    STRW_uimm("10 111 0 01 00 iiiiiiiiiiii nnnnn ddddd", "str {Wd}, {mem}", 4),
+    /** Row {@code LDRW_uimm}: {@code ldr {Wd}, {mem}}. */
+    LDRW_uimm("10 111 0 01 01 iiiiiiiiiiii nnnnn ddddd", "ldr {Wd}, {mem}", 4),
+    /** Row {@code LDRSW_uimm}: {@code ldrsw {Xd}, {mem}}. */
+    LDRSW_uimm("10 111 0 01 10 iiiiiiiiiiii nnnnn ddddd", "ldrsw {Xd}, {mem}", 4),
+    /** Row {@code STRX_uimm}: {@code str {Xd}, {mem}}. */
+    STRX_uimm("11 111 0 01 00 iiiiiiiiiiii nnnnn ddddd", "str {Xd}, {mem}", 8),
+    /** Row {@code LDRX_uimm}: {@code ldr {Xd}, {mem}}. */
+    LDRX_uimm("11 111 0 01 01 iiiiiiiiiiii nnnnn ddddd", "ldr {Xd}, {mem}", 8),
+    /** Row {@code STRX_pre}: {@code str {Xd}, {pre9}}. */
+    STRX_pre("11 111 0 00 00 0 iiiiiiiii 11 nnnnn ddddd", "str {Xd}, {pre9}", 1),
+    /** Row {@code LDRX_pre}: {@code ldr {Xd}, {pre9}}. */
+    LDRX_pre("11 111 0 00 01 0 iiiiiiiii 11 nnnnn ddddd", "ldr {Xd}, {pre9}", 1),
+    /** Row {@code STRX_post}: {@code str {Xd}, {post9}}. */
+    STRX_post("11 111 0 00 00 0 iiiiiiiii 01 nnnnn ddddd", "str {Xd}, {post9}", 1),
+    /** Row {@code LDRX_post}: {@code ldr {Xd}, {post9}}. */
+    LDRX_post("11 111 0 00 01 0 iiiiiiiii 01 nnnnn ddddd", "ldr {Xd}, {post9}", 1),
+    /** Row {@code STP_post}: {@code stp {Xd}, {Xa}, {post7}}. */
+    STP_post("10 101 0 001 0 iiiiiii aaaaa nnnnn ddddd", "stp {Xd}, {Xa}, {post7}", 8),
+    /** Row {@code LDP_post}: {@code ldp {Xd}, {Xa}, {post7}}. */
+    LDP_post("10 101 0 001 1 iiiiiii aaaaa nnnnn ddddd", "ldp {Xd}, {Xa}, {post7}", 8),
+    /** Row {@code STP_off}: {@code stp {Xd}, {Xa}, {off7}}. */
+    STP_off("10 101 0 010 0 iiiiiii aaaaa nnnnn ddddd", "stp {Xd}, {Xa}, {off7}", 8),
+    /** Row {@code LDP_off}: {@code ldp {Xd}, {Xa}, {off7}}. */
+    LDP_off("10 101 0 010 1 iiiiiii aaaaa nnnnn ddddd", "ldp {Xd}, {Xa}, {off7}", 8),
+    /** Row {@code STP_pre}: {@code stp {Xd}, {Xa}, {pre7}}. */
+    STP_pre("10 101 0 011 0 iiiiiii aaaaa nnnnn ddddd", "stp {Xd}, {Xa}, {pre7}", 8),
+    /** Row {@code LDP_pre}: {@code ldp {Xd}, {Xa}, {pre7}}. */
+    LDP_pre("10 101 0 011 1 iiiiiii aaaaa nnnnn ddddd", "ldp {Xd}, {Xa}, {pre7}", 8);
+
+    // Not yet implemented (decode as UNDEFINED), in the order they come next:
+    //   ADD/SUB (extended register), EXTR, CCMP/CCMN, SMADDL/UMADDL/SMULH/UMULH, CLZ/CLS/RBIT/REV*,
+    //   LDR/STR (register offset, unscaled LDUR/STUR, W/B/H pre/post), LDR (literal), LDPSW,
+    //   LDXR/STXR/LDAXR/STLXR/LDAR/STLR, LSE atomics (CAS, SWP, LDADD…), MRS/MSR, SYS (DC/IC/TLBI), ERET.
+
+    private final Encoding encoding;
+
+    A64(String pattern, String syntax) {
+        this(pattern, syntax, 1);
+    }
+
+    A64(String pattern, String syntax, int scale) {
+        this.encoding = new Encoding(ordinal(), name(), pattern, syntax, scale);
+    }
+
+    /**
+     * Returns the row's encoding.
+     *
+     * @return the encoding
+     */
+    public Encoding encoding() {
+        return encoding;
+    }
+
+    private static final A64[] ALL = values();
+
+    /**
+     * Returns the row with an id.
+     *
+     * @param id an ordinal
+     * @return the row
+     */
+    public static A64 of(int id) {
+        return ALL[id];
+    }
+}

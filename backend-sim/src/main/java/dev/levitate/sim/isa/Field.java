@@ -1,0 +1,68 @@
+package dev.levitate.sim.isa;
+
+/**
+ * The named operand fields of A64 encodings, one letter each in the pattern strings of
+ * {@link A64} (the letter is the binding: a field is found by its name, never by position).
+ */
+public enum Field {
+    /** sf: 1 for the 64-bit form. */
+    SF('f'),
+    /** Rd, Rt: destination or transfer register. */
+    RD('d'),
+    /** Rn: first source or base register. */
+    RN('n'),
+    /** Rm: second source register. */
+    RM('m'),
+    /** Ra, Rt2: third register (multiply-add addend, second transfer register). */
+    RA('a'),
+    /** An immediate (imm12, imm16, imm26, imm19, imm7, imm6 …; the row's pattern gives the width). */
+    IMM('i'),
+    /** sh or hw or shift: a shift amount selector. */
+    SH('h'),
+    /** cond: a condition code. */
+    COND('c'),
+    /** N, immr, imms of the bitmask and bitfield immediates: N. */
+    N('N'),
+    /** immr. */
+    IMMR('r'),
+    /** imms. */
+    IMMS('s'),
+    /** immlo of ADR/ADRP. */
+    IMMLO('l'),
+    /** b5 of TBZ/TBNZ. */
+    B5('b'),
+    /** b40 of TBZ/TBNZ (the low five bits of the bit number). */
+    B40('t'),
+    /** opc of loads and stores (size/sign variants are separate rows). */
+    OPC('o');
+
+    private final char letter;
+
+    Field(char letter) {
+        this.letter = letter;
+    }
+
+    /**
+     * Returns the pattern letter.
+     *
+     * @return the letter
+     */
+    public char letter() {
+        return letter;
+    }
+
+    /**
+     * Finds the field of a pattern letter.
+     *
+     * @param c a letter
+     * @return the field, or null if {@code c} is a fixed bit or don't-care
+     */
+    public static Field ofLetter(char c) {
+        for (Field f : values()) {
+            if (f.letter == c) {
+                return f;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,154 @@
+package dev.levitate.sim.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.levitate.sim.ExternalTools;
+import dev.levitate.sim.isa.A64;
+import dev.levitate.sim.isa.Decoder;
+import dev.levitate.sim.isa.Field;
+import dev.levitate.sim.machine.Machine;
+import dev.levitate.sim.unicorn.Unicorn;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every implemented row of the encoding table against Unicorn 2: random words of the row's
+ * pattern, random registers and flags, one instruction on both, then X0–X30, SP, PC, NZCV and the
+ * data memory must agree (or both must refuse the word).
+ *
+ * <p>Unicorn gaps excluded, and why: rows that leave the instruction stream (SVC, HVC, SMC, BRK,
+ * HLT, the hint space with WFI/WFE, barriers) are not compared; a not-taken TBZ/TBNZ run for one
+ * instruction sometimes makes Unicorn 2.0.1 raise an exception at the TBZ itself; those samples are
+ * skipped (the rest are compared, and each row must still compare a quarter of its samples).
+ */
+class UnicornDifferentialTest {
+    static final int PER_ROW = 400;
+    static final long CODE = Machine.RAM_BASE;
+    static final long DATA = Machine.RAM_BASE + 0x10_0000;
+    static final int DATA_SIZE = 64 * 1024;
+    static final long RAM = 4L << 20;
+    static final int UC_ERR_FETCH_UNMAPPED = 8;
+    static final int UC_ERR_FETCH_UNALIGNED = 18;
+    static final int UC_ERR_EXCEPTION = 21;
+    static final Set<A64> BRANCHES = EnumSet.of(A64.B, A64.BL, A64.B_cond, A64.CBZ, A64.CBNZ, A64.TBZ, A64.TBNZ,
+            A64.BR, A64.BLR, A64.RET);
+
+    /** Rows Unicorn cannot be compared on: they leave the instruction stream (exceptions, waits). */
+    static final Set<A64> EXCLUDED = EnumSet.of(A64.SVC, A64.HVC, A64.SMC, A64.BRK, A64.HLT, A64.HINT, A64.BARRIER);
+    static final Set<A64> WRITEBACK = EnumSet.of(A64.STRX_pre, A64.LDRX_pre, A64.STRX_post, A64.LDRX_post,
+            A64.STP_pre, A64.LDP_pre, A64.STP_post, A64.LDP_post);
+
+    @TestFactory
+    Stream<DynamicTest> everyRowAgreesWithUnicorn() {
+        ExternalTools.require("Unicorn 2 (apt-get install libunicorn2)", Unicorn.unavailableReason());
+        List<DynamicTest> tests = new ArrayList<>();
+        for (A64 row : A64.values()) {
+            if (!EXCLUDED.contains(row)) {
+                tests.add(DynamicTest.dynamicTest(row.name(), () -> checkRow(row)));
+            }
+        }
+        return tests.stream();
+    }
+
+    private static boolean isMemory(A64 row) {
+        return row.name().contains("LDR") || row.name().contains("STR") || row.name().contains("LDP") || row.name().contains("STP");
+    }
+
+    private void checkRow(A64 row) {
+        SplittableRandom rnd = new SplittableRandom(row.ordinal() * 7919L + 1);
+        byte[] data = new byte[DATA_SIZE];
+        rnd.nextBytes(data);
+        int compared = 0;
+        try (Unicorn uc = new Unicorn()) {
+            uc.map(Machine.RAM_BASE, RAM);
+            for (int t = 0; t < PER_ROW; t++) {
+                int word = row.encoding().value() | (rnd.nextInt() & ~row.encoding().mask());
+                if (Decoder.decode(word) != row.ordinal()) {
+                    continue; // an earlier row owns this word; it is tested there
+                }
+                int rd = word & 31;
+                int rn = (word >>> 5) & 31;
+                int rt2 = (word >>> 10) & 31;
+                if (WRITEBACK.contains(row) && (rd == rn || (row.name().contains("P_") && rt2 == rn))) {
+                    continue; // CONSTRAINED UNPREDICTABLE
+                }
+                if (row.name().startsWith("LDP") && rd == rt2) {
+                    continue; // CONSTRAINED UNPREDICTABLE
+                }
+                long[] regs = new long[32];
+                for (int i = 0; i < 32; i++) {
+                    regs[i] = rnd.nextInt(4) == 0 ? rnd.nextLong(-4, 5) : rnd.nextLong();
+                }
+                regs[31] = DATA + 16L * rnd.nextInt(256);
+                if (isMemory(row) && rn != 31) {
+                    regs[rn] = DATA + 8L * rnd.nextInt(2048);
+                }
+                int nzcv = rnd.nextInt(16) << 28;
+
+                // a fresh code address per word (Unicorn caches translations by address), followed
+                // by a NOP so Unicorn's one-instruction stop does not translate an empty word
+                long code = CODE + 8L * t;
+                Machine m = new Machine(RAM, b -> { }, b -> { }, b -> { });
+                m.ram().write(DATA, data, 0, data.length);
+                m.ram().write32(code, word);
+                Cpu cpu = m.cpu();
+                cpu.setPc(code);
+                for (int i = 0; i < 32; i++) {
+                    cpu.setReg(i, regs[i]);
+                }
+                cpu.setNzcv(nzcv);
+                StopKind ours = m.run(1);
+
+                uc.write(DATA, data);
+                uc.write(code, new byte[] {(byte) word, (byte) (word >>> 8), (byte) (word >>> 16), (byte) (word >>> 24),
+                    (byte) 0x1f, (byte) 0x20, (byte) 0x03, (byte) 0xd5});
+                for (int i = 0; i < 31; i++) {
+                    uc.setReg(Unicorn.x(i), regs[i]);
+                }
+                uc.setReg(Unicorn.REG_SP, regs[31]);
+                uc.setReg(Unicorn.REG_NZCV, nzcv & 0xFFFF_FFFFL);
+                int err = uc.run(code, -1L, 1);
+                if (err == UC_ERR_FETCH_UNMAPPED || err == UC_ERR_FETCH_UNALIGNED
+                        || (err == UC_ERR_EXCEPTION && BRANCHES.contains(row) && uc.reg(Unicorn.REG_PC) == cpu.pc())) {
+                    // a taken branch to nowhere (or to an empty word): Unicorn went on to fetch or run the
+                    // target; the branch itself ran, and the comparison below checks what it did
+                    err = 0;
+                }
+
+                String where = String.format("%s word %08x", row, word);
+                if (err == UC_ERR_EXCEPTION && (row == A64.TBZ || row == A64.TBNZ) && uc.reg(Unicorn.REG_PC) == code) {
+                    // Unicorn 2.0.1 gap: some TBZ/TBNZ run for exactly one instruction raise an
+                    // exception at their own PC (seen taken and not taken). Not comparable; skipped.
+                    continue;
+                }
+                if (ours != StopKind.BUDGET || err != 0) {
+                    boolean bothRefused = ours == StopKind.UNDEFINED && err != 0;
+                    assertTrue(bothRefused, where + ": simulator stopped " + ours + " (pc " + Long.toHexString(cpu.pc()) + "), Unicorn said "
+                            + (err == 0 ? "ok" : Unicorn.describe(err)) + " (pc " + Long.toHexString(uc.reg(Unicorn.REG_PC)) + ")");
+                    continue;
+                }
+                for (int i = 0; i < 31; i++) {
+                    long u = uc.reg(Unicorn.x(i));
+                    assertTrue(u == cpu.reg(i), where + String.format(": x%d simulator %016x Unicorn %016x", i, cpu.reg(i), u));
+                }
+                assertTrue(uc.reg(Unicorn.REG_SP) == cpu.reg(31), where + ": SP differs");
+                assertTrue(uc.reg(Unicorn.REG_PC) == cpu.pc(), where + String.format(": PC simulator %x Unicorn %x", cpu.pc(), uc.reg(Unicorn.REG_PC)));
+                int un = (int) uc.reg(Unicorn.REG_NZCV) & 0xF000_0000;
+                assertTrue(un == cpu.nzcv(), where + String.format(": NZCV simulator %x Unicorn %x", cpu.nzcv() >>> 28, un >>> 28));
+                if (isMemory(row) && row.name().startsWith("ST")) {
+                    byte[] mine = new byte[DATA_SIZE];
+                    m.ram().read(DATA, mine, 0, DATA_SIZE);
+                    assertTrue(java.util.Arrays.equals(mine, uc.read(DATA, DATA_SIZE)), where + ": memory differs");
+                }
+                compared++;
+            }
+        }
+        assertTrue(compared >= PER_ROW / 4, row + ": only " + compared + " words compared");
+    }
+}
