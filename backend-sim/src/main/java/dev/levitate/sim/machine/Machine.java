@@ -97,6 +97,28 @@ public final class Machine {
     }
 
     /**
+     * Loads an ELF image as {@code qemu-system-aarch64 -M virt -kernel} does: each PT_LOAD segment at
+     * its physical address (the part past the file bytes zeroed), PC at the entry point. Every
+     * segment is checked against RAM before anything is written.
+     *
+     * @param image the parsed image
+     * @throws dev.levitate.sim.elf.ElfFormatException if a segment lies outside RAM (nothing loaded)
+     */
+    public void loadElf(dev.levitate.sim.elf.ElfImage image) {
+        for (dev.levitate.sim.elf.ElfImage.Segment s : image.segments()) {
+            if (!ram.contains(s.address(), Math.max(1, s.memorySize()))) {
+                throw new dev.levitate.sim.elf.ElfFormatException(String.format(
+                        "%s is outside RAM [0x%x, 0x%x)", s, RAM_BASE, ramLimit));
+            }
+        }
+        for (dev.levitate.sim.elf.ElfImage.Segment s : image.segments()) {
+            ram.zero(s.address(), s.memorySize());
+            ram.write(s.address(), s.bytes(), 0, s.bytes().length);
+        }
+        cpu.setPc(image.entry());
+    }
+
+    /**
      * Runs until a stop or the instruction budget.
      *
      * @param maxInstructions the budget
