@@ -1,0 +1,136 @@
+package dev.levitate.cli;
+
+import dev.levitate.sim.cpu.Cpu;
+import dev.levitate.sim.cpu.StopKind;
+import dev.levitate.sim.elf.ElfFormatException;
+import dev.levitate.sim.elf.ElfImage;
+import dev.levitate.sim.isa.Disassembler;
+import dev.levitate.sim.machine.Machine;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code levitate run IMAGE.elf}: runs a bare-metal AArch64 image on the simulator, as
+ * {@code qemu-system-aarch64 -M virt -cpu cortex-a53 -nographic -semihosting -kernel IMAGE.elf}
+ * would. Standard output carries only what the guest prints (UART and semihosting); everything
+ * the simulator says goes to standard error.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run a bare-metal AArch64 ELF image on the simulator (QEMU virt memory map:",
+            "RAM at 0x4000_0000, PL011 UART at 0x0900_0000, semihosting through HLT #0xF000).",
+            "stdout: only what the guest prints. Exit status: the image's semihosting exit code,",
+            "0 on PSCI SYSTEM_OFF, 126 for a file that is not a loadable image, 125 when the simulator",
+            "stops it for another reason (budget, undefined instruction, wild access)."})
+public final class RunCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "IMAGE.elf", description = "The ELF64 AArch64 executable to run.")
+    private Path image;
+
+    @Option(names = "--max-instructions", defaultValue = "1000000000", paramLabel = "N",
+            description = "Stop after N instructions (default: ${DEFAULT-VALUE}).")
+    private long maxInstructions;
+
+    @Option(names = "--ram-mib", defaultValue = "128", description = "RAM size in MiB (default: ${DEFAULT-VALUE}).")
+    private int ramMib;
+
+    @Option(names = "--trace", description = "Print every instruction (address, symbol, disassembly) to stderr.")
+    private boolean trace;
+
+    @Option(names = "--stats", description = "Print instruction count, time and MIPS to stderr.")
+    private boolean stats;
+
+    /** Exit status for a file that is not a loadable image. */
+    static final int BAD_IMAGE = 126;
+    /** Exit status when the simulator stops the image for a reason other than its own exit. */
+    static final int STOPPED = 125;
+
+    /** Creates the command (picocli instantiates it). */
+    public RunCommand() {
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintStream err = System.err;
+        byte[] file;
+        try {
+            file = Files.readAllBytes(image);
+        } catch (NoSuchFileException e) {
+            err.println("levitate run: no such file: " + image);
+            return BAD_IMAGE;
+        }
+        ElfImage elf;
+        OutputStream stdout = System.out;
+        Machine m = new Machine((long) ramMib << 20, b -> write(stdout, b), b -> write(stdout, b), b -> write(err, b));
+        try {
+            elf = ElfImage.parse(file);
+            m.loadElf(elf);
+        } catch (ElfFormatException e) {
+            err.println("levitate run: " + image + ": " + e.getMessage());
+            return BAD_IMAGE;
+        }
+        long start = System.nanoTime();
+        StopKind stop;
+        if (trace) {
+            stop = StopKind.BUDGET;
+            Cpu cpu = m.cpu();
+            for (long i = 0; i < maxInstructions; i++) {
+                long pc = cpu.pc();
+                String sym = elf.symbolize(pc);
+                int word = m.ram().contains(pc, 4) ? m.ram().read32(pc) : 0;
+                err.printf("%016x %-24s %s%n", pc, sym == null ? "" : "<" + sym + ">", Disassembler.disassemble(word, pc));
+                stop = m.run(1);
+                if (stop != StopKind.BUDGET) {
+                    break;
+                }
+            }
+        } else {
+            stop = m.run(maxInstructions);
+        }
+        long ns = System.nanoTime() - start;
+        System.out.flush();
+        Cpu cpu = m.cpu();
+        if (stats) {
+            err.printf("levitate run: %,d instructions in %.3f s: %.1f MIPS%n", cpu.instructions(), ns / 1e9,
+                    cpu.instructions() / (ns / 1e3));
+        }
+        String where = String.format("pc=0x%x%s", cpu.stopPc(), elf.symbolize(cpu.stopPc()) == null ? "" : " <" + elf.symbolize(cpu.stopPc()) + ">");
+        switch (stop) {
+            case EXIT:
+                return (int) cpu.stopValue();
+            case POWER_OFF:
+                return 0;
+            case BUDGET:
+                err.printf("levitate run: stopped after %,d instructions (--max-instructions) at %s%n", cpu.instructions(), where);
+                return STOPPED;
+            case UNDEFINED:
+                err.printf("levitate run: undefined or unimplemented instruction 0x%08x at %s%n", cpu.stopWord(), where);
+                return STOPPED;
+            case ABORT:
+                err.printf("levitate run: access outside RAM and devices at 0x%x, %s%n", cpu.stopValue(), where);
+                return STOPPED;
+            default:
+                err.printf("levitate run: stopped: %s (value 0x%x) at %s%n", stop, cpu.stopValue(), where);
+                return STOPPED;
+        }
+    }
+
+    private static void write(OutputStream out, int b) {
+        try {
+            out.write(b);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
