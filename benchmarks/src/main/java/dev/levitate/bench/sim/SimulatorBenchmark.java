@@ -1,0 +1,79 @@
+package dev.levitate.bench.sim;
+
+import static dev.levitate.sim.isa.Field.COND;
+import static dev.levitate.sim.isa.Field.IMM;
+import static dev.levitate.sim.isa.Field.RA;
+import static dev.levitate.sim.isa.Field.RD;
+import static dev.levitate.sim.isa.Field.RM;
+import static dev.levitate.sim.isa.Field.RN;
+import static dev.levitate.sim.isa.Field.SF;
+import static dev.levitate.sim.isa.Field.SH;
+
+import dev.levitate.sim.cpu.StopKind;
+import dev.levitate.sim.isa.A64;
+import dev.levitate.sim.machine.Machine;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Guest MIPS of the simulator on the tight loop of issue #4: load, multiply-add, adds, store,
+ * add, subs, branch (7 instructions), run 10^7 instructions per invocation. Throughput is in
+ * instructions per microsecond, i.e. MIPS.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class SimulatorBenchmark {
+    static final int INSTRUCTIONS = 10_000_000;
+    static final long CODE = Machine.RAM_BASE;
+    static final long DATA = Machine.RAM_BASE + 0x1000;
+
+    private Machine machine;
+
+    /** Builds the loop. */
+    @Setup
+    public void setUp() {
+        machine = new Machine(16L << 20, b -> { }, b -> { }, b -> { });
+        int[] loop = {
+            A64.LDRX_uimm.encoding().encode(IMM, 0, RN, 1, RD, 3),                           // ldr  x3, [x1]
+            A64.MADD.encoding().encode(SF, 1, RM, 2, RA, 4, RN, 3, RD, 4),                   // madd x4, x3, x2, x4
+            A64.ADDS_shift.encoding().encode(SF, 1, SH, 0, RM, 3, IMM, 0, RN, 5, RD, 5),     // adds x5, x5, x3
+            A64.STRX_uimm.encoding().encode(IMM, 1, RN, 1, RD, 4),                           // str  x4, [x1, #8]
+            A64.ADD_imm.encoding().encode(SF, 1, SH, 0, IMM, 1, RN, 6, RD, 6),               // add  x6, x6, #1
+            A64.SUBS_imm.encoding().encode(SF, 1, SH, 0, IMM, 1, RN, 0, RD, 0),              // subs x0, x0, #1
+            A64.B_cond.encoding().encode(IMM, -6, COND, 1),                                  // b.ne loop
+        };
+        for (int i = 0; i < loop.length; i++) {
+            machine.ram().write32(CODE + 4L * i, loop[i]);
+        }
+    }
+
+    /**
+     * Runs 10^7 guest instructions of the loop.
+     *
+     * @return the stop kind's ordinal (the budget)
+     */
+    @Benchmark
+    @OperationsPerInvocation(INSTRUCTIONS)
+    public int tightLoop() {
+        machine.cpu().setPc(CODE);
+        machine.cpu().setReg(0, Long.MAX_VALUE);
+        machine.cpu().setReg(1, DATA);
+        machine.cpu().setReg(2, 3);
+        StopKind s = machine.run(INSTRUCTIONS);
+        return s.ordinal();
+    }
+}
