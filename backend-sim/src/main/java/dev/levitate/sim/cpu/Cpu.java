@@ -345,6 +345,20 @@ public final class Cpu {
         return r & 0xFFFF_FFFFL;
     }
 
+    /** ExtendReg (C6.2): UXTB, UXTH, UXTW, UXTX, SXTB, SXTH, SXTW, SXTX by option. */
+    private static long extend(long value, int option) {
+        switch (option) {
+            case 0: return value & 0xFF;
+            case 1: return value & 0xFFFF;
+            case 2: return value & 0xFFFF_FFFFL;
+            case 3: return value;
+            case 4: return (byte) value;
+            case 5: return (short) value;
+            case 6: return (int) value;
+            default: return value;
+        }
+    }
+
     private static long shift(long value, int type, int amount, boolean is64) {
         if (!is64) {
             int w = (int) value;
@@ -663,6 +677,110 @@ public final class Cpu {
                 wz(rd, shift(rz(rn), row.ordinal() - A64.LSLV.ordinal(), amount, sf), sf);
                 break;
             }
+            // ---- add/sub extended register
+            case ADD_ext:
+            case ADDS_ext:
+            case SUB_ext:
+            case SUBS_ext: {
+                int amount = bits(w, 10, 3);
+                if (amount > 4) {
+                    halt(StopKind.UNDEFINED, w, w);
+                    return false;
+                }
+                long b = extend(rz(rm), bits(w, 13, 3)) << amount;
+                boolean sub = row == A64.SUB_ext || row == A64.SUBS_ext;
+                boolean flags = row == A64.ADDS_ext || row == A64.SUBS_ext;
+                long r = sub ? addWithCarry(x[rn], ~b, 1, sf, flags) : addWithCarry(x[rn], b, 0, sf, flags);
+                if (flags) {
+                    wz(rd, r, sf);
+                } else {
+                    wsp(rd, r, sf);
+                }
+                break;
+            }
+            case EXTR: {
+                int lsb = bits(w, 10, 6);
+                if ((sf ? 1 : 0) != bits(w, 22, 1) || (!sf && lsb > 31)) {
+                    halt(StopKind.UNDEFINED, w, w);
+                    return false;
+                }
+                long hi = rz(rn);
+                long lo = rz(rm);
+                long r;
+                if (sf) {
+                    r = lsb == 0 ? lo : (lo >>> lsb) | (hi << (64 - lsb));
+                } else {
+                    long concat = ((hi & 0xFFFF_FFFFL) << 32) | (lo & 0xFFFF_FFFFL);
+                    r = concat >>> lsb;
+                }
+                wz(rd, r, sf);
+                break;
+            }
+            case CCMN_reg:
+            case CCMN_imm:
+            case CCMP_reg:
+            case CCMP_imm: {
+                if (condition(bits(w, 12, 4))) {
+                    long b = row == A64.CCMN_imm || row == A64.CCMP_imm ? rm : rz(rm);
+                    if (row == A64.CCMP_reg || row == A64.CCMP_imm) {
+                        addWithCarry(rz(rn), ~b, 1, sf, true);
+                    } else {
+                        addWithCarry(rz(rn), b, 0, sf, true);
+                    }
+                } else {
+                    setNzcv(bits(w, 0, 4) << 28);
+                }
+                break;
+            }
+            case RBIT:
+                wz(rd, sf ? Long.reverse(rz(rn)) : Integer.reverse((int) rz(rn)), sf);
+                break;
+            case REV16: {
+                long a = rz(rn);
+                wz(rd, ((a & 0x00FF_00FF_00FF_00FFL) << 8) | ((a >>> 8) & 0x00FF_00FF_00FF_00FFL), sf);
+                break;
+            }
+            case REV32: {
+                long a = rz(rn);
+                wz(rd, ((long) Integer.reverseBytes((int) (a >>> 32)) << 32) | (Integer.reverseBytes((int) a) & 0xFFFF_FFFFL), true);
+                break;
+            }
+            case REV_w:
+                wz(rd, Integer.reverseBytes((int) rz(rn)), false);
+                break;
+            case REV_x:
+                wz(rd, Long.reverseBytes(rz(rn)), true);
+                break;
+            case CLZ:
+                wz(rd, sf ? Long.numberOfLeadingZeros(rz(rn)) : Integer.numberOfLeadingZeros((int) rz(rn)), sf);
+                break;
+            case CLS: {
+                long a = rz(rn);
+                wz(rd, sf ? Long.numberOfLeadingZeros(a ^ (a >> 1)) - 1
+                        : Integer.numberOfLeadingZeros((int) a ^ ((int) a >> 1)) - 1, sf);
+                break;
+            }
+            case SMADDL:
+            case SMSUBL:
+            case UMADDL:
+            case UMSUBL: {
+                boolean signed = row == A64.SMADDL || row == A64.SMSUBL;
+                long a = signed ? (long) (int) rz(rn) : rz(rn) & 0xFFFF_FFFFL;
+                long b = signed ? (long) (int) rz(rm) : rz(rm) & 0xFFFF_FFFFL;
+                long acc = rz((w >>> 10) & 31);
+                wz(rd, row == A64.SMADDL || row == A64.UMADDL ? acc + a * b : acc - a * b, true);
+                break;
+            }
+            case SMULH:
+                wz(rd, Math.multiplyHigh(rz(rn), rz(rm)), true);
+                break;
+            case UMULH: {
+                long a = rz(rn);
+                long b = rz(rm);
+                long hi = Math.multiplyHigh(a, b) + ((a >> 63) & b) + ((b >> 63) & a);
+                wz(rd, hi, true);
+                break;
+            }
             case MADD:
             case MSUB: {
                 long prod = rz(rn) * rz(rm);
@@ -692,6 +810,89 @@ public final class Cpu {
                 boolean signed = row == A64.LDRSB_uimm || row == A64.LDRSH_uimm || row == A64.LDRSW_uimm;
                 if (!load(rd, x[rn] + (long) bits(w, 10, 12) * size, size, signed, true)) {
                     return false;
+                }
+                break;
+            }
+            case STRB_reg:
+            case STRH_reg:
+            case STRW_reg:
+            case STRX_reg:
+            case LDRB_reg:
+            case LDRH_reg:
+            case LDRW_reg:
+            case LDRSW_reg:
+            case LDRX_reg: {
+                int option = bits(w, 13, 3);
+                if ((option & 2) == 0) {
+                    halt(StopKind.UNDEFINED, w, w);
+                    return false;
+                }
+                int size = row.encoding().scale();
+                long off = extend(rz(rm), option) << (bits(w, 12, 1) == 1 ? Integer.numberOfTrailingZeros(size) : 0);
+                long address = x[rn] + off;
+                boolean ok = row.name().startsWith("ST") ? store(address, size, rz(rd))
+                        : load(rd, address, size, row == A64.LDRSW_reg, true);
+                if (!ok) {
+                    return false;
+                }
+                break;
+            }
+            case STURB:
+            case STURH:
+            case STURW:
+            case STURX:
+            case LDURB:
+            case LDURH:
+            case LDURW:
+            case LDURX: {
+                int size = row.encoding().scale();
+                long address = x[rn] + sext(bits(w, 12, 9), 9);
+                boolean ok = row.name().startsWith("ST") ? store(address, size, rz(rd)) : load(rd, address, size, false, true);
+                if (!ok) {
+                    return false;
+                }
+                break;
+            }
+            case LDRW_lit:
+            case LDRX_lit:
+            case LDRSW_lit: {
+                long address = pc + (sext(bits(w, 5, 19), 19) << 2);
+                if (!load(rd, address, row.encoding().scale(), row == A64.LDRSW_lit, true)) {
+                    return false;
+                }
+                break;
+            }
+            case STPW_off:
+            case LDPW_off:
+            case STPW_pre:
+            case LDPW_pre:
+            case STPW_post:
+            case LDPW_post:
+            case LDPSW_off: {
+                long off = sext(bits(w, 15, 7), 7) * 4;
+                int rt2 = (w >>> 10) & 31;
+                boolean post = row == A64.STPW_post || row == A64.LDPW_post;
+                boolean writeback = post || row == A64.STPW_pre || row == A64.LDPW_pre;
+                boolean isLoad = row.name().startsWith("LD");
+                long address = post ? x[rn] : x[rn] + off;
+                if (isLoad) {
+                    long a = bus.read(address, 4);
+                    long b = bus.read(address + 4, 4);
+                    if (bus.faulted()) {
+                        halt(StopKind.ABORT, 0, address);
+                        return false;
+                    }
+                    if (row == A64.LDPSW_off) {
+                        a = (long) (int) a;
+                        b = (long) (int) b;
+                    }
+                    wz(rd, a, true);
+                    wz(rt2, b, true);
+                } else if (!store(address, 4, rz(rd)) || !store(address + 4, 4, rz(rt2))) {
+                    return false;
+                }
+                if (writeback) {
+                    x[rn] = x[rn] + off;
                 }
                 break;
             }

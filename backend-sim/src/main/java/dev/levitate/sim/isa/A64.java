@@ -126,9 +126,53 @@ public enum A64 {
     /** Row {@code RORV}: {@code ror {Rd}, {Rn}, {Rm}}. */
     RORV("f00 11010110 mmmmm 001011 nnnnn ddddd", "ror {Rd}, {Rn}, {Rm}"),
     /** Row {@code MADD}: {@code madd {Rd}, {Rn}, {Rm}, {Ra}}. */
+    ADD_ext("f00 01011 00 1 mmmmm ooo iii nnnnn ddddd", "add {Rd|sp}, {Rn|sp}, {ext}"),
+    /** Row {@code ADDS_ext}: {@code adds {Rd}, {Rn|sp}, {ext}}. */
+    ADDS_ext("f01 01011 00 1 mmmmm ooo iii nnnnn ddddd", "adds {Rd}, {Rn|sp}, {ext}"),
+    /** Row {@code SUB_ext}: {@code sub {Rd|sp}, {Rn|sp}, {ext}}. */
+    SUB_ext("f10 01011 00 1 mmmmm ooo iii nnnnn ddddd", "sub {Rd|sp}, {Rn|sp}, {ext}"),
+    /** Row {@code SUBS_ext}: {@code subs {Rd}, {Rn|sp}, {ext}}. */
+    SUBS_ext("f11 01011 00 1 mmmmm ooo iii nnnnn ddddd", "subs {Rd}, {Rn|sp}, {ext}"),
+    /** Row {@code EXTR}: {@code extr {Rd}, {Rn}, {Rm}, #{imms}}. */
+    EXTR("f00 100111 N 0 mmmmm ssssss nnnnn ddddd", "extr {Rd}, {Rn}, {Rm}, #{imms}"),
+    /** Row {@code CCMN_reg}: {@code ccmn {Rn}, {Rm}, #{nzcv}, {cond}}. */
+    CCMN_reg("f01 11010010 mmmmm cccc 00 nnnnn 0 vvvv", "ccmn {Rn}, {Rm}, #{nzcv}, {cond}"),
+    /** Row {@code CCMN_imm}: {@code ccmn {Rn}, #{uimm5}, #{nzcv}, {cond}}. */
+    CCMN_imm("f01 11010010 iiiii cccc 10 nnnnn 0 vvvv", "ccmn {Rn}, #{uimm5}, #{nzcv}, {cond}"),
+    /** Row {@code CCMP_reg}: {@code ccmp {Rn}, {Rm}, #{nzcv}, {cond}}. */
+    CCMP_reg("f11 11010010 mmmmm cccc 00 nnnnn 0 vvvv", "ccmp {Rn}, {Rm}, #{nzcv}, {cond}"),
+    /** Row {@code CCMP_imm}: {@code ccmp {Rn}, #{uimm5}, #{nzcv}, {cond}}. */
+    CCMP_imm("f11 11010010 iiiii cccc 10 nnnnn 0 vvvv", "ccmp {Rn}, #{uimm5}, #{nzcv}, {cond}"),
+    /** Row {@code RBIT}: {@code rbit {Rd}, {Rn}}. */
+    RBIT("f10 11010110 00000 000000 nnnnn ddddd", "rbit {Rd}, {Rn}"),
+    /** Row {@code REV16}: {@code rev16 {Rd}, {Rn}}. */
+    REV16("f10 11010110 00000 000001 nnnnn ddddd", "rev16 {Rd}, {Rn}"),
+    /** Row {@code REV32}: {@code rev32 {Rd}, {Rn}}. */
+    REV32("110 11010110 00000 000010 nnnnn ddddd", "rev32 {Rd}, {Rn}"),
+    /** Row {@code REV_w}: {@code rev {Rd}, {Rn}}. */
+    REV_w("010 11010110 00000 000010 nnnnn ddddd", "rev {Rd}, {Rn}"),
+    /** Row {@code REV_x}: {@code rev {Rd}, {Rn}}. */
+    REV_x("110 11010110 00000 000011 nnnnn ddddd", "rev {Rd}, {Rn}"),
+    /** Row {@code CLZ}: {@code clz {Rd}, {Rn}}. */
+    CLZ("f10 11010110 00000 000100 nnnnn ddddd", "clz {Rd}, {Rn}"),
+    /** Row {@code CLS}: {@code cls {Rd}, {Rn}}. */
+    CLS("f10 11010110 00000 000101 nnnnn ddddd", "cls {Rd}, {Rn}"),
+    /** Row {@code MADD}: {@code madd {Rd}, {Rn}, {Rm}, {Ra}}. */
     MADD("f00 11011 000 mmmmm 0 aaaaa nnnnn ddddd", "madd {Rd}, {Rn}, {Rm}, {Ra}"),
     /** Row {@code MSUB}: {@code msub {Rd}, {Rn}, {Rm}, {Ra}}. */
     MSUB("f00 11011 000 mmmmm 1 aaaaa nnnnn ddddd", "msub {Rd}, {Rn}, {Rm}, {Ra}"),
+    /** Row {@code SMADDL}: {@code smaddl {Xd}, {Wn}, {Wm}, {Xa}}. */
+    SMADDL("100 11011 001 mmmmm 0 aaaaa nnnnn ddddd", "smaddl {Xd}, {Wn}, {Wm}, {Xa}"),
+    /** Row {@code SMSUBL}: {@code smsubl {Xd}, {Wn}, {Wm}, {Xa}}. */
+    SMSUBL("100 11011 001 mmmmm 1 aaaaa nnnnn ddddd", "smsubl {Xd}, {Wn}, {Wm}, {Xa}"),
+    /** Row {@code SMULH}: {@code smulh {Xd}, {Xn}, {Xm}}. */
+    SMULH("100 11011 010 mmmmm 0 11111 nnnnn ddddd", "smulh {Xd}, {Xn}, {Xm}"),
+    /** Row {@code UMADDL}: {@code umaddl {Xd}, {Wn}, {Wm}, {Xa}}. */
+    UMADDL("100 11011 101 mmmmm 0 aaaaa nnnnn ddddd", "umaddl {Xd}, {Wn}, {Wm}, {Xa}"),
+    /** Row {@code UMSUBL}: {@code umsubl {Xd}, {Wn}, {Wm}, {Xa}}. */
+    UMSUBL("100 11011 101 mmmmm 1 aaaaa nnnnn ddddd", "umsubl {Xd}, {Wn}, {Wm}, {Xa}"),
+    /** Row {@code UMULH}: {@code umulh {Xd}, {Xn}, {Xm}}. */
+    UMULH("100 11011 110 mmmmm 0 11111 nnnnn ddddd", "umulh {Xd}, {Xn}, {Xm}"),
 
     // ---- Loads and stores (C4.1.88): unsigned offset, scaled by the access size
     /** Row {@code STRB_uimm}: {@code strb {Wd}, {mem}}. */
@@ -154,6 +198,46 @@ public enum A64 {
     /** Row {@code LDRX_uimm}: {@code ldr {Xd}, {mem}}. */
     LDRX_uimm("11 111 0 01 01 iiiiiiiiiiii nnnnn ddddd", "ldr {Xd}, {mem}", 8),
     /** Row {@code STRX_pre}: {@code str {Xd}, {pre9}}. */
+    STRB_reg("00 111 0 00 00 1 mmmmm ooo S 10 nnnnn ddddd", "strb {Wd}, {regoff}", 1),
+    /** Row {@code LDRB_reg}: {@code ldrb {Wd}, {regoff}}. */
+    LDRB_reg("00 111 0 00 01 1 mmmmm ooo S 10 nnnnn ddddd", "ldrb {Wd}, {regoff}", 1),
+    /** Row {@code STRH_reg}: {@code strh {Wd}, {regoff}}. */
+    STRH_reg("01 111 0 00 00 1 mmmmm ooo S 10 nnnnn ddddd", "strh {Wd}, {regoff}", 2),
+    /** Row {@code LDRH_reg}: {@code ldrh {Wd}, {regoff}}. */
+    LDRH_reg("01 111 0 00 01 1 mmmmm ooo S 10 nnnnn ddddd", "ldrh {Wd}, {regoff}", 2),
+    /** Row {@code STRW_reg}: {@code str {Wd}, {regoff}}. */
+    STRW_reg("10 111 0 00 00 1 mmmmm ooo S 10 nnnnn ddddd", "str {Wd}, {regoff}", 4),
+    /** Row {@code LDRW_reg}: {@code ldr {Wd}, {regoff}}. */
+    LDRW_reg("10 111 0 00 01 1 mmmmm ooo S 10 nnnnn ddddd", "ldr {Wd}, {regoff}", 4),
+    /** Row {@code LDRSW_reg}: {@code ldrsw {Xd}, {regoff}}. */
+    LDRSW_reg("10 111 0 00 10 1 mmmmm ooo S 10 nnnnn ddddd", "ldrsw {Xd}, {regoff}", 4),
+    /** Row {@code STRX_reg}: {@code str {Xd}, {regoff}}. */
+    STRX_reg("11 111 0 00 00 1 mmmmm ooo S 10 nnnnn ddddd", "str {Xd}, {regoff}", 8),
+    /** Row {@code LDRX_reg}: {@code ldr {Xd}, {regoff}}. */
+    LDRX_reg("11 111 0 00 01 1 mmmmm ooo S 10 nnnnn ddddd", "ldr {Xd}, {regoff}", 8),
+    /** Row {@code STURB}: {@code sturb {Wd}, {unscaled}}. */
+    STURB("00 111 0 00 00 0 iiiiiiiii 00 nnnnn ddddd", "sturb {Wd}, {unscaled}", 1),
+    /** Row {@code LDURB}: {@code ldurb {Wd}, {unscaled}}. */
+    LDURB("00 111 0 00 01 0 iiiiiiiii 00 nnnnn ddddd", "ldurb {Wd}, {unscaled}", 1),
+    /** Row {@code STURH}: {@code sturh {Wd}, {unscaled}}. */
+    STURH("01 111 0 00 00 0 iiiiiiiii 00 nnnnn ddddd", "sturh {Wd}, {unscaled}", 2),
+    /** Row {@code LDURH}: {@code ldurh {Wd}, {unscaled}}. */
+    LDURH("01 111 0 00 01 0 iiiiiiiii 00 nnnnn ddddd", "ldurh {Wd}, {unscaled}", 2),
+    /** Row {@code STURW}: {@code stur {Wd}, {unscaled}}. */
+    STURW("10 111 0 00 00 0 iiiiiiiii 00 nnnnn ddddd", "stur {Wd}, {unscaled}", 4),
+    /** Row {@code LDURW}: {@code ldur {Wd}, {unscaled}}. */
+    LDURW("10 111 0 00 01 0 iiiiiiiii 00 nnnnn ddddd", "ldur {Wd}, {unscaled}", 4),
+    /** Row {@code STURX}: {@code stur {Xd}, {unscaled}}. */
+    STURX("11 111 0 00 00 0 iiiiiiiii 00 nnnnn ddddd", "stur {Xd}, {unscaled}", 8),
+    /** Row {@code LDURX}: {@code ldur {Xd}, {unscaled}}. */
+    LDURX("11 111 0 00 01 0 iiiiiiiii 00 nnnnn ddddd", "ldur {Xd}, {unscaled}", 8),
+    /** Row {@code LDRW_lit}: {@code ldr {Wd}, {rel}}. */
+    LDRW_lit("00 011 0 00 iiiiiiiiiiiiiiiiiii ddddd", "ldr {Wd}, {rel}", 4),
+    /** Row {@code LDRX_lit}: {@code ldr {Xd}, {rel}}. */
+    LDRX_lit("01 011 0 00 iiiiiiiiiiiiiiiiiii ddddd", "ldr {Xd}, {rel}", 8),
+    /** Row {@code LDRSW_lit}: {@code ldrsw {Xd}, {rel}}. */
+    LDRSW_lit("10 011 0 00 iiiiiiiiiiiiiiiiiii ddddd", "ldrsw {Xd}, {rel}", 4),
+    /** Row {@code STRX_pre}: {@code str {Xd}, {pre9}}. */
     STRX_pre("11 111 0 00 00 0 iiiiiiiii 11 nnnnn ddddd", "str {Xd}, {pre9}", 1),
     /** Row {@code LDRX_pre}: {@code ldr {Xd}, {pre9}}. */
     LDRX_pre("11 111 0 00 01 0 iiiiiiiii 11 nnnnn ddddd", "ldr {Xd}, {pre9}", 1),
@@ -172,12 +256,26 @@ public enum A64 {
     /** Row {@code STP_pre}: {@code stp {Xd}, {Xa}, {pre7}}. */
     STP_pre("10 101 0 011 0 iiiiiii aaaaa nnnnn ddddd", "stp {Xd}, {Xa}, {pre7}", 8),
     /** Row {@code LDP_pre}: {@code ldp {Xd}, {Xa}, {pre7}}. */
-    LDP_pre("10 101 0 011 1 iiiiiii aaaaa nnnnn ddddd", "ldp {Xd}, {Xa}, {pre7}", 8);
+    LDP_pre("10 101 0 011 1 iiiiiii aaaaa nnnnn ddddd", "ldp {Xd}, {Xa}, {pre7}", 8),
+    /** Row {@code STPW_post}: {@code stp {Wd}, {Wa}, {post7}}. */
+    STPW_post("00 101 0 001 0 iiiiiii aaaaa nnnnn ddddd", "stp {Wd}, {Wa}, {post7}", 4),
+    /** Row {@code LDPW_post}: {@code ldp {Wd}, {Wa}, {post7}}. */
+    LDPW_post("00 101 0 001 1 iiiiiii aaaaa nnnnn ddddd", "ldp {Wd}, {Wa}, {post7}", 4),
+    /** Row {@code STPW_off}: {@code stp {Wd}, {Wa}, {off7}}. */
+    STPW_off("00 101 0 010 0 iiiiiii aaaaa nnnnn ddddd", "stp {Wd}, {Wa}, {off7}", 4),
+    /** Row {@code LDPW_off}: {@code ldp {Wd}, {Wa}, {off7}}. */
+    LDPW_off("00 101 0 010 1 iiiiiii aaaaa nnnnn ddddd", "ldp {Wd}, {Wa}, {off7}", 4),
+    /** Row {@code STPW_pre}: {@code stp {Wd}, {Wa}, {pre7}}. */
+    STPW_pre("00 101 0 011 0 iiiiiii aaaaa nnnnn ddddd", "stp {Wd}, {Wa}, {pre7}", 4),
+    /** Row {@code LDPW_pre}: {@code ldp {Wd}, {Wa}, {pre7}}. */
+    LDPW_pre("00 101 0 011 1 iiiiiii aaaaa nnnnn ddddd", "ldp {Wd}, {Wa}, {pre7}", 4),
+    /** Row {@code LDPSW_off}: {@code ldpsw {Xd}, {Xa}, {off7}}. */
+    LDPSW_off("01 101 0 010 1 iiiiiii aaaaa nnnnn ddddd", "ldpsw {Xd}, {Xa}, {off7}", 4);
 
     // Not yet implemented (decode as UNDEFINED), in the order they come next:
-    //   ADD/SUB (extended register), EXTR, CCMP/CCMN, SMADDL/UMADDL/SMULH/UMULH, CLZ/CLS/RBIT/REV*,
-    //   LDR/STR (register offset, unscaled LDUR/STUR, W/B/H pre/post), LDR (literal), LDPSW,
-    //   LDXR/STXR/LDAXR/STLXR/LDAR/STLR, LSE atomics (CAS, SWP, LDADD…), MRS/MSR, SYS (DC/IC/TLBI), ERET.
+    //   LDR/STR W/B/H pre- and post-index, LDRSB/LDRSH (register, unscaled, 32-bit forms),
+    //   LDPSW pre/post, LDXR/STXR/LDAXR/STLXR/LDAR/STLR, LSE atomics (CAS, SWP, LDADD…),
+    //   MRS/MSR, SYS (DC/IC/TLBI), ERET, PRFM.
 
     private final Encoding encoding;
 

@@ -27,6 +27,7 @@ public final class Disassembler {
 
     private static final String[] CONDS = {"eq", "ne", "cs", "cc", "mi", "pl", "vs", "vc", "hi", "ls", "ge", "lt", "gt", "le", "al", "nv"};
     private static final String[] SHIFTS = {"lsl", "lsr", "asr", "ror"};
+    private static final String[] EXTENDS = {"uxtb", "uxth", "uxtw", "uxtx", "sxtb", "sxth", "sxtw", "sxtx"};
     private static final String[] HINTS = {"nop", "yield", "wfe", "wfi", "sev", "sevl"};
 
     /**
@@ -119,6 +120,31 @@ public final class Disassembler {
                 return "[" + reg(rn, true, true) + (off == 0 ? "]" : ", #" + off + "]");
             }
             case "imm16": return hex(e.get(w, Field.IMM));
+            case "Wn": return reg(rn, false, false);
+            case "Wm": return reg((w >>> 16) & 31, false, false);
+            case "Xm": return reg((w >>> 16) & 31, true, false);
+            case "Wa": return reg((w >>> 10) & 31, false, false);
+            case "nzcv": return Integer.toString(e.get(w, Field.NZCV));
+            case "uimm5": return Integer.toString(e.get(w, Field.IMM));
+            case "ext": {
+                int option = e.get(w, Field.OPC);
+                int amount = e.get(w, Field.IMM);
+                boolean wide = option == 3 || option == 7;
+                String m = reg((w >>> 16) & 31, x && wide, false);
+                return m + ", " + EXTENDS[option] + (amount == 0 ? "" : " #" + amount);
+            }
+            case "regoff": {
+                int option = e.get(w, Field.OPC);
+                boolean s = e.get(w, Field.SCALE) == 1;
+                String m = reg((w >>> 16) & 31, (option & 1) == 1, false);
+                String ext = option == 3 ? (s ? ", lsl #" + Integer.numberOfTrailingZeros(e.scale()) : "")
+                        : ", " + EXTENDS[option] + (s ? " #" + Integer.numberOfTrailingZeros(e.scale()) : "");
+                return "[" + reg(rn, true, true) + ", " + m + ext + "]";
+            }
+            case "unscaled": {
+                long off = e.getSigned(w, Field.IMM);
+                return "[" + reg(rn, true, true) + (off == 0 ? "]" : ", #" + off + "]");
+            }
             case "ret": return rn == 30 ? "" : " " + reg(rn, true, false);
             case "hint": {
                 int op = e.get(w, Field.IMM);

@@ -33,8 +33,12 @@ public enum Field {
     B5('b'),
     /** b40 of TBZ/TBNZ (the low five bits of the bit number). */
     B40('t'),
-    /** opc of loads and stores (size/sign variants are separate rows). */
-    OPC('o');
+    /** option: the extend of extended-register forms and register-offset addressing. */
+    OPC('o'),
+    /** S: whether a register offset is scaled by the access size. */
+    SCALE('S'),
+    /** nzcv: the flags CCMP/CCMN set when the condition fails. */
+    NZCV('v');
 
     private final char letter;
 
