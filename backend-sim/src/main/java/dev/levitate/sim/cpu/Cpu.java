@@ -71,7 +71,7 @@ public final class Cpu {
      *
      * @param bus the memory it executes from and accesses
      * @param onNewDecodedPage told the address of each page whose instructions get cached, so the
-     *     owner can watch it for writes and call {@link #invalidateDecoded(long)}
+     *     owner can watch it for writes and call {@link #invalidateDecoded(long, int)}
      */
     public Cpu(Bus bus, java.util.function.LongConsumer onNewDecodedPage) {
         this.bus = bus;
@@ -88,12 +88,13 @@ public final class Cpu {
     }
 
     /**
-     * Drops the decoded instructions of the page holding {@code pa} (it was written).
+     * Drops the decoded instructions that {@code [pa, pa + length)} overlaps (it was written).
      *
-     * @param pa any address in the page
+     * @param pa the first byte written
+     * @param length the number of bytes written, within one page
      */
-    public void invalidateDecoded(long pa) {
-        cache.invalidate(pa);
+    public void invalidateDecoded(long pa, int length) {
+        cache.invalidate(pa, length);
     }
 
     // ------------------------------------------------------------------ registers

@@ -12,7 +12,8 @@ import java.util.Map;
  *   page = pa &gt;&gt;&gt; 12; slot = (pa &gt;&gt;&gt; 2) &amp; 1023
  *   ids[slot] = row id, Decoder.UNDEFINED, or NOT_DECODED; words[slot] = the instruction
  * </pre>
- * The last page used is kept in fields, so straight-line code costs two array loads per fetch.
+ * The last page used is kept in fields, so straight-line code costs two array loads per fetch. A
+ * write marks only the instructions it overlaps as not decoded, so data beside code is cheap.
  */
 final class DecodeCache {
     static final int NOT_DECODED = -2;
@@ -64,10 +65,17 @@ final class DecodeCache {
         return id;
     }
 
-    void invalidate(long pa) {
-        Page p = pages.remove(pa >>> 12);
-        if (p != null && last == p) {
-            last = null;
+    /** Marks the instructions overlapping [pa, pa + length) (one page) as not decoded. */
+    void invalidate(long pa, int length) {
+        long n = pa >>> 12;
+        Page p = last != null && last.number == n ? last : pages.get(n);
+        if (p == null) {
+            return;
+        }
+        int first = slot(pa);
+        int end = Math.min(SLOTS - 1, slot(pa + length - 1));
+        for (int i = first; i <= end; i++) {
+            p.ids[i] = NOT_DECODED;
         }
     }
 

@@ -1,19 +1,21 @@
 package dev.levitate.core.mem;
 
 /**
- * Told when a watched page of {@link PhysicalMemory} is written.
+ * Told when a watched page of {@link PhysicalMemory} is written, with the exact bytes written.
  *
  * <p>A simulator that caches decoded instructions per page watches the pages it decoded and drops
- * its cache when one is written (self-modifying code, a loader, the kernel writing a task image).
- * Watching costs one array load per write to an unwatched page.
+ * the instructions a write touched (self-modifying code, a loader, the kernel writing a task
+ * image); data that shares a page with code costs a check, not a re-decode. Watching costs one
+ * array load per write to an unwatched page.
  */
 @FunctionalInterface
 public interface PageWriteObserver {
     /**
-     * Called after a write landed in a watched page. The page stays watched until
-     * {@link PhysicalMemory#unwatchPage(long)} is called.
+     * Called after a write landed in a watched page (once per page a write spans). The page stays
+     * watched until {@link PhysicalMemory#unwatchPage(long)} is called.
      *
-     * @param pageBase the physical address of the written page, 4 KiB aligned
+     * @param pa the first physical address written in this page
+     * @param length how many bytes were written in this page (1..4096)
      */
-    void pageWritten(long pageBase);
+    void written(long pa, int length);
 }

@@ -226,7 +226,7 @@ public final class PhysicalMemory {
         return page;
     }
 
-    private void written(Store s, long pa) {
+    private void written(Store s, long pa, int length) {
         if (watchedPages == 0) {
             return;
         }
@@ -237,7 +237,7 @@ public final class PhysicalMemory {
         }
         long[] bits = w2[(int) (p >>> L3_BITS) & L2_MASK];
         if (bits != null && (bits[((int) p & L3_MASK) >>> 6] & (1L << p)) != 0) {
-            observer.pageWritten(pa & ~PAGE_MASK);
+            observer.written(pa, length);
         }
     }
 
@@ -357,7 +357,7 @@ public final class PhysicalMemory {
     public void write8(long pa, int value) {
         Store s = check(pa, 1);
         pageForWrite(s, pa)[(int) (pa & PAGE_MASK)] = (byte) value;
-        written(s, pa);
+        written(s, pa, 1);
     }
 
     /**
@@ -372,7 +372,7 @@ public final class PhysicalMemory {
         int off = (int) (pa & PAGE_MASK);
         if (off <= PAGE_SIZE - 2) {
             LE16.set(pageForWrite(s, pa), off, (short) value);
-            written(s, pa);
+            written(s, pa, 2);
         } else {
             writeSplit(s, pa, value, 2);
         }
@@ -390,7 +390,7 @@ public final class PhysicalMemory {
         int off = (int) (pa & PAGE_MASK);
         if (off <= PAGE_SIZE - 4) {
             LE32.set(pageForWrite(s, pa), off, value);
-            written(s, pa);
+            written(s, pa, 4);
         } else {
             writeSplit(s, pa, value, 4);
         }
@@ -408,7 +408,7 @@ public final class PhysicalMemory {
         int off = (int) (pa & PAGE_MASK);
         if (off <= PAGE_SIZE - 8) {
             LE64.set(pageForWrite(s, pa), off, value);
-            written(s, pa);
+            written(s, pa, 8);
         } else {
             writeSplit(s, pa, value, 8);
         }
@@ -418,7 +418,7 @@ public final class PhysicalMemory {
         for (int i = 0; i < n; i++) {
             long a = pa + i;
             pageForWrite(s, a)[(int) (a & PAGE_MASK)] = (byte) (value >>> (8 * i));
-            written(s, a);
+            written(s, a, 1);
         }
     }
 
@@ -441,7 +441,7 @@ public final class PhysicalMemory {
             int off = (int) (a & PAGE_MASK);
             int n = Math.min(length - done, PAGE_SIZE - off);
             System.arraycopy(src, offset + done, pageForWrite(s, a), off, n);
-            written(s, a);
+            written(s, a, n);
             done += n;
         }
     }
@@ -467,7 +467,7 @@ public final class PhysicalMemory {
                 byte[] page = pageOrNull(s, a);
                 if (page != null) {
                     Arrays.fill(page, off, off + n, (byte) 0);
-                    written(s, a);
+                    written(s, a, n);
                 }
             }
             done += n;
@@ -491,7 +491,7 @@ public final class PhysicalMemory {
         byte[] page = pageOrNull(s, pa);
         if (page != null) {
             Arrays.fill(page, (byte) 0);
-            written(s, pa);
+            written(s, pa, PAGE_SIZE);
         }
     }
 
@@ -526,7 +526,7 @@ public final class PhysicalMemory {
         }
         l3[(int) p & L3_MASK] = null;
         materialized--;
-        written(s, pa);
+        written(s, pa, PAGE_SIZE);
     }
 
     // ---------------------------------------------------------------- fast path for simulators
