@@ -46,6 +46,9 @@ public final class Cpu {
     private int stopWord;
     private long stopValue;
     private long breakpoint = -1;
+    /** The exclusive monitor of this single core (B2.9): the address LDXR marked, or -1 (open). */
+    private long exclusiveAddress = -1;
+    private int exclusiveSize;
 
     /** Services HLT #0xF000 (Arm semihosting) and PSCI calls for the machine. */
     public interface SemihostingHandler {
@@ -894,6 +897,58 @@ public final class Cpu {
                 }
                 if (writeback) {
                     x[rn] = x[rn] + off;
+                }
+                break;
+            }
+            case LDXR_w:
+            case LDXR_x:
+            case LDAXR_w:
+            case LDAXR_x:
+            case LDAR_w:
+            case LDAR_x: {
+                int size = row.encoding().scale();
+                long address = x[rn];
+                if ((address & (size - 1)) != 0) {
+                    halt(StopKind.ALIGNMENT, w, address);
+                    return false;
+                }
+                if (!load(rd, address, size, false, true)) {
+                    return false;
+                }
+                if (row != A64.LDAR_w && row != A64.LDAR_x) {
+                    exclusiveAddress = address;
+                    exclusiveSize = size;
+                }
+                break;
+            }
+            case STXR_w:
+            case STXR_x:
+            case STLXR_w:
+            case STLXR_x: {
+                int size = row.encoding().scale();
+                long address = x[rn];
+                if ((address & (size - 1)) != 0) {
+                    halt(StopKind.ALIGNMENT, w, address);
+                    return false;
+                }
+                boolean pass = exclusiveAddress == address && exclusiveSize == size;
+                exclusiveAddress = -1;
+                if (pass && !store(address, size, rz(rd))) {
+                    return false;
+                }
+                wz(rm, pass ? 0 : 1, false);
+                break;
+            }
+            case STLR_w:
+            case STLR_x: {
+                int size = row.encoding().scale();
+                long address = x[rn];
+                if ((address & (size - 1)) != 0) {
+                    halt(StopKind.ALIGNMENT, w, address);
+                    return false;
+                }
+                if (!store(address, size, rz(rd))) {
+                    return false;
                 }
                 break;
             }

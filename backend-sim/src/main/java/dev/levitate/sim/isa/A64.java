@@ -197,6 +197,30 @@ public enum A64 {
     STRX_uimm("11 111 0 01 00 iiiiiiiiiiii nnnnn ddddd", "str {Xd}, {mem}", 8),
     /** Row {@code LDRX_uimm}: {@code ldr {Xd}, {mem}}. */
     LDRX_uimm("11 111 0 01 01 iiiiiiiiiiii nnnnn ddddd", "ldr {Xd}, {mem}", 8),
+    /** Row {@code LDXR_w}: {@code ldxr {Wd}, [{Xn|sp}]}. */
+    LDXR_w("10 001000 0 1 0 11111 0 11111 nnnnn ddddd", "ldxr {Wd}, [{Xn|sp}]", 4),
+    /** Row {@code LDXR_x}: {@code ldxr {Xd}, [{Xn|sp}]}. */
+    LDXR_x("11 001000 0 1 0 11111 0 11111 nnnnn ddddd", "ldxr {Xd}, [{Xn|sp}]", 8),
+    /** Row {@code LDAXR_w}: {@code ldaxr {Wd}, [{Xn|sp}]}. */
+    LDAXR_w("10 001000 0 1 0 11111 1 11111 nnnnn ddddd", "ldaxr {Wd}, [{Xn|sp}]", 4),
+    /** Row {@code LDAXR_x}: {@code ldaxr {Xd}, [{Xn|sp}]}. */
+    LDAXR_x("11 001000 0 1 0 11111 1 11111 nnnnn ddddd", "ldaxr {Xd}, [{Xn|sp}]", 8),
+    /** Row {@code STXR_w}: {@code stxr {Ws}, {Wd}, [{Xn|sp}]}. */
+    STXR_w("10 001000 0 0 0 mmmmm 0 11111 nnnnn ddddd", "stxr {Ws}, {Wd}, [{Xn|sp}]", 4),
+    /** Row {@code STXR_x}: {@code stxr {Ws}, {Xd}, [{Xn|sp}]}. */
+    STXR_x("11 001000 0 0 0 mmmmm 0 11111 nnnnn ddddd", "stxr {Ws}, {Xd}, [{Xn|sp}]", 8),
+    /** Row {@code STLXR_w}: {@code stlxr {Ws}, {Wd}, [{Xn|sp}]}. */
+    STLXR_w("10 001000 0 0 0 mmmmm 1 11111 nnnnn ddddd", "stlxr {Ws}, {Wd}, [{Xn|sp}]", 4),
+    /** Row {@code STLXR_x}: {@code stlxr {Ws}, {Xd}, [{Xn|sp}]}. */
+    STLXR_x("11 001000 0 0 0 mmmmm 1 11111 nnnnn ddddd", "stlxr {Ws}, {Xd}, [{Xn|sp}]", 8),
+    /** Row {@code LDAR_w}: {@code ldar {Wd}, [{Xn|sp}]}. */
+    LDAR_w("10 001000 1 1 0 11111 1 11111 nnnnn ddddd", "ldar {Wd}, [{Xn|sp}]", 4),
+    /** Row {@code LDAR_x}: {@code ldar {Xd}, [{Xn|sp}]}. */
+    LDAR_x("11 001000 1 1 0 11111 1 11111 nnnnn ddddd", "ldar {Xd}, [{Xn|sp}]", 8),
+    /** Row {@code STLR_w}: {@code stlr {Wd}, [{Xn|sp}]}. */
+    STLR_w("10 001000 1 0 0 11111 1 11111 nnnnn ddddd", "stlr {Wd}, [{Xn|sp}]", 4),
+    /** Row {@code STLR_x}: {@code stlr {Xd}, [{Xn|sp}]}. */
+    STLR_x("11 001000 1 0 0 11111 1 11111 nnnnn ddddd", "stlr {Xd}, [{Xn|sp}]", 8),
     /** Row {@code STRX_pre}: {@code str {Xd}, {pre9}}. */
     STRB_reg("00 111 0 00 00 1 mmmmm ooo S 10 nnnnn ddddd", "strb {Wd}, {regoff}", 1),
     /** Row {@code LDRB_reg}: {@code ldrb {Wd}, {regoff}}. */
@@ -274,7 +298,7 @@ public enum A64 {
 
     // Not yet implemented (decode as UNDEFINED), in the order they come next:
     //   LDR/STR W/B/H pre- and post-index, LDRSB/LDRSH (register, unscaled, 32-bit forms),
-    //   LDPSW pre/post, LDXR/STXR/LDAXR/STLXR/LDAR/STLR, LSE atomics (CAS, SWP, LDADD…),
+    //   LDPSW pre/post, exclusive pairs and byte/halfword exclusives, LSE atomics (CAS, SWP, LDADD…),
     //   MRS/MSR, SYS (DC/IC/TLBI), ERET, PRFM.
 
     private final Encoding encoding;

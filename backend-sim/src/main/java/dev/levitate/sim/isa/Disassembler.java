@@ -88,6 +88,7 @@ public final class Disassembler {
             case "Rn|sp": return reg(rn, x, true);
             case "Xd": return reg(rd, true, false);
             case "Xn": return reg(rn, true, false);
+            case "Xn|sp": return reg(rn, true, true);
             case "Xa": return reg((w >>> 10) & 31, true, false);
             case "Wd": return reg(rd, false, false);
             case "Rt_b5": return reg(rd, e.get(w, Field.B5) == 1, false);
@@ -121,6 +122,7 @@ public final class Disassembler {
             }
             case "imm16": return hex(e.get(w, Field.IMM));
             case "Wn": return reg(rn, false, false);
+            case "Ws": return reg((w >>> 16) & 31, false, false);
             case "Wm": return reg((w >>> 16) & 31, false, false);
             case "Xm": return reg((w >>> 16) & 31, true, false);
             case "Wa": return reg((w >>> 10) & 31, false, false);

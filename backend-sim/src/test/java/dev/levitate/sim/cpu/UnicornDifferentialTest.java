@@ -61,7 +61,8 @@ class UnicornDifferentialTest {
 
     private static boolean isMemory(A64 row) {
         return row.name().contains("LDR") || row.name().contains("STR") || row.name().contains("LDP") || row.name().contains("STP")
-                || row.name().contains("LDUR") || row.name().contains("STUR");
+                || row.name().contains("LDUR") || row.name().contains("STUR") || row.name().contains("XR")
+                || row.name().startsWith("LDAR") || row.name().startsWith("STLR");
     }
 
     private void checkRow(A64 row) {

@@ -118,6 +118,22 @@ class MachineTest {
     }
 
     @Test
+    void anExclusivePairSucceedsOnceAndASecondStoreFails() {
+        // ldxr x1, [x0]; add x1, x1, #5; stxr w2, x1, [x0]; stxr w3, x1, [x0]; brk #0
+        load(A64.LDXR_x.encoding().encode(RN, 0, RD, 1),
+                A64.ADD_imm.encoding().encode(SF, 1, SH, 0, IMM, 5, RN, 1, RD, 1),
+                A64.STXR_x.encoding().encode(RM, 2, RN, 0, RD, 1),
+                A64.STXR_x.encoding().encode(RM, 3, RN, 0, RD, 1),
+                A64.BRK.encoding().encode(IMM, 0));
+        m.ram().write64(RAM + 0x800, 37);
+        m.cpu().setReg(0, RAM + 0x800);
+        assertEquals(StopKind.BREAKPOINT, m.run(10));
+        assertEquals(0, m.cpu().reg(2), "the first store-exclusive passes");
+        assertEquals(1, m.cpu().reg(3), "the monitor was cleared: the second fails");
+        assertEquals(42, m.ram().read64(RAM + 0x800));
+    }
+
+    @Test
     void psciSystemOffHaltsTheMachine() {
         load(movz(0, 0x0008, 0), A64.MOVK.encoding().encode(SF, 1, SH, 1, IMM, 0x8400, RD, 0),
                 A64.HVC.encoding().encode(IMM, 0));
