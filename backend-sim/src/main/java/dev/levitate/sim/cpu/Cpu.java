@@ -408,8 +408,46 @@ public final class Cpu {
 
     // ------------------------------------------------------------------ execute
 
+    /** Which handler executes each row: small methods that the JIT compiles and inlines well. */
+    private static final byte[] GROUP = new byte[ROWS.length];
+    private static final byte G_IMM = 0;
+    private static final byte G_BRANCH = 1;
+    private static final byte G_SYSTEM = 2;
+    private static final byte G_REG = 3;
+    private static final byte G_MEM = 4;
+
+    static {
+        for (A64 r : ROWS) {
+            String n = r.name();
+            byte g;
+            if (n.matches("(ADD|ADDS|SUB|SUBS|AND|ORR|EOR|ANDS)_imm|MOV[NZK]|S?BFM|UBFM|ADRP?")) {
+                g = G_IMM;
+            } else if (n.matches("B|BL|B_cond|CBN?Z|TBN?Z|BR|BLR|RET")) {
+                g = G_BRANCH;
+            } else if (n.matches("SVC|HVC|SMC|BRK|HLT|HINT|BARRIER")) {
+                g = G_SYSTEM;
+            } else if (n.matches("(LD|ST).*")) {
+                g = G_MEM;
+            } else {
+                g = G_REG;
+            }
+            GROUP[r.ordinal()] = g;
+        }
+    }
+
     /** Executes one instruction; false when it stopped the CPU. */
     private boolean execute(A64 row, int w) {
+        switch (GROUP[row.ordinal()]) {
+            case G_IMM: return dataProcessingImmediate(row, w);
+            case G_BRANCH: return branch(row, w);
+            case G_SYSTEM: return system(row, w);
+            case G_REG: return dataProcessingRegister(row, w);
+            default: return loadStore(row, w);
+        }
+    }
+
+    /** Data processing — immediate (C4.1.86). */
+    private boolean dataProcessingImmediate(A64 row, int w) {
         final boolean sf = (w >>> 31) == 1;
         final int rd = w & 31;
         final int rn = (w >>> 5) & 31;
@@ -515,6 +553,22 @@ public final class Cpu {
                 wz(rd, row == A64.ADR ? pc + imm : (pc & ~0xFFFL) + (imm << 12), true);
                 break;
             }
+            default:
+                halt(StopKind.UNDEFINED, w, w);
+                return false;
+        }
+        pc = next;
+        return true;
+    }
+
+    /** Branches (C4.1.87). */
+    private boolean branch(A64 row, int w) {
+        final boolean sf = (w >>> 31) == 1;
+        final int rd = w & 31;
+        final int rn = (w >>> 5) & 31;
+        final int rm = (w >>> 16) & 31;
+        long next = pc + 4;
+        switch (row) {
             // ---- branches
             case B:
             case BL: {
@@ -556,6 +610,22 @@ public final class Cpu {
                 next = target;
                 break;
             }
+            default:
+                halt(StopKind.UNDEFINED, w, w);
+                return false;
+        }
+        pc = next;
+        return true;
+    }
+
+    /** Exception generation, hints and barriers (C4.1.87). */
+    private boolean system(A64 row, int w) {
+        final boolean sf = (w >>> 31) == 1;
+        final int rd = w & 31;
+        final int rn = (w >>> 5) & 31;
+        final int rm = (w >>> 16) & 31;
+        long next = pc + 4;
+        switch (row) {
             // ---- exceptions and system
             case SVC:
                 halt(StopKind.EXCEPTION_CALL, w, bits(w, 5, 16));
@@ -596,6 +666,22 @@ public final class Cpu {
             }
             case BARRIER:
                 break; // one in-order core, no caches modelled: DMB/DSB/ISB complete at once
+            default:
+                halt(StopKind.UNDEFINED, w, w);
+                return false;
+        }
+        pc = next;
+        return true;
+    }
+
+    /** Data processing — register (C4.1.89). */
+    private boolean dataProcessingRegister(A64 row, int w) {
+        final boolean sf = (w >>> 31) == 1;
+        final int rd = w & 31;
+        final int rn = (w >>> 5) & 31;
+        final int rm = (w >>> 16) & 31;
+        long next = pc + 4;
+        switch (row) {
             // ---- logical shifted register
             case AND_shift:
             case BIC_shift:
@@ -792,6 +878,22 @@ public final class Cpu {
                 wz(rd, row == A64.MADD ? a + prod : a - prod, sf);
                 break;
             }
+            default:
+                halt(StopKind.UNDEFINED, w, w);
+                return false;
+        }
+        pc = next;
+        return true;
+    }
+
+    /** Loads and stores (C4.1.88). */
+    private boolean loadStore(A64 row, int w) {
+        final boolean sf = (w >>> 31) == 1;
+        final int rd = w & 31;
+        final int rn = (w >>> 5) & 31;
+        final int rm = (w >>> 16) & 31;
+        long next = pc + 4;
+        switch (row) {
             // ---- loads and stores
             case STRB_uimm:
             case STRH_uimm:
@@ -1008,6 +1110,7 @@ public final class Cpu {
         pc = next;
         return true;
     }
+
 
     private void setLogicFlags(long r, boolean is64) {
         n = (int) (is64 ? r >>> 63 : (r >>> 31) & 1);

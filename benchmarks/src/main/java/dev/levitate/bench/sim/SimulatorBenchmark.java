@@ -42,6 +42,7 @@ public class SimulatorBenchmark {
     static final long DATA = Machine.RAM_BASE + 0x1000;
 
     private Machine machine;
+    private Machine aluMachine;
 
     /** Builds the loop. */
     @Setup
@@ -59,6 +60,34 @@ public class SimulatorBenchmark {
         for (int i = 0; i < loop.length; i++) {
             machine.ram().write32(CODE + 4L * i, loop[i]);
         }
+        aluMachine = new Machine(16L << 20, b -> { }, b -> { }, b -> { });
+        int[] alu = {
+            A64.ADD_imm.encoding().encode(SF, 1, SH, 0, IMM, 3, RN, 3, RD, 3),                // add  x3, x3, #3
+            A64.MADD.encoding().encode(SF, 1, RM, 2, RA, 4, RN, 3, RD, 4),                   // madd x4, x3, x2, x4
+            A64.ADDS_shift.encoding().encode(SF, 1, SH, 0, RM, 3, IMM, 0, RN, 5, RD, 5),     // adds x5, x5, x3
+            A64.EOR_shift.encoding().encode(SF, 1, SH, 0, RM, 4, IMM, 0, RN, 7, RD, 7),      // eor  x7, x7, x4
+            A64.ADD_imm.encoding().encode(SF, 1, SH, 0, IMM, 1, RN, 6, RD, 6),               // add  x6, x6, #1
+            A64.SUBS_imm.encoding().encode(SF, 1, SH, 0, IMM, 1, RN, 0, RD, 0),              // subs x0, x0, #1
+            A64.B_cond.encoding().encode(IMM, -6, COND, 1),                                  // b.ne loop
+        };
+        for (int i = 0; i < alu.length; i++) {
+            aluMachine.ram().write32(CODE + 4L * i, alu[i]);
+        }
+    }
+
+    /**
+     * The same shape without memory accesses (add, madd, adds, eor, add, subs, b.ne): separates the
+     * cost of dispatch from the cost of the data path.
+     *
+     * @return the stop kind's ordinal (the budget)
+     */
+    @Benchmark
+    @OperationsPerInvocation(INSTRUCTIONS)
+    public int aluLoop() {
+        aluMachine.cpu().setPc(CODE);
+        aluMachine.cpu().setReg(0, Long.MAX_VALUE);
+        aluMachine.cpu().setReg(2, 3);
+        return aluMachine.run(INSTRUCTIONS).ordinal();
     }
 
     /**
