@@ -68,6 +68,15 @@ public final class Unicorn implements AutoCloseable {
     private static native String uc_strerror(int code);
 
     /**
+     * uc_ctl is variadic; UC_CTL_TB_REMOVE_CACHE takes two 64-bit arguments, which the x86-64 and
+     * AArch64 calling conventions pass exactly as fixed arguments.
+     */
+    private static native int uc_ctl(Pointer uc, int control, long begin, long end);
+
+    /** UC_CTL_WRITE(UC_CTL_TB_REMOVE_CACHE, 2): type 9, two arguments, write. */
+    private static final int UC_CTL_TB_REMOVE_CACHE_WRITE = 9 | (2 << 26) | (1 << 30);
+
+    /**
      * Says why Unicorn cannot be used here, if it cannot.
      *
      * @return empty when the library loaded, else the reason
@@ -179,6 +188,17 @@ public final class Unicorn implements AutoCloseable {
      */
     public int run(long pc, long until, long count) {
         return uc_emu_start(uc, pc, until, 0, count);
+    }
+
+    /**
+     * Drops the translated blocks of {@code [begin, end)}, so code written there since is
+     * translated afresh (uc_mem_write does not invalidate translations in Unicorn 2.0.1).
+     *
+     * @param begin first address
+     * @param end first address past the range
+     */
+    public void removeTranslations(long begin, long end) {
+        check(uc_ctl(uc, UC_CTL_TB_REMOVE_CACHE_WRITE, begin, end), "uc_ctl(UC_CTL_TB_REMOVE_CACHE)");
     }
 
     /**
