@@ -1,0 +1,600 @@
+package dev.levitate.sim.gdb;
+
+import dev.levitate.core.mem.PhysicalMemory;
+import dev.levitate.sim.cpu.Cpu;
+import dev.levitate.sim.cpu.StopKind;
+import dev.levitate.sim.machine.Machine;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * A GDB remote-serial-protocol stub for a {@link Machine}, like QEMU's {@code -s -S}: it listens on
+ * a loopback TCP port, accepts one debugger, and serves the machine, stopped at its entry, until
+ * the debugger kills, detaches or disconnects.
+ *
+ * <pre>
+ *   try (GdbStub stub = GdbStub.listen(machine, 1234)) {   // 0 picks a free port: stub.port()
+ *       GdbStub.Ending how = stub.serve();                 // blocks; returns when the session ends
+ *   }
+ *   $ gdb-multiarch -ex 'set architecture aarch64' -ex 'target remote :1234' image.elf
+ * </pre>
+ *
+ * <h2>What it serves</h2>
+ * <ul>
+ *   <li>Registers {@code g G p P}: x0..x30, sp, pc and cpsr (NZCV) as GDB's
+ *       {@code org.gnu.gdb.aarch64.core} feature numbers them, announced through
+ *       {@code qXfer:features:read:target.xml}.</li>
+ *   <li>Memory {@code m M X}: physical RAM ({@link Machine#ram()}); an address outside RAM gets
+ *       {@code E01}, a read that runs off the end of RAM returns the part inside it.</li>
+ *   <li>Execution {@code c s} (with an optional address), {@code ?}, Ctrl-C while running.</li>
+ *   <li>Breakpoints {@code Z0/Z1} (any number; kept in a set, the guest's memory is never
+ *       patched) and write watchpoints {@code Z2} ({@link WriteWatchpoints}). Read and access
+ *       watchpoints ({@code Z3 Z4}) get the empty reply: GDB says they are unsupported.</li>
+ *   <li>Session: {@code qSupported}, {@code QStartNoAckMode}, {@code qAttached}, {@code qC},
+ *       {@code qfThreadInfo}/{@code qsThreadInfo} (one thread), {@code H}, {@code T}, {@code k},
+ *       {@code vKill}, {@code D}. Anything else gets the empty reply.</li>
+ * </ul>
+ *
+ * <h2>Stop replies</h2>
+ * <pre>
+ *   T05swbreak:;           at a breakpoint          T05watch:ADDR;   before a store to a watch
+ *   S05                    after a step, at BRK     S02              Ctrl-C
+ *   S04 / S0b / S0a        undefined instruction / access outside RAM / misaligned PC or SP
+ *   S0c                    SVC, HVC or SMC with no one to serve it
+ *   Wxx                    the guest exited through semihosting with code xx (PSCI off: W00)
+ * </pre>
+ *
+ * <h2>Continuing</h2>
+ * With no watchpoints and at most one breakpoint, the CPU runs in chunks of
+ * {@value #CHUNK} instructions with that breakpoint set on the {@link Cpu}; with more
+ * breakpoints it runs one instruction at a time and looks the PC up in the set; with watchpoints,
+ * one at a time around {@link WriteWatchpoints}. Between chunks it polls the socket for Ctrl-C
+ * (without blocking), and about twice a second it checks whether the debugger went away.
+ *
+ * <h2>Errors</h2>
+ * Bad checksums get '-'; a packet that does not parse gets {@code E03}; nothing the debugger
+ * sends makes an exception leave {@link #serve()} other than the socket's own
+ * {@link IOException}.
+ *
+ * <h2>Threads</h2>
+ * Not thread-safe. {@link #serve()} runs in the caller's thread and owns the machine while it
+ * runs; {@link #close()} may be called from another thread to stop waiting for a debugger.
+ */
+public final class GdbStub implements Closeable {
+    /** Instructions per chunk between two polls for Ctrl-C. */
+    static final int CHUNK = 4096;
+    /** How often a running stub checks that the debugger is still connected. */
+    private static final long PROBE_INTERVAL_NANOS = 500_000_000L;
+
+    // GDB's own signal numbers (gdb/signals.def), which the protocol carries, not the host's.
+    /** Interrupted by the debugger (Ctrl-C). */
+    static final int SIGINT = 2;
+    /** Undefined instruction. */
+    static final int SIGILL = 4;
+    /** Breakpoint, step, BRK. */
+    static final int SIGTRAP = 5;
+    /** Misaligned PC or SP. */
+    static final int SIGBUS = 10;
+    /** Access outside RAM and devices. */
+    static final int SIGSEGV = 11;
+    /** SVC, HVC or SMC with no one to serve it. */
+    static final int SIGSYS = 12;
+
+    /** Memory access errors. */
+    private static final String E_MEMORY = "E01";
+    /** A watchpoint or breakpoint that cannot be placed. */
+    private static final String E_POINT = "E02";
+    /** A packet that does not parse. */
+    private static final String E_MALFORMED = "E03";
+    /** A register number out of range. */
+    private static final String E_REGISTER = "E04";
+
+    /** Longest memory read served at once (the reply doubles it in hex). */
+    static final int MAX_READ = PacketChannel.MAX_PACKET / 2 - 16;
+
+    private final Machine machine;
+    private final Cpu cpu;
+    private final PhysicalMemory ram;
+    private final ServerSocket server;
+    private final Set<Long> breakpoints = new HashSet<>();
+    private final WriteWatchpoints watchpoints;
+    private Consumer<String> log = s -> { };
+    private PacketChannel channel;
+    private String lastStop = "S05";
+    private boolean exited;
+
+    /** How a debugging session ended. */
+    public enum Ending {
+        /** The debugger detached ({@code D}); the machine is left as it was. */
+        DETACHED,
+        /** The debugger killed the target ({@code k} or {@code vKill}). */
+        KILLED,
+        /** The connection closed without either. */
+        DISCONNECTED
+    }
+
+    private GdbStub(Machine machine, ServerSocket server) {
+        this.machine = machine;
+        this.cpu = machine.cpu();
+        this.ram = machine.ram();
+        this.server = server;
+        this.watchpoints = new WriteWatchpoints(ram);
+    }
+
+    /**
+     * Binds a loopback port for a machine; nothing is accepted until {@link #serve()}.
+     *
+     * @param machine the machine to serve (its CPU as loaded: GDB finds it stopped there)
+     * @param port a TCP port, or 0 for a free one (see {@link #port()})
+     * @return the stub
+     * @throws IOException if the port cannot be bound
+     * @throws IllegalArgumentException if the port is outside 0..65535
+     */
+    public static GdbStub listen(Machine machine, int port) throws IOException {
+        Objects.requireNonNull(machine, "machine");
+        if (port < 0 || port > 0xFFFF) {
+            throw new IllegalArgumentException("port " + port + " is outside 0..65535");
+        }
+        ServerSocket s = new ServerSocket();
+        try {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+        return new GdbStub(machine, s);
+    }
+
+    /**
+     * Returns the port the stub listens on (the chosen one when 0 was asked for).
+     *
+     * @return the TCP port
+     */
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    /**
+     * Sets where each packet received and each reply sent is described, one line each (the
+     * default drops them).
+     *
+     * @param log the sink, called on the serving thread
+     */
+    public void setLog(Consumer<String> log) {
+        this.log = Objects.requireNonNull(log, "log");
+    }
+
+    /**
+     * Waits for one debugger and serves it until it kills, detaches or disconnects. The listening
+     * socket is closed once the debugger is connected, so a second debugger is refused.
+     *
+     * @return how the session ended
+     * @throws IOException if accepting or the connection fails (including {@link #close()}
+     *     while waiting)
+     */
+    public Ending serve() throws IOException {
+        try (Socket socket = server.accept()) {
+            server.close();
+            socket.setTcpNoDelay(true);
+            channel = new PacketChannel(socket);
+            return session();
+        } finally {
+            cpu.setBreakpoint(-1);
+        }
+    }
+
+    /**
+     * Stops listening; a {@link #serve()} still waiting for a debugger ends with an
+     * {@link IOException}.
+     *
+     * @throws IOException if closing fails
+     */
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+
+    private Ending session() throws IOException {
+        for (;;) {
+            byte[] raw = channel.receive();
+            if (raw == null) {
+                return Ending.DISCONNECTED;
+            }
+            String packet = new String(raw, StandardCharsets.ISO_8859_1);
+            log.accept("<- " + printable(packet));
+            if (packet.equals("k")) {
+                return Ending.KILLED;
+            }
+            String reply;
+            try {
+                reply = dispatch(packet);
+            } catch (MalformedPacketException e) {
+                log.accept("   malformed: " + e.getMessage());
+                reply = E_MALFORMED;
+            }
+            if (reply == null) {
+                return Ending.DISCONNECTED; // the debugger went away while the guest ran
+            }
+            log.accept("-> " + printable(reply));
+            channel.send(reply);
+            if (packet.equals("QStartNoAckMode")) {
+                channel.disableAcks();
+            } else if (packet.startsWith("D")) {
+                return Ending.DETACHED;
+            } else if (packet.startsWith("vKill")) {
+                return Ending.KILLED;
+            }
+        }
+    }
+
+    /** Returns the reply, or null if the debugger disconnected while the guest ran. */
+    private String dispatch(String p) throws MalformedPacketException, IOException {
+        if (p.isEmpty()) {
+            return "";
+        }
+        String args = p.substring(1);
+        switch (p.charAt(0)) {
+            case '?':
+                return lastStop;
+            case 'g':
+                return readAllRegisters();
+            case 'G':
+                return writeAllRegisters(args);
+            case 'p':
+                return readRegister(args);
+            case 'P':
+                return writeRegister(args);
+            case 'm':
+                return readMemory(args);
+            case 'M':
+                return writeMemory(args, false, raw(p));
+            case 'X':
+                return writeMemory(args, true, raw(p));
+            case 'c':
+                return resume(args, false);
+            case 's':
+                return resume(args, true);
+            case 'Z':
+                return point(args, true);
+            case 'z':
+                return point(args, false);
+            case 'H':
+            case 'T':
+                return "OK"; // one thread, always alive
+            case 'D':
+                return "OK";
+            case 'q':
+            case 'Q':
+            case 'v':
+                return query(p);
+            default:
+                return "";
+        }
+    }
+
+    private String query(String p) throws MalformedPacketException {
+        if (p.startsWith("qSupported")) {
+            return "PacketSize=" + Integer.toHexString(PacketChannel.MAX_PACKET)
+                    + ";qXfer:features:read+;QStartNoAckMode+;swbreak+;hwbreak+";
+        }
+        if (p.startsWith("qXfer:features:read:")) {
+            return features(p.substring("qXfer:features:read:".length()));
+        }
+        switch (p) {
+            case "QStartNoAckMode":
+                return "OK";
+            case "qAttached":
+                return "1";
+            case "qC":
+                return "QC1";
+            case "qfThreadInfo":
+                return "m1";
+            case "qsThreadInfo":
+                return "l";
+            default:
+                break;
+        }
+        if (p.startsWith("vKill")) {
+            return "OK";
+        }
+        return "";
+    }
+
+    /** {@code qXfer:features:read:ANNEX:OFFSET,LENGTH}. */
+    private String features(String rest) throws MalformedPacketException {
+        int colon = rest.indexOf(':');
+        if (colon < 0) {
+            throw new MalformedPacketException("qXfer without offset,length: " + rest);
+        }
+        if (!rest.substring(0, colon).equals("target.xml")) {
+            return "E00";
+        }
+        long[] ol = pair(rest.substring(colon + 1), "qXfer offset,length");
+        String xml = Registers.targetXml();
+        long offset = ol[0];
+        long length = atMost(ol[1], MAX_READ);
+        if (Long.compareUnsigned(offset, xml.length()) >= 0) {
+            return "l";
+        }
+        int end = (int) Math.min(xml.length(), offset + length);
+        return (end == xml.length() ? "l" : "m") + xml.substring((int) offset, end);
+    }
+
+    // ------------------------------------------------------------------ registers
+
+    private String readAllRegisters() {
+        StringBuilder sb = new StringBuilder(Registers.BLOCK_BYTES * 2);
+        Registers.appendAll(cpu, sb);
+        return sb.toString();
+    }
+
+    private String writeAllRegisters(String hex) throws MalformedPacketException {
+        byte[] block = Hex.bytes(hex, "G register block");
+        if (block.length != Registers.BLOCK_BYTES) {
+            throw new MalformedPacketException("G carries " + block.length + " bytes, not " + Registers.BLOCK_BYTES);
+        }
+        Registers.writeAll(cpu, block);
+        return "OK";
+    }
+
+    private String readRegister(String args) throws MalformedPacketException {
+        long n = Hex.number(args, "register number");
+        if (n < 0 || n >= Registers.COUNT) {
+            return E_REGISTER;
+        }
+        StringBuilder sb = new StringBuilder(16);
+        Hex.appendLittleEndian(sb, Registers.read(cpu, (int) n), Registers.size((int) n));
+        return sb.toString();
+    }
+
+    private String writeRegister(String args) throws MalformedPacketException {
+        int eq = args.indexOf('=');
+        if (eq < 0) {
+            throw new MalformedPacketException("P without '=': " + args);
+        }
+        long n = Hex.number(args.substring(0, eq), "register number");
+        byte[] value = Hex.bytes(args.substring(eq + 1), "register value");
+        if (n < 0 || n >= Registers.COUNT) {
+            return E_REGISTER;
+        }
+        if (value.length != Registers.size((int) n)) {
+            throw new MalformedPacketException("register " + n + " takes " + Registers.size((int) n) + " bytes, not " + value.length);
+        }
+        Registers.write(cpu, (int) n, Hex.littleEndian(value, 0, value.length));
+        return "OK";
+    }
+
+    // ------------------------------------------------------------------ memory
+
+    private String readMemory(String args) throws MalformedPacketException {
+        long[] al = pair(args, "m address,length");
+        long address = al[0];
+        long length = atMost(al[1], MAX_READ);
+        if (length == 0) {
+            return "";
+        }
+        if (!ram.contains(address, 1)) {
+            return E_MEMORY;
+        }
+        while (!ram.contains(address, length)) { // runs off the end of RAM: serve the part inside
+            length--;
+        }
+        byte[] bytes = new byte[(int) length];
+        ram.read(address, bytes, 0, bytes.length);
+        StringBuilder sb = new StringBuilder(bytes.length * 2);
+        for (byte b : bytes) {
+            Hex.appendByte(sb, b);
+        }
+        return sb.toString();
+    }
+
+    /** {@code M addr,len:hex} or {@code X addr,len:binary}; {@code raw} is the unescaped payload. */
+    private String writeMemory(String args, boolean binary, byte[] raw) throws MalformedPacketException {
+        int colon = args.indexOf(':');
+        if (colon < 0) {
+            throw new MalformedPacketException("memory write without ':'");
+        }
+        long[] al = pair(args.substring(0, colon), "address,length");
+        byte[] data;
+        if (binary) {
+            int start = 1 + colon + 1; // 'X' + args up to ':' + ':'
+            data = java.util.Arrays.copyOfRange(raw, start, raw.length);
+        } else {
+            data = Hex.bytes(args.substring(colon + 1), "memory data");
+        }
+        if (al[1] != data.length) {
+            throw new MalformedPacketException("length " + al[1] + " but " + data.length + " bytes of data");
+        }
+        if (data.length == 0) {
+            return "OK"; // GDB probes X support with a zero-length write
+        }
+        if (!ram.contains(al[0], data.length)) {
+            return E_MEMORY;
+        }
+        ram.write(al[0], data, 0, data.length);
+        return "OK";
+    }
+
+    // ------------------------------------------------------------------ break and watch points
+
+    /** {@code Z/z TYPE,ADDR,KIND}. */
+    private String point(String args, boolean insert) throws MalformedPacketException {
+        String[] f = args.split(",", -1);
+        if (f.length < 3) {
+            throw new MalformedPacketException("Z/z needs type,address,kind: " + args);
+        }
+        long address = Hex.number(f[1], "point address");
+        int semicolon = f[2].indexOf(';'); // conditions and commands after the kind: not offered
+        long kind = Hex.number(semicolon < 0 ? f[2] : f[2].substring(0, semicolon), "point kind");
+        switch (f[0]) {
+            case "0":
+            case "1":
+                if (insert) {
+                    breakpoints.add(address);
+                } else {
+                    breakpoints.remove(address);
+                }
+                return "OK";
+            case "2":
+                if (insert) {
+                    return watchpoints.add(address, kind) ? "OK" : E_POINT;
+                }
+                return watchpoints.remove(address, kind) ? "OK" : E_POINT;
+            default:
+                return ""; // read and access watchpoints: unsupported
+        }
+    }
+
+    // ------------------------------------------------------------------ running
+
+    /** {@code c [addr]} or {@code s [addr]}; null if the debugger disconnected meanwhile. */
+    private String resume(String args, boolean step) throws MalformedPacketException, IOException {
+        if (exited) {
+            return lastStop;
+        }
+        if (!args.isEmpty()) {
+            cpu.setPc(Hex.number(args, "resume address"));
+        }
+        channel.pollInterrupt(); // an interrupt sent while stopped means nothing now
+        String stop = step ? step() : run();
+        if (stop != null) {
+            lastStop = stop;
+        }
+        return stop;
+    }
+
+    private String step() {
+        StopKind k;
+        if (watchpoints.isEmpty()) {
+            k = cpu.run(1);
+        } else {
+            watchpoints.arm(cpu);
+            k = cpu.run(1);
+            if (k == StopKind.BUDGET) {
+                long hit = watchpoints.check(cpu);
+                if (hit >= 0) {
+                    return "T05watch:" + Long.toHexString(hit) + ";";
+                }
+            }
+        }
+        return k == StopKind.BUDGET ? "S05" : stopReply(k);
+    }
+
+    private String run() throws IOException {
+        long nextProbe = System.nanoTime() + PROBE_INTERVAL_NANOS;
+        long sincePoll = 0;
+        boolean first = true; // the instruction at a breakpoint we resume from runs
+        try {
+            for (;;) {
+                if (!first && breakpoints.contains(cpu.pc())) {
+                    return "T05swbreak:;";
+                }
+                first = false;
+                StopKind k;
+                long ran;
+                if (!watchpoints.isEmpty()) {
+                    watchpoints.arm(cpu);
+                    k = cpu.run(1);
+                    ran = 1;
+                    if (k == StopKind.BUDGET) {
+                        long hit = watchpoints.check(cpu);
+                        if (hit >= 0) {
+                            return "T05watch:" + Long.toHexString(hit) + ";";
+                        }
+                    }
+                } else if (breakpoints.size() <= 1) {
+                    cpu.setBreakpoint(breakpoints.isEmpty() ? -1 : breakpoints.iterator().next());
+                    long before = cpu.instructions();
+                    k = cpu.run(CHUNK);
+                    ran = cpu.instructions() - before;
+                    if (k == StopKind.DEBUG_BREAK) {
+                        return "T05swbreak:;";
+                    }
+                } else {
+                    k = cpu.run(1);
+                    ran = 1;
+                }
+                if (k != StopKind.BUDGET) {
+                    return stopReply(k);
+                }
+                sincePoll += ran;
+                if (sincePoll >= CHUNK) {
+                    sincePoll = 0;
+                    if (channel.pollInterrupt()) {
+                        return "S" + Hex.byteString(SIGINT);
+                    }
+                    long now = System.nanoTime();
+                    if (now - nextProbe >= 0) {
+                        nextProbe = now + PROBE_INTERVAL_NANOS;
+                        if (channel.peerClosed()) {
+                            return null;
+                        }
+                    }
+                }
+            }
+        } finally {
+            cpu.setBreakpoint(-1);
+        }
+    }
+
+    /** The reply for a stop other than the budget running out. */
+    private String stopReply(StopKind k) {
+        switch (k) {
+            case EXIT:
+                exited = true;
+                return "W" + Hex.byteString((int) cpu.stopValue());
+            case POWER_OFF:
+                exited = true;
+                return "W00";
+            case UNDEFINED:
+                return "S" + Hex.byteString(SIGILL);
+            case ABORT:
+                return "S" + Hex.byteString(SIGSEGV);
+            case ALIGNMENT:
+                return "S" + Hex.byteString(SIGBUS);
+            case EXCEPTION_CALL:
+                return "S" + Hex.byteString(SIGSYS);
+            default: // BREAKPOINT (BRK), DEBUG_BREAK, WAIT
+                return "S" + Hex.byteString(SIGTRAP);
+        }
+    }
+
+    // ------------------------------------------------------------------ parsing
+
+    /** Parses {@code A,B} as two hex numbers. */
+    private static long[] pair(String s, String what) throws MalformedPacketException {
+        int comma = s.indexOf(',');
+        if (comma < 0) {
+            throw new MalformedPacketException(what + " without ','");
+        }
+        return new long[] {Hex.number(s.substring(0, comma), what), Hex.number(s.substring(comma + 1), what)};
+    }
+
+    /** An unsigned length, capped (the protocol lets a reply carry fewer bytes than asked). */
+    private static long atMost(long unsignedLength, long cap) {
+        return Long.compareUnsigned(unsignedLength, cap) > 0 ? cap : unsignedLength;
+    }
+
+    private static byte[] raw(String packet) {
+        return packet.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static String printable(String s) {
+        StringBuilder sb = new StringBuilder(Math.min(s.length(), 200));
+        for (int i = 0; i < s.length() && i < 200; i++) {
+            char c = s.charAt(i);
+            sb.append(c >= 0x20 && c < 0x7F ? c : '.');
+        }
+        return s.length() > 200 ? sb + "..." : sb.toString();
+    }
+}

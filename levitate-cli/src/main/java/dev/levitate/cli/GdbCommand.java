@@ -1,0 +1,101 @@
+package dev.levitate.cli;
+
+import dev.levitate.sim.elf.ElfFormatException;
+import dev.levitate.sim.elf.ElfImage;
+import dev.levitate.sim.gdb.GdbStub;
+import dev.levitate.sim.machine.Machine;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code levitate gdb IMAGE.elf}: loads a bare-metal AArch64 image on the simulator, stopped at
+ * its entry point, and waits for GDB on a loopback port, as
+ * {@code qemu-system-aarch64 -M virt -s -S -kernel IMAGE.elf} would. Standard output carries only
+ * what the guest prints; the stub's messages go to standard error.
+ */
+@Command(name = "gdb", mixinStandardHelpOptions = true,
+        description = {"Load a bare-metal AArch64 ELF image on the simulator, stopped at its entry, and serve it",
+            "to one GDB over the remote serial protocol (like qemu -s -S). Then, in another terminal:",
+            "  gdb-multiarch -ex 'set architecture aarch64' -ex 'target remote :PORT' IMAGE.elf",
+            "Exit status: 0 when GDB kills, detaches or disconnects, 126 for a file that is not a",
+            "loadable image, 2 when the port cannot be bound."})
+public final class GdbCommand implements Callable<Integer> {
+
+    /** The default port, the one QEMU's {@code -s} uses. */
+    static final int DEFAULT_PORT = 1234;
+    /** Exit status when the port cannot be bound. */
+    static final int NO_PORT = 2;
+
+    @Parameters(index = "0", paramLabel = "IMAGE.elf", description = "The ELF64 AArch64 executable to debug.")
+    private Path image;
+
+    @Option(names = "--port", defaultValue = "" + DEFAULT_PORT, paramLabel = "N",
+            description = "TCP port on localhost; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    private int port;
+
+    @Option(names = "--ram-mib", defaultValue = "128", paramLabel = "M", description = "RAM size in MiB (default: ${DEFAULT-VALUE}).")
+    private int ramMib;
+
+    @Option(names = "--log-packets", description = "Print every packet received and sent to stderr.")
+    private boolean logPackets;
+
+    /** Creates the command (picocli instantiates it). */
+    public GdbCommand() {
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintStream err = System.err;
+        byte[] file;
+        try {
+            file = Files.readAllBytes(image);
+        } catch (NoSuchFileException e) {
+            err.println("levitate gdb: no such file: " + image);
+            return RunCommand.BAD_IMAGE;
+        }
+        OutputStream stdout = System.out;
+        Machine m = new Machine((long) ramMib << 20, b -> write(stdout, b), b -> write(stdout, b), b -> write(err, b));
+        try {
+            m.loadElf(ElfImage.parse(file));
+        } catch (ElfFormatException e) {
+            err.println("levitate gdb: " + image + ": " + e.getMessage());
+            return RunCommand.BAD_IMAGE;
+        }
+        GdbStub stub;
+        try {
+            stub = GdbStub.listen(m, port);
+        } catch (IOException e) {
+            err.println("levitate gdb: cannot listen on localhost:" + port + ": " + e.getMessage());
+            return NO_PORT;
+        }
+        try (stub) {
+            if (logPackets) {
+                stub.setLog(line -> err.println("levitate gdb: " + line));
+            }
+            int p = stub.port();
+            err.println("Waiting for GDB on localhost:" + p + " \u2014 in gdb-multiarch: target remote :" + p);
+            GdbStub.Ending ending = stub.serve();
+            System.out.flush();
+            err.println("levitate gdb: session ended: " + ending.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return 0;
+    }
+
+    private static void write(OutputStream out, int b) {
+        try {
+            out.write(b);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
