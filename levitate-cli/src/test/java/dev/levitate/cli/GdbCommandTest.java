@@ -1,0 +1,107 @@
+package dev.levitate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class GdbCommandTest {
+    static final long ENTRY = 0x4008_0000L;
+
+    @TempDir
+    Path dir;
+
+    /** The smallest loadable image: one PT_LOAD segment holding {@code b .}. */
+    static byte[] spinImage() {
+        ByteBuffer b = ByteBuffer.allocate(64 + 56 + 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {0x7F, 'E', 'L', 'F', 2, 1, 1, 0}).put(new byte[8]);
+        b.putShort((short) 2).putShort((short) 183).putInt(1);      // ET_EXEC, EM_AARCH64, EV_CURRENT
+        b.putLong(ENTRY).putLong(64).putLong(0).putInt(0);          // entry, phoff, shoff, flags
+        b.putShort((short) 64).putShort((short) 56).putShort((short) 1).putShort((short) 0).putShort((short) 0).putShort((short) 0);
+        b.putInt(1).putInt(5).putLong(120).putLong(ENTRY).putLong(ENTRY).putLong(4).putLong(4).putLong(4);
+        b.putInt(0x1400_0000);                                      // b .
+        return b.array();
+    }
+
+    int run(ByteArrayOutputStream err, String... args) throws Exception {
+        PrintStream saved = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            return LevitateCommand.execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), args);
+        } finally {
+            System.setErr(saved);
+        }
+    }
+
+    @Test
+    void itWaitsForGdbOnThePortItPrintsAndEndsWhenKilled() throws Exception {
+        Path elf = dir.resolve("spin.elf");
+        Files.write(elf, spinImage());
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream saved = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> LevitateCommand.execute(
+                    new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), "gdb", elf.toString(), "--port", "0"));
+            Pattern waiting = Pattern.compile("Waiting for GDB on localhost:(\\d+) \u2014 in gdb-multiarch: target remote :(\\d+)");
+            Matcher m;
+            while (!(m = waiting.matcher(err.toString(StandardCharsets.UTF_8))).find()) {
+                Thread.sleep(20);
+            }
+            assertEquals(m.group(1), m.group(2));
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(m.group(1)))) {
+                OutputStream out = s.getOutputStream();
+                InputStream in = s.getInputStream();
+                out.write("$?#3f".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                assertEquals("+$S05#b8", new String(in.readNBytes(8), StandardCharsets.US_ASCII));
+                out.write("+$k#6b".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                assertEquals('+', in.read());
+            }
+            assertEquals(0, status.get(20, TimeUnit.SECONDS));
+        } finally {
+            System.setErr(saved);
+        }
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("session ended: killed"), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aBadImageOrABusyPortIsAClearError() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(RunCommand.BAD_IMAGE, run(err, "gdb", "/no/such.elf"));
+        Path bad = dir.resolve("bad.elf");
+        Files.write(bad, new byte[] {1, 2, 3});
+        assertEquals(RunCommand.BAD_IMAGE, run(err, "gdb", bad.toString()));
+        Path elf = dir.resolve("spin.elf");
+        Files.write(elf, spinImage());
+        try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            assertEquals(GdbCommand.NO_PORT, run(err, "gdb", elf.toString(), "--port", Integer.toString(busy.getLocalPort())));
+        }
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("no such file"), text);
+        assertTrue(text.contains("truncated"), text);
+        assertTrue(text.contains("cannot listen on localhost:"), text);
+    }
+}
