@@ -101,7 +101,6 @@ public final class GdbStub implements Closeable {
     /** Longest memory read served at once (the reply doubles it in hex). */
     static final int MAX_READ = PacketChannel.MAX_PACKET / 2 - 16;
 
-    private final Machine machine;
     private final Cpu cpu;
     private final PhysicalMemory ram;
     private final ServerSocket server;
@@ -123,7 +122,6 @@ public final class GdbStub implements Closeable {
     }
 
     private GdbStub(Machine machine, ServerSocket server) {
-        this.machine = machine;
         this.cpu = machine.cpu();
         this.ram = machine.ram();
         this.server = server;

@@ -249,6 +249,31 @@ class GdbStubTest {
     }
 
     @Test
+    void randomPacketsAllGetAReplyAndTheSessionGoesOn() throws Exception {
+        start(sumAndExit());
+        java.util.Random random = new java.util.Random(42);
+        String heads = "gGpPmMXZzHqQvT?!x";
+        String tail = "0123456789abcdefABCDEFXYZ,:;=#$}*-+ " + (char) 3 + (char) 0x7f + (char) 0xff;
+        for (int i = 0; i < 3000; i++) {
+            StringBuilder p = new StringBuilder().append(heads.charAt(random.nextInt(heads.length())));
+            if (random.nextBoolean()) { // something close to well-formed: address,length
+                p.append(Long.toHexString(BASE + random.nextInt(64))).append(',').append(Integer.toHexString(random.nextInt(32)));
+            }
+            for (int n = random.nextInt(24); n > 0; n--) {
+                char c = tail.charAt(random.nextInt(tail.length()));
+                if (c == '#' || c == '$' || c == '}' || c == '*') {
+                    p.append('}').append((char) (c ^ 0x20)); // escaped, as GDB sends binary data
+                } else {
+                    p.append(c);
+                }
+            }
+            gdb.ask(p.toString()); // any reply, and the next packet is still served
+        }
+        assertEquals("S05", gdb.ask("?"));
+        assertEquals(2 * (33 * 8 + 4), gdb.ask("g").length());
+    }
+
+    @Test
     void noAckModeDropsTheAcknowledgements() throws Exception {
         start(sumAndExit());
         assertEquals("OK", gdb.ask("QStartNoAckMode"));

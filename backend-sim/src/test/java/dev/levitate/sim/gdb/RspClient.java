@@ -19,6 +19,7 @@ final class RspClient implements AutoCloseable {
     RspClient(int port) throws IOException {
         socket = new Socket(InetAddress.getLoopbackAddress(), port);
         socket.setSoTimeout(20_000); // a hang fails the test instead of blocking it forever
+        socket.setTcpNoDelay(true);
         in = new BufferedInputStream(socket.getInputStream());
         out = socket.getOutputStream();
     }
