@@ -1,5 +1,7 @@
 package dev.levitate.sim;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -27,5 +29,20 @@ public final class ExternalTools {
             Assertions.fail(msg + " (levitate.requireTools=true: CI must install it)");
         }
         Assumptions.abort(msg + " — skipped; install it to run this cross-check");
+    }
+
+    /**
+     * Looks a command up on PATH.
+     *
+     * @param tool the command's name
+     * @return empty when found, else why not
+     */
+    public static Optional<String> missing(String tool) {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (!d.isEmpty() && Files.isExecutable(Path.of(d, tool))) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(tool + " not found on PATH");
     }
 }

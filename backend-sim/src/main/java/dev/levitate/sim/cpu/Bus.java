@@ -1,7 +1,7 @@
 package dev.levitate.sim.cpu;
 
 /**
- * The CPU's view of the physical address space (the MMU slots in front of it in part 2). Every
+ * The CPU's view of the physical address space (the MMU translates in front of it). Every
  * access returns normally; a failed one sets {@link #faulted()} and the CPU stops with a data
  * abort instead of a Java exception escaping.
  */
@@ -38,4 +38,13 @@ public interface Bus {
      * @return the word (0 with {@link #faulted()} set when not executable memory)
      */
     int fetch(long pa);
+
+    /**
+     * Tells whether instructions can be fetched from {@code pa} (RAM, not a device or a hole);
+     * the CPU checks a vector entry before taking an exception to it.
+     *
+     * @param pa the address
+     * @return true if fetchable
+     */
+    boolean executable(long pa);
 }

@@ -3,23 +3,41 @@ package dev.levitate.sim.cpu;
 import dev.levitate.sim.isa.A64;
 import dev.levitate.sim.isa.BitMasks;
 import dev.levitate.sim.isa.Decoder;
+import dev.levitate.sim.isa.SystemOperation;
+import dev.levitate.sim.isa.SystemRegister;
+import dev.levitate.sim.mmu.Mmu;
+import dev.levitate.sim.mmu.Tlb;
+import dev.levitate.sim.timer.GenericTimer;
 
 /**
- * The A64 integer core: registers, PSTATE.NZCV, and the execute loop over decoded rows of
- * {@link A64} (ARM ARM C6, "A64 Base Instruction Descriptions").
+ * The A64 core: registers, PSTATE, the EL0/EL1 exception model, system registers, the MMU and the
+ * generic timer, and the execute loop over decoded rows of {@link A64} (ARM ARM C6 for the
+ * instructions, D1 "The AArch64 System Level Programmers' Model" for exceptions).
  *
  * <h2>State</h2>
  * <pre>
- *   x[0..30]  general registers; x[31] is SP (register 31 reads as XZR except in SP forms)
+ *   x[0..30]  general registers; x[31] is the current SP (SP_EL0 or SP_EL1 by PSTATE.EL/SPSel)
  *   pc        program counter
  *   n, z, c, v  the condition flags, one int each (0 or 1)
+ *   el, spSel, daif   PSTATE.EL (0 or 1), PSTATE.SP, PSTATE.DAIF (bits [9:6])
+ *   cycles    the core's cycle count: the machine's time (the timer counts from it)
  * </pre>
  * 32-bit forms write the low 32 bits and zero the upper half (C1.2.5).
  *
+ * <h2>Exceptions</h2>
+ * Synchronous exceptions (UNDEFINED, SVC, BRK, aborts, alignment, trapped accesses) and IRQ are
+ * taken to EL1 through VBAR_EL1 with ESR_EL1, ELR_EL1, SPSR_EL1 and FAR_EL1 set as the ARM ARM
+ * says (D1.10); ERET returns. One deviation, for people: when the vector entry itself cannot be
+ * fetched (VBAR_EL1 never set, or unmapped), real hardware would fault forever; the simulator
+ * stops instead, with the {@link StopKind} of the original exception, its PC and its syndrome
+ * ({@link #stopSyndrome()}).
+ *
  * <h2>The loop</h2>
- * {@link #run(long)} fetches through the {@link DecodeCache} (decode once per word), executes with
- * one switch over the row, and stops on a {@link StopKind} with the PC, the word and a value. No
- * allocation per instruction; guest errors never throw.
+ * {@link #run(long)} fetches through a translated-page cache and the {@link DecodeCache} (decode
+ * once per word), executes with one switch over the row, and adds each instruction's cycles. Device
+ * events (timer deadlines, GIC changes, unmasking) are checked only when the cycle count passes the
+ * next event, so the common path is one compare. No allocation per instruction; guest errors never
+ * throw.
  *
  * <h2>Threads</h2>
  * Not thread-safe: a CPU belongs to the thread that runs its machine.
@@ -27,6 +45,9 @@ import dev.levitate.sim.isa.Decoder;
 public final class Cpu {
     /** The special register number that means SP or ZR depending on the encoding. */
     public static final int SP = 31;
+
+    /** PSTATE.I in DAIF's layout (bit 7). */
+    static final int DAIF_I = 1 << 7;
 
     private static final A64[] ROWS = A64.values();
 
@@ -36,19 +57,48 @@ public final class Cpu {
     int z;
     int c;
     int v;
+    int el = 1;
+    int spSel = 1;
+    int daif = 0x3C0;
+    boolean illegalState;
+    /** The banked stack pointer not currently in x[31]. */
+    long spEl0;
+    long spEl1;
+    long cycles;
 
     private final Bus bus;
     private final DecodeCache cache;
+    private final GenericTimer timer;
+    private final Mmu mmu;
+    final SystemRegisters sys;
+    private final CycleModel timing;
     private SemihostingHandler semihosting;
+    private InterruptLine interrupts;
     private long instructions;
+    private long exceptionsTaken;
+    private long idleCycles;
     private StopKind stop = StopKind.NONE;
     private long stopPc;
     private int stopWord;
     private long stopValue;
+    private long stopSyndrome;
     private long breakpoint = -1;
     /** The exclusive monitor of this single core (B2.9): the address LDXR marked, or -1 (open). */
     private long exclusiveAddress = -1;
     private int exclusiveSize;
+    private boolean eventRegister;
+    /** The cycle at which device events must next be looked at. */
+    private long nextEvent;
+    /** Whether translation is on (SCTLR_EL1.M), and SP alignment checking at the current EL. */
+    private boolean mmuOn;
+    private boolean spAlignCheck = true;
+    private boolean alignCheck;
+    /** The translated fetch page: VA page, PA page, and the MMU epoch and EL it is valid for. */
+    private long fetchVpn = -1;
+    private long fetchPaBase;
+    private long fetchEpoch;
+    /** Set by a memory access that took an exception; the instruction must not complete. */
+    private boolean memFault;
 
     /** Services HLT #0xF000 (Arm semihosting) and PSCI calls for the machine. */
     public interface SemihostingHandler {
@@ -61,24 +111,76 @@ public final class Cpu {
         StopKind semihost(Cpu cpu);
 
         /**
-         * Handles HVC/SMC #0 (PSCI function id in w0).
+         * Handles HVC/SMC #0 at EL1 (PSCI function id in w0, result to x0).
          *
          * @param cpu the CPU
-         * @return POWER_OFF for SYSTEM_OFF, or EXCEPTION_CALL if not a PSCI call served here
+         * @return POWER_OFF for SYSTEM_OFF, NONE when served, or EXCEPTION_CALL if this is not a
+         *     PSCI conduit (the instruction is then UNDEFINED, as without EL2/EL3)
          */
         StopKind psci(Cpu cpu);
+    }
+
+    /** The CPU's view of the interrupt controller and the devices that raise events. */
+    public interface InterruptLine {
+        /**
+         * Brings device outputs up to date at a cycle (the timer's levels into the GIC).
+         *
+         * @param cycles now
+         */
+        void sync(long cycles);
+
+        /**
+         * Tells whether the IRQ input is asserted.
+         *
+         * @return true if an interrupt is signalled to the core
+         */
+        boolean irq();
+
+        /**
+         * Returns the next cycle at which a device output may change by itself (a timer deadline).
+         *
+         * @param cycles now
+         * @return the cycle, or {@link Long#MAX_VALUE} for never
+         */
+        long nextEvent(long cycles);
+    }
+
+    /**
+     * Creates a CPU on a bus with the default configuration ({@link CpuConfig#defaults()}).
+     *
+     * @param bus the physical memory it executes from and accesses
+     * @param onNewDecodedPage told the address of each page whose instructions get cached, so the
+     *     owner can watch it for writes and call {@link #invalidateDecoded(long, int)}
+     */
+    public Cpu(Bus bus, java.util.function.LongConsumer onNewDecodedPage) {
+        this(bus, onNewDecodedPage, CpuConfig.defaults());
     }
 
     /**
      * Creates a CPU on a bus.
      *
-     * @param bus the memory it executes from and accesses
-     * @param onNewDecodedPage told the address of each page whose instructions get cached, so the
-     *     owner can watch it for writes and call {@link #invalidateDecoded(long, int)}
+     * @param bus the physical memory it executes from and accesses
+     * @param onNewDecodedPage told the address of each page whose instructions get cached
+     * @param config TLB geometry, clocks and timing model
      */
-    public Cpu(Bus bus, java.util.function.LongConsumer onNewDecodedPage) {
+    public Cpu(Bus bus, java.util.function.LongConsumer onNewDecodedPage, CpuConfig config) {
         this.bus = bus;
         this.cache = new DecodeCache(onNewDecodedPage);
+        this.timer = new GenericTimer(config.counterHz(), config.coreHz());
+        this.mmu = new Mmu(new Mmu.TableMemory() {
+            @Override
+            public long read64(long pa) {
+                return bus.read(pa, 8);
+            }
+
+            @Override
+            public boolean faulted() {
+                return bus.faulted();
+            }
+        }, new Tlb(config.tlbEntries(), config.tlbWays(), config.replacement()), config.walkCacheEntries(), CycleModel.WALK_READ);
+        this.sys = new SystemRegisters(this, timer);
+        this.timing = new CycleModel(config);
+        regimeChanged();
     }
 
     /**
@@ -91,6 +193,16 @@ public final class Cpu {
     }
 
     /**
+     * Connects the interrupt controller.
+     *
+     * @param line the IRQ input and event source
+     */
+    public void setInterruptLine(InterruptLine line) {
+        this.interrupts = line;
+        requestEventCheck();
+    }
+
+    /**
      * Drops the decoded instructions that {@code [pa, pa + length)} overlaps (it was written).
      *
      * @param pa the first byte written
@@ -100,10 +212,32 @@ public final class Cpu {
         cache.invalidate(pa, length);
     }
 
+    /** Makes the loop look at devices and interrupts before the next instruction. */
+    public void requestEventCheck() {
+        nextEvent = 0;
+    }
+
+    /** SCTLR, TCR, TTBRn or MAIR changed: tell the MMU, drop the fetch page. */
+    void regimeChanged() {
+        mmu.setRegime(sys.sctlr, sys.tcr, sys.ttbr0, sys.ttbr1, sys.mair);
+        mmuOn = mmu.enabled();
+        levelChanged();
+    }
+
+    private void levelChanged() {
+        spAlignCheck = ((sys.sctlr >>> (el == 0 ? 4 : 3)) & 1) != 0;
+        alignCheck = (sys.sctlr & 2) != 0;
+        fetchVpn = -1;
+    }
+
+    boolean irqAsserted() {
+        return interrupts != null && interrupts.irq();
+    }
+
     // ------------------------------------------------------------------ registers
 
     /**
-     * Reads x{@code r} (0..30), or SP for 31.
+     * Reads x{@code r} (0..30), or the current SP for 31.
      *
      * @param r 0..31
      * @return the value
@@ -113,7 +247,7 @@ public final class Cpu {
     }
 
     /**
-     * Writes x{@code r} (0..30), or SP for 31.
+     * Writes x{@code r} (0..30), or the current SP for 31.
      *
      * @param r 0..31
      * @param value the value
@@ -162,6 +296,106 @@ public final class Cpu {
     }
 
     /**
+     * Returns the current exception level.
+     *
+     * @return 0 or 1
+     */
+    public int exceptionLevel() {
+        return el;
+    }
+
+    /**
+     * Returns PSTATE as SPSR_EL1 would save it: NZCV, DAIF, IL, and M[3:0] (EL0t 0, EL1t 4, EL1h 5).
+     *
+     * @return the value
+     */
+    public long pstate() {
+        return Integer.toUnsignedLong(nzcv()) | daif | (illegalState ? 1L << 20 : 0) | (el == 0 ? 0 : spSel == 1 ? 5 : 4);
+    }
+
+    /**
+     * Returns a system register's value as EL1 would read it (for debuggers, tests and traces;
+     * no side effects, no access checks).
+     *
+     * @param r the register
+     * @return its value
+     */
+    public long systemRegister(SystemRegister r) {
+        int saved = el;
+        el = 1;
+        try {
+            return sys.read(r.key());
+        } finally {
+            el = saved;
+        }
+    }
+
+    /**
+     * Writes a system register as EL1 would (for loaders and tests that set up a machine).
+     *
+     * @param r the register
+     * @param value the value
+     * @throws IllegalArgumentException if the register is read-only
+     */
+    public void setSystemRegister(SystemRegister r, long value) {
+        int saved = el;
+        el = 1;
+        try {
+            sys.write(r.key(), value);
+            if (sys.status != SystemRegisters.OK) {
+                throw new IllegalArgumentException(r + " is read-only");
+            }
+        } finally {
+            el = saved;
+        }
+    }
+
+    /**
+     * Returns the MMU (its TLB, statistics and translation function).
+     *
+     * @return the MMU
+     */
+    public Mmu mmu() {
+        return mmu;
+    }
+
+    /**
+     * Returns the generic timer.
+     *
+     * @return the timer
+     */
+    public GenericTimer timer() {
+        return timer;
+    }
+
+    /**
+     * Returns the cycle count: the machine's time.
+     *
+     * @return cycles since reset
+     */
+    public long cycles() {
+        return cycles;
+    }
+
+    /**
+     * Returns the cycles skipped by WFI waiting for the next event.
+     *
+     * @return idle cycles
+     */
+    public long idleCycles() {
+        return idleCycles;
+    }
+
+    /**
+     * Returns the number of exceptions taken (synchronous and IRQ).
+     *
+     * @return the count
+     */
+    public long exceptionsTaken() {
+        return exceptionsTaken;
+    }
+
+    /**
      * Returns the number of instructions retired.
      *
      * @return the count
@@ -207,12 +441,23 @@ public final class Cpu {
     }
 
     /**
-     * Returns the value of the last stop (exit code, BRK immediate, fault address).
+     * Returns the value of the last stop (exit code, BRK/SVC immediate, fault address, the word of an
+     * UNDEFINED instruction).
      *
      * @return the value
      */
     public long stopValue() {
         return stopValue;
+    }
+
+    /**
+     * Returns the syndrome (ESR_EL1 layout, see {@link Esr}) of the exception that caused the last
+     * stop, or 0 when the stop was not an exception.
+     *
+     * @return the syndrome
+     */
+    public long stopSyndrome() {
+        return stopSyndrome;
     }
 
     /**
@@ -225,6 +470,7 @@ public final class Cpu {
         stop = kind;
         stopPc = pc;
         stopValue = value;
+        stopSyndrome = 0;
     }
 
     private void halt(StopKind kind, int word, long value) {
@@ -232,12 +478,14 @@ public final class Cpu {
         stopPc = pc;
         stopWord = word;
         stopValue = value;
+        stopSyndrome = 0;
     }
 
     // ------------------------------------------------------------------ the loop
 
     /**
-     * Runs until a stop or until {@code budget} instructions have retired.
+     * Runs until a stop or until {@code budget} instructions have retired (exception entries count
+     * against the budget too, so a guest that faults forever still stops).
      *
      * @param budget the most instructions to run
      * @return why it stopped
@@ -246,40 +494,337 @@ public final class Cpu {
         stop = StopKind.NONE;
         long left = budget;
         while (left > 0) {
+            if (cycles >= nextEvent) {
+                serviceEvents();
+                if (stop != StopKind.NONE) {
+                    return stop;
+                }
+            }
             if (pc == breakpoint && left != budget) {
                 halt(StopKind.DEBUG_BREAK, 0, pc);
                 return stop;
             }
-            if ((pc & 3) != 0) {
-                halt(StopKind.ALIGNMENT, 0, pc);
-                return stop;
+            if ((pc & 3) != 0 || illegalState) {
+                if (illegalState) {
+                    takeSync(Esr.of(Esr.EC_ILLEGAL_STATE, 0), pc, 0, false, 0);
+                } else {
+                    takeSync(Esr.of(Esr.EC_PC_ALIGNMENT, 0), pc, pc, true, 0);
+                }
+                if (stop != StopKind.NONE) {
+                    return stop;
+                }
+                left--;
+                continue;
             }
-            DecodeCache.Page page = cache.page(pc);
-            int slot = DecodeCache.slot(pc);
+            long pa;
+            if ((pc >>> 12) == fetchVpn && fetchEpoch == mmu.epoch()) {
+                pa = fetchPaBase | (pc & 0xFFF);
+            } else {
+                pa = translateFetch(pc);
+                if (pa == Mmu.FAULT) {
+                    if (stop != StopKind.NONE) {
+                        return stop;
+                    }
+                    left--;
+                    continue;
+                }
+            }
+            DecodeCache.Page page = cache.page(pa);
+            int slot = DecodeCache.slot(pa);
             int id = page.ids[slot];
             int word;
             if (id == DecodeCache.NOT_DECODED) {
-                word = bus.fetch(pc);
+                word = bus.fetch(pa);
                 if (bus.faulted()) {
-                    halt(StopKind.ABORT, 0, pc);
-                    return stop;
+                    takeSync(Esr.of(el == 0 ? Esr.EC_IABT_LOWER : Esr.EC_IABT_SAME, Mmu.FSC_EXTERNAL), pc, pc, true, 0);
+                    if (stop != StopKind.NONE) {
+                        return stop;
+                    }
+                    left--;
+                    continue;
                 }
                 id = DecodeCache.decode(page, slot, word);
             } else {
                 word = page.words[slot];
             }
-            if (id == Decoder.UNDEFINED) {
-                halt(StopKind.UNDEFINED, word, word);
-                return stop;
-            }
-            if (!execute(ROWS[id], word)) {
-                return stop;
-            }
-            instructions++;
             left--;
+            if (id == Decoder.UNDEFINED) {
+                undefined(word);
+            } else if (execute(ROWS[id], word)) {
+                cycles += timing.cost(id);
+                instructions++;
+                continue;
+            }
+            if (stop != StopKind.NONE) {
+                return stop;
+            }
         }
         halt(StopKind.BUDGET, 0, 0);
         return stop;
+    }
+
+    /** Translates the PC for a fetch and caches the page; FAULT after taking the instruction abort. */
+    private long translateFetch(long va) {
+        long pa = mmuOn ? mmu.translate(va, Mmu.EXEC, el) : va;
+        cycles += mmu.drainWalkCycles();
+        if (pa == Mmu.FAULT) {
+            takeSync(Esr.of(el == 0 ? Esr.EC_IABT_LOWER : Esr.EC_IABT_SAME, mmu.faultStatus()), va, va, true, 0);
+            return Mmu.FAULT;
+        }
+        fetchVpn = va >>> 12;
+        fetchPaBase = pa & ~0xFFFL;
+        fetchEpoch = mmu.epoch();
+        return pa;
+    }
+
+    /** Timer deadlines, the IRQ line and unmasking: take an IRQ if one is due. */
+    private void serviceEvents() {
+        if (interrupts == null) {
+            nextEvent = Long.MAX_VALUE;
+            return;
+        }
+        interrupts.sync(cycles);
+        boolean irq = interrupts.irq();
+        if (irq && (daif & DAIF_I) == 0) {
+            takeException(0x80, pc, 0, false, 0, 0);
+        }
+        nextEvent = interrupts.nextEvent(cycles);
+    }
+
+    // ------------------------------------------------------------------ exceptions
+
+    /** Takes an UNDEFINED instruction exception; always returns false (the instruction did not complete). */
+    private boolean undefined(int word) {
+        takeSync(Esr.of(Esr.EC_UNKNOWN, 0), pc, 0, false, word);
+        return false;
+    }
+
+    /** Takes a synchronous exception whose preferred return address is {@code returnAddress}. */
+    private void takeSync(long esr, long returnAddress, long far, boolean farValid, long stopValueIfUnhandled) {
+        takeException(0, returnAddress, esr, farValid, far, stopValueIfUnhandled);
+    }
+
+    /**
+     * Exception entry to EL1 (D1.10.2): SPSR_EL1 = PSTATE, ELR_EL1 = return address, ESR and FAR,
+     * PSTATE.{EL, SP} = EL1h, DAIF all masked, PC = VBAR_EL1 + offset of the source and kind.
+     */
+    private void takeException(int kindOffset, long returnAddress, long esr, boolean farValid, long far, long stopValueIfUnhandled) {
+        int offset = (el == 0 ? 0x400 : spSel == 1 ? 0x200 : 0) + kindOffset;
+        long vector = sys.vbar + offset;
+        int savedEl = el;
+        el = 1;
+        long pa = mmuOn ? mmu.translate(vector, Mmu.EXEC, 1) : vector;
+        el = savedEl;
+        if (pa == Mmu.FAULT || !bus.executable(pa)) {
+            stop = kindOffset == 0x80 ? StopKind.UNHANDLED_IRQ : stopKindOf(esr);
+            stopPc = kindOffset == 0x80 ? returnAddress : pc;
+            stopWord = 0;
+            stopValue = farValid ? far : stopValueIfUnhandled != 0 ? stopValueIfUnhandled : esr & 0xFFFF;
+            stopSyndrome = esr;
+            if (farValid) {
+                sys.far = far;
+            }
+            return;
+        }
+        sys.spsr = pstate();
+        sys.elr = returnAddress;
+        if (kindOffset == 0) {
+            sys.esr = esr;
+            if (farValid) {
+                sys.far = far;
+            }
+        }
+        if (el == 0 || spSel == 0) {
+            spEl0 = x[31];
+            x[31] = spEl1;
+        }
+        el = 1;
+        spSel = 1;
+        daif = 0x3C0;
+        illegalState = false;
+        exclusiveAddress = -1;
+        pc = vector;
+        exceptionsTaken++;
+        cycles += timing.exceptionEntry();
+        levelChanged();
+    }
+
+    private static StopKind stopKindOf(long esr) {
+        switch (Esr.ec(esr)) {
+            case Esr.EC_SVC:
+            case Esr.EC_HVC:
+            case Esr.EC_SMC:
+                return StopKind.EXCEPTION_CALL;
+            case Esr.EC_BRK:
+                return StopKind.BREAKPOINT;
+            case Esr.EC_PC_ALIGNMENT:
+            case Esr.EC_SP_ALIGNMENT:
+                return StopKind.ALIGNMENT;
+            case Esr.EC_IABT_LOWER:
+            case Esr.EC_IABT_SAME:
+            case Esr.EC_DABT_LOWER:
+            case Esr.EC_DABT_SAME:
+                return Esr.faultStatus(esr) == Mmu.FSC_ALIGNMENT ? StopKind.ALIGNMENT : StopKind.ABORT;
+            default:
+                return StopKind.UNDEFINED;
+        }
+    }
+
+    /** ERET (D1.11): PSTATE from SPSR_EL1, PC from ELR_EL1; an illegal return sets PSTATE.IL. */
+    private void exceptionReturn() {
+        long spsr = sys.spsr;
+        int m = (int) spsr & 0x1F;
+        setNzcv((int) spsr);
+        daif = (int) spsr & 0x3C0;
+        pc = sys.elr;
+        exclusiveAddress = -1;
+        boolean legal = m == 0 || m == 4 || m == 5;
+        if (!legal) {
+            illegalState = true; // EL and SP unchanged; the next instruction takes an illegal state exception
+        } else {
+            illegalState = ((spsr >>> 20) & 1) != 0;
+            int newEl = m == 0 ? 0 : 1;
+            int newSpSel = m == 5 ? 1 : 0;
+            bankSp(newEl, newSpSel);
+        }
+        levelChanged();
+        requestEventCheck();
+    }
+
+    /** Moves x[31] to its bank and loads the SP for the new EL/SPSel. */
+    private void bankSp(int newEl, int newSpSel) {
+        boolean oldUsesEl0 = el == 0 || spSel == 0;
+        boolean newUsesEl0 = newEl == 0 || newSpSel == 0;
+        if (oldUsesEl0 != newUsesEl0) {
+            if (oldUsesEl0) {
+                spEl0 = x[31];
+                x[31] = spEl1;
+            } else {
+                spEl1 = x[31];
+                x[31] = spEl0;
+            }
+        }
+        el = newEl;
+        spSel = newSpSel;
+    }
+
+    /** MSR SPSel. */
+    void selectSp(int newSpSel) {
+        bankSp(el, newSpSel);
+    }
+
+    private void dataAbort(long va, int fsc, boolean write) {
+        memFault = true;
+        takeSync(Esr.of(el == 0 ? Esr.EC_DABT_LOWER : Esr.EC_DABT_SAME, fsc | (write ? 1 << 6 : 0)), pc, va, true, 0);
+    }
+
+    private boolean spAlignmentFault() {
+        takeSync(Esr.of(Esr.EC_SP_ALIGNMENT, 0), pc, 0, false, x[31]);
+        return false;
+    }
+
+    // ------------------------------------------------------------------ memory
+
+    /** Translates a data access; on a fault takes the data abort and returns FAULT. */
+    private long translateData(long va, int size, boolean write) {
+        long pa;
+        if (mmuOn) {
+            pa = mmu.translate(va, write ? Mmu.WRITE : Mmu.READ, el);
+            cycles += mmu.drainWalkCycles();
+            if (pa == Mmu.FAULT) {
+                dataAbort(va, mmu.faultStatus(), write);
+                return Mmu.FAULT;
+            }
+            if ((va & (size - 1)) != 0 && (alignCheck || mmu.lastDevice())) {
+                dataAbort(va, Mmu.FSC_ALIGNMENT, write);
+                return Mmu.FAULT;
+            }
+            return pa;
+        }
+        if ((va >>> 48) != 0) {
+            dataAbort(va, Mmu.FSC_ADDRESS_SIZE, write);
+            return Mmu.FAULT;
+        }
+        if (alignCheck && (va & (size - 1)) != 0) {
+            dataAbort(va, Mmu.FSC_ALIGNMENT, write);
+            return Mmu.FAULT;
+        }
+        return va;
+    }
+
+    /** Reads guest memory at a VA; on a fault sets memFault (the exception is already taken). */
+    private long vread(long va, int size) {
+        memFault = false;
+        if (((va & 0xFFF) + size) > 0x1000) {
+            return vreadSplit(va, size);
+        }
+        long pa = translateData(va, size, false);
+        if (pa == Mmu.FAULT) {
+            return 0;
+        }
+        long value = bus.read(pa, size);
+        if (bus.faulted()) {
+            dataAbort(va, Mmu.FSC_EXTERNAL, false);
+            return 0;
+        }
+        return value;
+    }
+
+    private long vreadSplit(long va, int size) {
+        if (alignCheck) {
+            translateData(va, size, false); // misaligned: the alignment fault comes first
+            return 0;
+        }
+        long value = 0;
+        for (int i = 0; i < size; i++) {
+            long pa = translateData(va + i, 1, false);
+            if (pa == Mmu.FAULT) {
+                return 0;
+            }
+            long b = bus.read(pa, 1);
+            if (bus.faulted()) {
+                dataAbort(va + i, Mmu.FSC_EXTERNAL, false);
+                return 0;
+            }
+            value |= b << (8 * i);
+        }
+        return value;
+    }
+
+    /** Writes guest memory at a VA; on a fault sets memFault. */
+    private void vwrite(long va, int size, long value) {
+        memFault = false;
+        if (((va & 0xFFF) + size) > 0x1000) {
+            vwriteSplit(va, size, value);
+            return;
+        }
+        long pa = translateData(va, size, true);
+        if (pa == Mmu.FAULT) {
+            return;
+        }
+        bus.write(pa, size, value);
+        if (bus.faulted()) {
+            dataAbort(va, Mmu.FSC_EXTERNAL, true);
+        }
+    }
+
+    private void vwriteSplit(long va, int size, long value) {
+        if (alignCheck) {
+            translateData(va, size, true);
+            return;
+        }
+        for (int i = 0; i < size; i++) { // check every byte first: a faulting store changes nothing
+            if (translateData(va + i, 1, true) == Mmu.FAULT) {
+                return;
+            }
+        }
+        for (int i = 0; i < size; i++) {
+            bus.write(translateData(va + i, 1, true), 1, value >>> (8 * i));
+            if (bus.faulted()) {
+                dataAbort(va + i, Mmu.FSC_EXTERNAL, true);
+                return;
+            }
+        }
     }
 
     // ------------------------------------------------------------------ helpers
@@ -382,9 +927,8 @@ public final class Cpu {
     }
 
     private boolean load(int rt, long address, int size, boolean signed, boolean to64) {
-        long value = bus.read(address, size);
-        if (bus.faulted()) {
-            halt(StopKind.ABORT, 0, address);
+        long value = vread(address, size);
+        if (memFault) {
             return false;
         }
         if (signed) {
@@ -398,9 +942,14 @@ public final class Cpu {
     }
 
     private boolean store(long address, int size, long value) {
-        bus.write(address, size, value);
-        if (bus.faulted()) {
-            halt(StopKind.ABORT, 0, address);
+        vwrite(address, size, value);
+        return !memFault;
+    }
+
+    /** Exclusives and acquire/release need natural alignment whatever SCTLR.A says (B2.5.2). */
+    private boolean checkAligned(long address, int size, boolean write) {
+        if ((address & (size - 1)) != 0) {
+            dataAbort(address, Mmu.FSC_ALIGNMENT, write);
             return false;
         }
         return true;
@@ -410,6 +959,8 @@ public final class Cpu {
 
     /** Which handler executes each row: small methods that the JIT compiles and inlines well. */
     private static final byte[] GROUP = new byte[ROWS.length];
+    /** Rows whose bits [9:5] are not a base register (literal loads). */
+    private static final boolean[] LITERAL = new boolean[ROWS.length];
     private static final byte G_IMM = 0;
     private static final byte G_BRANCH = 1;
     private static final byte G_SYSTEM = 2;
@@ -424,14 +975,15 @@ public final class Cpu {
                 g = G_IMM;
             } else if (n.matches("B|BL|B_cond|CBN?Z|TBN?Z|BR|BLR|RET")) {
                 g = G_BRANCH;
-            } else if (n.matches("SVC|HVC|SMC|BRK|HLT|HINT|BARRIER")) {
+            } else if (n.matches("SVC|HVC|SMC|BRK|HLT|HINT|BARRIER|MRS|MSR_reg|MSR_imm|SYS|ERET")) {
                 g = G_SYSTEM;
-            } else if (n.matches("(LD|ST).*")) {
+            } else if (n.matches("(LD|ST).*|CAS|ATOMIC")) {
                 g = G_MEM;
             } else {
                 g = G_REG;
             }
             GROUP[r.ordinal()] = g;
+            LITERAL[r.ordinal()] = n.endsWith("_lit");
         }
     }
 
@@ -477,13 +1029,11 @@ public final class Cpu {
             case ANDS_imm: {
                 int nBit = bits(w, 22, 1);
                 if (!sf && nBit == 1) {
-                    halt(StopKind.UNDEFINED, w, w);
-                    return false;
+                    return undefined(w);
                 }
                 long imm = BitMasks.logicalImmediate(nBit, bits(w, 10, 6), bits(w, 16, 6), sf ? 64 : 32);
                 if (imm == BitMasks.INVALID) {
-                    halt(StopKind.UNDEFINED, w, w);
-                    return false;
+                    return undefined(w);
                 }
                 long a = rz(rn);
                 long r = row == A64.ORR_imm ? a | imm : row == A64.EOR_imm ? a ^ imm : a & imm;
@@ -504,8 +1054,7 @@ public final class Cpu {
             case MOVK: {
                 int hw = bits(w, 21, 2);
                 if (!sf && hw > 1) {
-                    halt(StopKind.UNDEFINED, w, w);
-                    return false;
+                    return undefined(w);
                 }
                 long imm = (long) bits(w, 5, 16) << (hw * 16);
                 long r;
@@ -526,8 +1075,7 @@ public final class Cpu {
                 int immr = bits(w, 16, 6);
                 int imms = bits(w, 10, 6);
                 if ((sf ? 1 : 0) != nBit || (!sf && (immr > 31 || imms > 31))) {
-                    halt(StopKind.UNDEFINED, w, w);
-                    return false;
+                    return undefined(w);
                 }
                 long wmask = BitMasks.bitfieldWmask(nBit, imms, immr, datasize);
                 long tmask = BitMasks.bitfieldTmask(nBit, imms, immr, datasize);
@@ -554,8 +1102,7 @@ public final class Cpu {
                 break;
             }
             default:
-                halt(StopKind.UNDEFINED, w, w);
-                return false;
+                return undefined(w);
         }
         pc = next;
         return true;
@@ -611,28 +1158,26 @@ public final class Cpu {
                 break;
             }
             default:
-                halt(StopKind.UNDEFINED, w, w);
-                return false;
+                return undefined(w);
         }
         pc = next;
         return true;
     }
 
-    /** Exception generation, hints and barriers (C4.1.87). */
+    /** Exception generation, hints, barriers and system instructions (C4.1.87). */
     private boolean system(A64 row, int w) {
-        final boolean sf = (w >>> 31) == 1;
-        final int rd = w & 31;
-        final int rn = (w >>> 5) & 31;
-        final int rm = (w >>> 16) & 31;
+        final int rt = w & 31;
         long next = pc + 4;
         switch (row) {
-            // ---- exceptions and system
             case SVC:
-                halt(StopKind.EXCEPTION_CALL, w, bits(w, 5, 16));
+                takeSync(Esr.of(Esr.EC_SVC, bits(w, 5, 16)), pc + 4, 0, false, bits(w, 5, 16));
                 return false;
             case HVC:
             case SMC: {
-                StopKind k = semihosting == null ? StopKind.EXCEPTION_CALL : semihosting.psci(this);
+                StopKind k = el == 0 || semihosting == null ? StopKind.EXCEPTION_CALL : semihosting.psci(this);
+                if (k == StopKind.EXCEPTION_CALL) {
+                    return undefined(w); // no EL2/EL3 to take it: UNDEFINED
+                }
                 if (k != StopKind.NONE) {
                     halt(k, w, bits(w, 5, 16));
                     return false;
@@ -640,7 +1185,7 @@ public final class Cpu {
                 break;
             }
             case BRK:
-                halt(StopKind.BREAKPOINT, w, bits(w, 5, 16));
+                takeSync(Esr.of(Esr.EC_BRK, bits(w, 5, 16)), pc, 0, false, bits(w, 5, 16));
                 return false;
             case HLT: {
                 if (bits(w, 5, 16) == 0xF000 && semihosting != null) {
@@ -652,25 +1197,168 @@ public final class Cpu {
                     }
                     break;
                 }
-                halt(StopKind.BREAKPOINT, w, bits(w, 5, 16));
-                return false;
+                return undefined(w); // halting debug is not enabled: HLT is UNDEFINED
             }
             case HINT: {
                 int op = bits(w, 5, 7);
-                if (op == 3 || op == 2) { // WFI, WFE: nothing can wake us yet
-                    pc = next;
-                    halt(StopKind.WAIT, w, op);
-                    return false;
+                if (op == 3 || op == 2) {
+                    return waitForInterrupt(w, op == 2);
                 }
-                break; // NOP, YIELD, SEV, SEVL, PAC/BTI hints and the rest of the space: no-ops
+                if (op == 4 || op == 5) { // SEV, SEVL
+                    eventRegister = true;
+                }
+                break; // NOP, YIELD, the PAC/BTI hints and the rest of the space: no-ops
             }
             case BARRIER:
                 break; // one in-order core, no caches modelled: DMB/DSB/ISB complete at once
+            case MRS: {
+                int key = (w >>> 5) & 0xFFFF;
+                long value = sys.read(key);
+                if (sys.status != SystemRegisters.OK) {
+                    return systemAccessFault(w, key, true);
+                }
+                wz(rt, value, true);
+                break;
+            }
+            case MSR_reg: {
+                int key = (w >>> 5) & 0xFFFF;
+                sys.write(key, rz(rt));
+                if (sys.status != SystemRegisters.OK) {
+                    return systemAccessFault(w, key, false);
+                }
+                break;
+            }
+            case MSR_imm: {
+                int field = bits(w, 16, 3) << 3 | bits(w, 5, 3);
+                int crm = bits(w, 8, 4);
+                if (field == 0x05 && el == 1) { // SPSel
+                    selectSp(crm & 1);
+                } else if (field == 0x1E || field == 0x1F) { // DAIFSet, DAIFClr
+                    if (el == 0 && (sys.sctlr & (1L << 9)) == 0) {
+                        return systemAccessFault(w, (w >>> 5) & 0xFFFF, false);
+                    }
+                    daif = field == 0x1E ? daif | crm << 6 : daif & ~(crm << 6);
+                    requestEventCheck();
+                } else {
+                    return undefined(w);
+                }
+                break;
+            }
+            case SYS:
+                if (!systemInstruction(w, (w >>> 5) & 0xFFFF, rt)) {
+                    return false;
+                }
+                break;
+            case ERET:
+                if (el == 0) {
+                    return undefined(w);
+                }
+                exceptionReturn();
+                return true;
             default:
-                halt(StopKind.UNDEFINED, w, w);
-                return false;
+                return undefined(w);
         }
         pc = next;
+        return true;
+    }
+
+    /** An MRS, MSR or SYS refused at this EL: UNDEFINED, or trapped with EC 0x18 and the encoding. */
+    private boolean systemAccessFault(int w, int key, boolean read) {
+        if (sys.status == SystemRegisters.UNDEFINED) {
+            return undefined(w);
+        }
+        int op0 = key >>> 14;
+        int op1 = (key >>> 11) & 7;
+        int crn = (key >>> 7) & 15;
+        int crm = (key >>> 3) & 15;
+        int op2 = key & 7;
+        int iss = op0 << 20 | op2 << 17 | op1 << 14 | crn << 10 | (w & 31) << 5 | crm << 1 | (read ? 1 : 0);
+        takeSync(Esr.of(Esr.EC_SYSREG, iss), pc, 0, false, w);
+        return false;
+    }
+
+    /** DC, IC, AT and TLBI (C5.2-C5.5). */
+    private boolean systemInstruction(int w, int key, int rt) {
+        SystemOperation op = SystemOperation.ofKey(key);
+        if (op == null) {
+            return undefined(w);
+        }
+        long operand = rz(rt);
+        if (el == 0) {
+            boolean cacheOp = op == SystemOperation.DC_CVAC || op == SystemOperation.DC_CVAU || op == SystemOperation.DC_CIVAC
+                    || op == SystemOperation.IC_IVAU;
+            if (op == SystemOperation.DC_ZVA && (sys.sctlr & (1L << 14)) == 0 || cacheOp && (sys.sctlr & (1L << 26)) == 0) {
+                sys.status = SystemRegisters.TRAPPED;
+                return systemAccessFault(w, key, false);
+            }
+            if (op != SystemOperation.DC_ZVA && !cacheOp) {
+                return undefined(w);
+            }
+        }
+        if (op.isTlbi()) {
+            mmu.tlbi(op, operand);
+            cycles += timing.tlbi();
+            return true;
+        }
+        switch (op) {
+            case DC_ZVA: {
+                long base = operand & ~63L;
+                for (int i = 0; i < 64; i += 8) {
+                    vwrite(base + i, 8, 0);
+                    if (memFault) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            case AT_S1E1R:
+            case AT_S1E1W:
+            case AT_S1E0R:
+            case AT_S1E0W: {
+                boolean write = op == SystemOperation.AT_S1E1W || op == SystemOperation.AT_S1E0W;
+                int atEl = op == SystemOperation.AT_S1E0R || op == SystemOperation.AT_S1E0W ? 0 : 1;
+                long pa = mmuOn ? mmu.translate(operand, write ? Mmu.WRITE : Mmu.READ, atEl) : operand;
+                sys.par = pa == Mmu.FAULT ? 1 | (long) mmu.faultStatus() << 1 : pa & 0x0000_FFFF_FFFF_F000L;
+                return true;
+            }
+            default:
+                return true; // cache maintenance: no caches modelled, decoded instructions stay coherent
+        }
+    }
+
+    /**
+     * WFI/WFE: a pending interrupt (masked or not) means no wait; EL0 with SCTLR.nTWI/nTWE = 0
+     * traps; otherwise time skips to the next device event, or the machine stops (WAIT) when
+     * nothing can ever wake it.
+     */
+    private boolean waitForInterrupt(int w, boolean wfe) {
+        if (wfe && eventRegister) {
+            eventRegister = false;
+            pc += 4;
+            return true;
+        }
+        if (interrupts != null) {
+            interrupts.sync(cycles);
+        }
+        if (irqAsserted()) {
+            pc += 4;
+            return true;
+        }
+        if (el == 0 && ((sys.sctlr >>> (wfe ? 18 : 16)) & 1) == 0) {
+            takeSync(Esr.of(Esr.EC_WFX, 0x1E0_0000 | (wfe ? 1 : 0)), pc, 0, false, w);
+            return false;
+        }
+        long wake = interrupts == null ? Long.MAX_VALUE : interrupts.nextEvent(cycles);
+        pc += 4;
+        if (wake == Long.MAX_VALUE) {
+            halt(StopKind.WAIT, w, wfe ? 2 : 3);
+            return false;
+        }
+        if (wake > cycles) {
+            idleCycles += wake - cycles;
+            cycles = wake;
+        }
+        requestEventCheck();
         return true;
     }
 
@@ -693,8 +1381,7 @@ public final class Cpu {
             case BICS_shift: {
                 int amount = bits(w, 10, 6);
                 if (!sf && amount > 31) {
-                    halt(StopKind.UNDEFINED, w, w);
-                    return false;
+                    return undefined(w);
                 }
                 long b = shift(rz(rm), bits(w, 22, 2), amount, sf);
                 if (bits(w, 21, 1) == 1) {
@@ -719,8 +1406,7 @@ public final class Cpu {
                 int type = bits(w, 22, 2);
                 int amount = bits(w, 10, 6);
                 if (type == 3 || (!sf && amount > 31)) {
-                    halt(StopKind.UNDEFINED, w, w);
-                    return false;
+                    return undefined(w);
                 }
                 long b = shift(rz(rm), type, amount, sf);
                 boolean sub = row == A64.SUB_shift || row == A64.SUBS_shift;
@@ -774,8 +1460,7 @@ public final class Cpu {
             case SUBS_ext: {
                 int amount = bits(w, 10, 3);
                 if (amount > 4) {
-                    halt(StopKind.UNDEFINED, w, w);
-                    return false;
+                    return undefined(w);
                 }
                 long b = extend(rz(rm), bits(w, 13, 3)) << amount;
                 boolean sub = row == A64.SUB_ext || row == A64.SUBS_ext;
@@ -791,8 +1476,7 @@ public final class Cpu {
             case EXTR: {
                 int lsb = bits(w, 10, 6);
                 if ((sf ? 1 : 0) != bits(w, 22, 1) || (!sf && lsb > 31)) {
-                    halt(StopKind.UNDEFINED, w, w);
-                    return false;
+                    return undefined(w);
                 }
                 long hi = rz(rn);
                 long lo = rz(rm);
@@ -879,8 +1563,7 @@ public final class Cpu {
                 break;
             }
             default:
-                halt(StopKind.UNDEFINED, w, w);
-                return false;
+                return undefined(w);
         }
         pc = next;
         return true;
@@ -893,6 +1576,9 @@ public final class Cpu {
         final int rn = (w >>> 5) & 31;
         final int rm = (w >>> 16) & 31;
         long next = pc + 4;
+        if (rn == 31 && spAlignCheck && (x[31] & 15) != 0 && !LITERAL[row.ordinal()]) {
+            return spAlignmentFault();
+        }
         switch (row) {
             // ---- loads and stores
             case STRB_uimm:
@@ -930,8 +1616,7 @@ public final class Cpu {
             case LDRX_reg: {
                 int option = bits(w, 13, 3);
                 if ((option & 2) == 0) {
-                    halt(StopKind.UNDEFINED, w, w);
-                    return false;
+                    return undefined(w);
                 }
                 int size = row.encoding().scale();
                 long off = extend(rz(rm), option) << (bits(w, 12, 1) == 1 ? Integer.numberOfTrailingZeros(size) : 0);
@@ -982,10 +1667,12 @@ public final class Cpu {
                 boolean isLoad = row.name().startsWith("LD");
                 long address = post ? x[rn] : x[rn] + off;
                 if (isLoad) {
-                    long a = bus.read(address, 4);
-                    long b = bus.read(address + 4, 4);
-                    if (bus.faulted()) {
-                        halt(StopKind.ABORT, 0, address);
+                    long a = vread(address, 4);
+                    if (memFault) {
+                        return false;
+                    }
+                    long b = vread(address + 4, 4);
+                    if (memFault) {
                         return false;
                     }
                     if (row == A64.LDPSW_off) {
@@ -1010,8 +1697,7 @@ public final class Cpu {
             case LDAR_x: {
                 int size = row.encoding().scale();
                 long address = x[rn];
-                if ((address & (size - 1)) != 0) {
-                    halt(StopKind.ALIGNMENT, w, address);
+                if (!checkAligned(address, size, false)) {
                     return false;
                 }
                 if (!load(rd, address, size, false, true)) {
@@ -1029,8 +1715,7 @@ public final class Cpu {
             case STLXR_x: {
                 int size = row.encoding().scale();
                 long address = x[rn];
-                if ((address & (size - 1)) != 0) {
-                    halt(StopKind.ALIGNMENT, w, address);
+                if (!checkAligned(address, size, true)) {
                     return false;
                 }
                 boolean pass = exclusiveAddress == address && exclusiveSize == size;
@@ -1045,8 +1730,7 @@ public final class Cpu {
             case STLR_x: {
                 int size = row.encoding().scale();
                 long address = x[rn];
-                if ((address & (size - 1)) != 0) {
-                    halt(StopKind.ALIGNMENT, w, address);
+                if (!checkAligned(address, size, true)) {
                     return false;
                 }
                 if (!store(address, size, rz(rd))) {
@@ -1054,6 +1738,25 @@ public final class Cpu {
                 }
                 break;
             }
+            case LDST_uimm:
+            case LDST_unscaled:
+            case LDST_post:
+            case LDST_pre:
+            case LDST_reg:
+                if (!loadStoreSingle(row, w, rd, rn, rm)) {
+                    return false;
+                }
+                break;
+            case CAS:
+                if (!compareAndSwap(w, rd, rn, rm)) {
+                    return false;
+                }
+                break;
+            case ATOMIC:
+                if (!atomic(w, rd, rn, rm)) {
+                    return false;
+                }
+                break;
             case STRX_pre:
             case LDRX_pre:
             case STRX_post:
@@ -1083,10 +1786,12 @@ public final class Cpu {
                 boolean isLoad = row == A64.LDP_off || row == A64.LDP_pre || row == A64.LDP_post;
                 long address = post ? x[rn] : x[rn] + off;
                 if (isLoad) {
-                    long a = bus.read(address, 8);
-                    long b = bus.read(address + 8, 8);
-                    if (bus.faulted()) {
-                        halt(StopKind.ABORT, 0, address);
+                    long a = vread(address, 8);
+                    if (memFault) {
+                        return false;
+                    }
+                    long b = vread(address + 8, 8);
+                    if (memFault) {
                         return false;
                     }
                     wz(rd, a, true);
@@ -1104,13 +1809,139 @@ public final class Cpu {
                 break;
             }
             default:
-                halt(StopKind.UNDEFINED, w, w);
-                return false;
+                return undefined(w);
         }
         pc = next;
         return true;
     }
 
+
+    /**
+     * The general single-register load/store (C6.2: LDR/STR/LDRS* immediate, unscaled, pre/post
+     * index, register offset; PRFM/PRFUM as no-ops). opc 0 store, 1 load, 2 load signed to 64
+     * bits, 3 load signed to 32 bits.
+     */
+    private boolean loadStoreSingle(A64 row, int w, int rt, int rn, int rm) {
+        int sizeLog = bits(w, 30, 2);
+        int size = 1 << sizeLog;
+        int opc = bits(w, 22, 2);
+        boolean prefetch = size == 8 && opc == 2;
+        if (prefetch && (row == A64.LDST_pre || row == A64.LDST_post) || size == 8 && opc == 3 || size == 4 && opc == 3) {
+            return undefined(w);
+        }
+        long address;
+        long offset = 0;
+        switch (row) {
+            case LDST_uimm: address = x[rn] + ((long) bits(w, 10, 12) << sizeLog); break;
+            case LDST_reg: {
+                int option = bits(w, 13, 3);
+                if ((option & 2) == 0) {
+                    return undefined(w);
+                }
+                address = x[rn] + (extend(rz(rm), option) << (bits(w, 12, 1) == 1 ? sizeLog : 0));
+                break;
+            }
+            case LDST_pre:
+                offset = sext(bits(w, 12, 9), 9);
+                address = x[rn] + offset;
+                break;
+            case LDST_post:
+                offset = sext(bits(w, 12, 9), 9);
+                address = x[rn];
+                break;
+            default: address = x[rn] + sext(bits(w, 12, 9), 9); break;
+        }
+        if (prefetch) {
+            return true; // PRFM: a hint, never faults
+        }
+        if (opc == 0) {
+            if (!store(address, size, rz(rt))) {
+                return false;
+            }
+        } else {
+            long value = vread(address, size);
+            if (memFault) {
+                return false;
+            }
+            if (opc >= 2) {
+                value = sext(value, size * 8);
+                if (opc == 3) {
+                    value &= 0xFFFF_FFFFL;
+                }
+            }
+            boolean writebackOverlap = (row == A64.LDST_pre || row == A64.LDST_post) && rt == rn && rn != 31;
+            if (!writebackOverlap) {
+                wz(rt, value, true);
+            }
+        }
+        if (row == A64.LDST_pre || row == A64.LDST_post) {
+            x[rn] = x[rn] + offset;
+        }
+        return true;
+    }
+
+    /** CAS{A}{L}{B,H}: compare memory with Rs, store Rt if equal; Rs gets the old value (C6.2.41). */
+    private boolean compareAndSwap(int w, int rt, int rn, int rs) {
+        int size = 1 << bits(w, 30, 2);
+        long address = x[rn];
+        if (!checkAligned(address, size, true)) {
+            return false;
+        }
+        long mask = size == 8 ? -1L : (1L << (8 * size)) - 1;
+        long old = vread(address, size);
+        if (memFault) {
+            return false;
+        }
+        if (old == (rz(rs) & mask)) {
+            if (!store(address, size, rz(rt))) {
+                return false;
+            }
+        }
+        wz(rs, old, true);
+        return true;
+    }
+
+    /** SWP and the LD&lt;op&gt; atomics (C6.2.124 and friends): Rt gets the old value, memory the result; and LDAPR. */
+    private boolean atomic(int w, int rt, int rn, int rs) {
+        int sizeLog = bits(w, 30, 2);
+        int size = 1 << sizeLog;
+        int op = bits(w, 12, 4);
+        boolean ldapr = op == 12 && rs == 31 && bits(w, 22, 2) == 2; // LDAPR (ARMv8.3 RCpc): a load-acquire
+        if (op > 8 && !ldapr) {
+            return undefined(w);
+        }
+        long address = x[rn];
+        if (ldapr) {
+            return load(rt, address, size, false, true);
+        }
+        if (!checkAligned(address, size, true)) {
+            return false;
+        }
+        int bitsWide = 8 * size;
+        long mask = size == 8 ? -1L : (1L << bitsWide) - 1;
+        long old = vread(address, size);
+        if (memFault) {
+            return false;
+        }
+        long operand = rz(rs) & mask;
+        long result;
+        switch (op) {
+            case 0: result = old + operand; break;
+            case 1: result = old & ~operand; break;
+            case 2: result = old ^ operand; break;
+            case 3: result = old | operand; break;
+            case 4: result = sext(old, bitsWide) >= sext(operand, bitsWide) ? old : operand; break;
+            case 5: result = sext(old, bitsWide) <= sext(operand, bitsWide) ? old : operand; break;
+            case 6: result = Long.compareUnsigned(old, operand) >= 0 ? old : operand; break;
+            case 7: result = Long.compareUnsigned(old, operand) <= 0 ? old : operand; break;
+            default: result = operand; break; // SWP
+        }
+        if (!store(address, size, result & mask)) {
+            return false;
+        }
+        wz(rt, old, true);
+        return true;
+    }
 
     private void setLogicFlags(long r, boolean is64) {
         n = (int) (is64 ? r >>> 63 : (r >>> 31) & 1);

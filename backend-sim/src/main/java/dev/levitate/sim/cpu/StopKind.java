@@ -1,6 +1,10 @@
 package dev.levitate.sim.cpu;
 
-/** Why the simulated CPU stopped running. */
+/**
+ * Why the simulated CPU stopped running. Exceptions normally go to the guest's vectors; the
+ * exception kinds below are stops only when the vector entry cannot be fetched (see
+ * {@link Cpu#stopSyndrome()} for the syndrome).
+ */
 public enum StopKind {
     /** Still running (no stop yet). */
     NONE,
@@ -8,20 +12,22 @@ public enum StopKind {
     EXIT,
     /** PSCI SYSTEM_OFF through HVC or SMC. */
     POWER_OFF,
-    /** An encoding the simulator does not implement (UNDEFINED until exceptions exist). */
+    /** An UNDEFINED instruction (or trapped access) with no vector table to take it to. */
     UNDEFINED,
-    /** BRK #imm: a software breakpoint. */
+    /** BRK #imm with no vector table to take it to. */
     BREAKPOINT,
-    /** SVC, HVC or SMC that no one serves yet (exceptions come in part 2). */
+    /** SVC with no vector table to take it to. */
     EXCEPTION_CALL,
-    /** A load, store or fetch outside RAM and devices (a data or instruction abort). */
+    /** A data or instruction abort with no vector table to take it to; the value is the fault address. */
     ABORT,
-    /** The PC or SP was misaligned for the access. */
+    /** A PC, SP or data alignment fault with no vector table to take it to. */
     ALIGNMENT,
+    /** An IRQ was taken with no vector table to take it to. */
+    UNHANDLED_IRQ,
     /** The instruction budget ran out. */
     BUDGET,
     /** A debugger breakpoint address was reached. */
     DEBUG_BREAK,
-    /** WFI/WFE with nothing to wake it (no interrupts yet). */
+    /** WFI/WFE with no interrupt pending and no timer armed: nothing can ever wake the core. */
     WAIT
 }

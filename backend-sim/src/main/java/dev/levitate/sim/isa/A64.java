@@ -79,6 +79,16 @@ public enum A64 {
     HINT("11010101 000000 11 0010 iiiiiii 11111", "{hint}"),
     /** Row {@code BARRIER}: {@code {barrier}}. */
     BARRIER("11010101 000000 11 0011 ---- 1 -- 11111", "{barrier}"),
+    /** Row {@code MSR_imm}: {@code msr {pstate}, #{crm}} (SPSel, DAIFSet, DAIFClr). */
+    MSR_imm("1101010100 0 00 ppp 0100 iiii qqq 11111", "msr {pstate}, #{crm}"),
+    /** Row {@code SYS}: {@code {sys}} (DC, IC, TLBI, AT). */
+    SYS("1101010100 0 01 yyyyyyyyyyyyyy ddddd", "{sys}"),
+    /** Row {@code MSR_reg}: {@code msr {sysreg}, {Xd}}. */
+    MSR_reg("1101010100 0 1 yyyyyyyyyyyyyyy ddddd", "msr {sysreg}, {Xd}"),
+    /** Row {@code MRS}: {@code mrs {Xd}, {sysreg}}. */
+    MRS("1101010100 1 1 yyyyyyyyyyyyyyy ddddd", "mrs {Xd}, {sysreg}"),
+    /** Row {@code ERET}: {@code eret}. */
+    ERET("1101011 0100 11111 000000 11111 00000", "eret"),
 
     // ---- Data processing — register (C4.1.89)
     /** Row {@code AND_shift}: {@code and {Rd}, {Rn}, {Rm}{shift}}. */
@@ -221,7 +231,7 @@ public enum A64 {
     STLR_w("10 001000 1 0 0 11111 1 11111 nnnnn ddddd", "stlr {Wd}, [{Xn|sp}]", 4),
     /** Row {@code STLR_x}: {@code stlr {Xd}, [{Xn|sp}]}. */
     STLR_x("11 001000 1 0 0 11111 1 11111 nnnnn ddddd", "stlr {Xd}, [{Xn|sp}]", 8),
-    /** Row {@code STRX_pre}: {@code str {Xd}, {pre9}}. */
+    /** Row {@code STRB_reg}: {@code strb {Wd}, {regoff}}. */
     STRB_reg("00 111 0 00 00 1 mmmmm ooo S 10 nnnnn ddddd", "strb {Wd}, {regoff}", 1),
     /** Row {@code LDRB_reg}: {@code ldrb {Wd}, {regoff}}. */
     LDRB_reg("00 111 0 00 01 1 mmmmm ooo S 10 nnnnn ddddd", "ldrb {Wd}, {regoff}", 1),
@@ -294,12 +304,26 @@ public enum A64 {
     /** Row {@code LDPW_pre}: {@code ldp {Wd}, {Wa}, {pre7}}. */
     LDPW_pre("00 101 0 011 1 iiiiiii aaaaa nnnnn ddddd", "ldp {Wd}, {Wa}, {pre7}", 4),
     /** Row {@code LDPSW_off}: {@code ldpsw {Xd}, {Xa}, {off7}}. */
-    LDPSW_off("01 101 0 010 1 iiiiiii aaaaa nnnnn ddddd", "ldpsw {Xd}, {Xa}, {off7}", 4);
+    LDPSW_off("01 101 0 010 1 iiiiiii aaaaa nnnnn ddddd", "ldpsw {Xd}, {Xa}, {off7}", 4),
+
+    // ---- Loads and stores: the general forms, after the specific rows above (which win where both match)
+    /** Row {@code LDST_uimm}: every size and sign of the unsigned-offset form the rows above leave (LDRSB/LDRSH to W, PRFM). */
+    LDST_uimm("zz 111 0 01 kk iiiiiiiiiiii nnnnn ddddd", "{ldst} {Rt_ldst}, {memz}"),
+    /** Row {@code LDST_unscaled}: LDURSB, LDURSH, LDURSW, PRFUM and the rest of the unscaled form. */
+    LDST_unscaled("zz 111 0 00 kk 0 iiiiiiiii 00 nnnnn ddddd", "{ldstu} {Rt_ldst}, {unscaled}"),
+    /** Row {@code LDST_post}: post-indexed loads and stores of every size and sign. */
+    LDST_post("zz 111 0 00 kk 0 iiiiiiiii 01 nnnnn ddddd", "{ldst} {Rt_ldst}, {post9}"),
+    /** Row {@code LDST_pre}: pre-indexed loads and stores of every size and sign. */
+    LDST_pre("zz 111 0 00 kk 0 iiiiiiiii 11 nnnnn ddddd", "{ldst} {Rt_ldst}, {pre9}"),
+    /** Row {@code LDST_reg}: register-offset loads and stores the rows above leave (LDRSB/LDRSH, PRFM). */
+    LDST_reg("zz 111 0 00 kk 1 mmmmm ooo S 10 nnnnn ddddd", "{ldst} {Rt_ldst}, {regoffz}"),
+    /** Row {@code CAS}: compare and swap (ARMv8.1 LSE), CAS/CASA/CASL/CASAL in every size. */
+    CAS("zz 001000 1 - 1 mmmmm - 11111 nnnnn ddddd", "{cas} {Rs_z}, {Rt_z}, [{Xn|sp}]"),
+    /** Row {@code ATOMIC}: SWP and LDADD/LDCLR/LDEOR/LDSET/LDSMAX/LDSMIN/LDUMAX/LDUMIN (ARMv8.1 LSE). */
+    ATOMIC("zz 111 0 00 -- 1 mmmmm kkkk 00 nnnnn ddddd", "{atomic} {Rs_z}, {Rt_z}, [{Xn|sp}]");
 
     // Not yet implemented (decode as UNDEFINED), in the order they come next:
-    //   LDR/STR W/B/H pre- and post-index, LDRSB/LDRSH (register, unscaled, 32-bit forms),
-    //   LDPSW pre/post, exclusive pairs and byte/halfword exclusives, LSE atomics (CAS, SWP, LDADD…),
-    //   MRS/MSR, SYS (DC/IC/TLBI), ERET, PRFM.
+    //   LDPSW pre/post, exclusive pairs and byte/halfword exclusives, LDARB/STLRB, CASP, SYSL.
 
     private final Encoding encoding;
 

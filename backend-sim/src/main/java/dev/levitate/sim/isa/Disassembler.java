@@ -18,6 +18,7 @@ package dev.levitate.sim.isa;
  *   {shift}                  ", lsl|lsr|asr|ror #n" when n != 0
  *   {mem} {pre9} {post9} {pre7} {post7} {off7}   the addressing modes, offsets scaled by the row
  *   {imm16} {ret} {hint} {barrier}
+ *   {sysreg} {pstate} {crm} {sys}   MRS/MSR register names, MSR (immediate) fields, DC/IC/TLBI/AT
  * </pre>
  * Stateless and thread-safe.
  */
@@ -157,6 +158,66 @@ public final class Disassembler {
                 int op2 = (w >>> 5) & 7;
                 String name = op2 == 4 ? "dsb" : op2 == 5 ? "dmb" : op2 == 6 ? "isb" : "barrier";
                 return name + (op2 == 6 ? "" : " #" + crm);
+            }
+            case "ldst":
+            case "ldstu": {
+                int size = e.get(w, Field.SIZE);
+                int opc = e.get(w, Field.LDST_OPC);
+                boolean unscaled = tok.equals("ldstu");
+                if (size == 3 && opc == 2) {
+                    return unscaled ? "prfum" : "prfm";
+                }
+                String base = opc == 0 ? (unscaled ? "stur" : "str") : opc == 1 ? (unscaled ? "ldur" : "ldr") : (unscaled ? "ldurs" : "ldrs");
+                return base + (size == 0 ? "b" : size == 1 ? "h" : size == 2 && opc >= 2 ? "w" : "");
+            }
+            case "Rt_ldst": {
+                int size = e.get(w, Field.SIZE);
+                int opc = e.get(w, Field.LDST_OPC);
+                if (size == 3 && opc == 2) {
+                    return "#" + rd;
+                }
+                return reg(rd, size == 3 || opc == 2, false);
+            }
+            case "memz": {
+                long off = (long) e.get(w, Field.IMM) << e.get(w, Field.SIZE);
+                return "[" + reg(rn, true, true) + (off == 0 ? "]" : ", #" + off + "]");
+            }
+            case "regoffz": {
+                int option = e.get(w, Field.OPC);
+                int shift = e.get(w, Field.SIZE);
+                boolean s = e.get(w, Field.SCALE) == 1;
+                String m = reg((w >>> 16) & 31, (option & 1) == 1, false);
+                String ext = option == 3 ? (s ? ", lsl #" + shift : "") : ", " + EXTENDS[option] + (s ? " #" + shift : "");
+                return "[" + reg(rn, true, true) + ", " + m + ext + "]";
+            }
+            case "Rs_z": return reg((w >>> 16) & 31, e.get(w, Field.SIZE) == 3, false);
+            case "Rt_z": return reg(rd, e.get(w, Field.SIZE) == 3, false);
+            case "cas": {
+                int size = e.get(w, Field.SIZE);
+                return "cas" + (((w >>> 22) & 1) != 0 ? "a" : "") + (((w >>> 15) & 1) != 0 ? "l" : "")
+                        + (size == 0 ? "b" : size == 1 ? "h" : "");
+            }
+            case "atomic": {
+                int size = e.get(w, Field.SIZE);
+                int op = e.get(w, Field.LDST_OPC);
+                String[] names = {"ldadd", "ldclr", "ldeor", "ldset", "ldsmax", "ldsmin", "ldumax", "ldumin"};
+                if (op == 12) {
+                    return "ldapr" + (size == 0 ? "b" : size == 1 ? "h" : "");
+                }
+                String base = op < 8 ? names[op] : op == 8 ? "swp" : "atomic" + op;
+                return base + (((w >>> 23) & 1) != 0 ? "a" : "") + (((w >>> 22) & 1) != 0 ? "l" : "")
+                        + (size == 0 ? "b" : size == 1 ? "h" : "");
+            }
+            case "sysreg": return SystemRegister.nameOf((w >>> 5) & 0xFFFF);
+            case "crm": return Integer.toString((w >>> 8) & 15);
+            case "pstate": {
+                int field = e.get(w, Field.OP1) << 3 | e.get(w, Field.OP2);
+                return field == 5 ? "spsel" : field == 0x1E ? "daifset" : field == 0x1F ? "daifclr" : "pstatefield_" + field;
+            }
+            case "sys": {
+                String op = SystemOperation.nameOf((w >>> 5) & 0xFFFF);
+                boolean noOperand = op.equals("ic iallu") || op.equals("ic ialluis") || op.startsWith("tlbi vmalle1");
+                return noOperand && rd == 31 ? op : op + ", " + reg(rd, true, false);
             }
             default:
                 throw new IllegalStateException("A64 row " + e.name() + " has an unknown syntax token {" + tok + "}");

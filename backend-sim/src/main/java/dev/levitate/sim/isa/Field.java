@@ -38,7 +38,17 @@ public enum Field {
     /** S: whether a register offset is scaled by the access size. */
     SCALE('S'),
     /** nzcv: the flags CCMP/CCMN set when the condition fails. */
-    NZCV('v');
+    NZCV('v'),
+    /** o0:op1:CRn:CRm:op2 of MRS/MSR (15 bits), or op1:CRn:CRm:op2 of SYS (14 bits). */
+    SYSREG('y'),
+    /** op1 of MSR (immediate): with op2, selects the PSTATE field. */
+    OP1('p'),
+    /** op2 of MSR (immediate). */
+    OP2('q'),
+    /** size of a load/store: 0 byte, 1 halfword, 2 word, 3 doubleword. */
+    SIZE('z'),
+    /** opc of a load/store (store, load, load signed to 64, load signed to 32), or o3:opc of an atomic. */
+    LDST_OPC('k');
 
     private final char letter;
 

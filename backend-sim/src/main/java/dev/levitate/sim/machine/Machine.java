@@ -3,15 +3,22 @@ package dev.levitate.sim.machine;
 import dev.levitate.core.mem.PhysicalMemory;
 import dev.levitate.sim.cpu.Bus;
 import dev.levitate.sim.cpu.Cpu;
+import dev.levitate.sim.cpu.CpuConfig;
 import dev.levitate.sim.cpu.StopKind;
+import dev.levitate.sim.gic.GicV2;
+import dev.levitate.sim.timer.GenericTimer;
+import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.function.IntConsumer;
 
 /**
- * A machine shaped like QEMU's {@code virt} board for what it models so far: RAM at
- * {@value #RAM_BASE} (sparse), a PL011 UART at {@value #UART_BASE} whose transmitted bytes go to a
- * sink, Arm semihosting through {@code HLT #0xF000}, and PSCI SYSTEM_OFF through HVC/SMC. The CPU
- * starts at EL1 with the MMU off (exceptions, MMU, timer and GIC come with backend-sim part 2).
+ * A machine shaped like QEMU's {@code virt} board for what it models: RAM at {@value #RAM_BASE}
+ * (sparse), a PL011 UART at {@value #UART_BASE} (transmit to a sink, receive from
+ * {@link #uartInput}, receive interrupt on SPI 1 = ID 33), a GICv2 at 0x0800_0000 / 0x0801_0000,
+ * the core's generic timer wired to PPIs 30 and 27, Arm semihosting through {@code HLT #0xF000},
+ * and PSCI through HVC/SMC (SYSTEM_OFF and SYSTEM_RESET stop the machine). The CPU starts at EL1h
+ * with the MMU off and interrupts masked, as {@code qemu-system-aarch64 -M virt -cpu cortex-a53
+ * -kernel} starts a bare-metal ELF.
  *
  * <p>Guest code is untrusted: a wild access, an undefined encoding or a runaway loop ends in a
  * {@link StopKind}, never a Java exception escaping from {@link #run(long)}.
@@ -26,10 +33,18 @@ public final class Machine {
     /** The UART register window. */
     public static final long UART_SIZE = 0x1000;
 
+    /** The PL011's interrupt: SPI 1, interrupt ID 33, as on QEMU virt. */
+    public static final int UART_INTERRUPT = 33;
+
     private static final int UARTDR = 0x000;
     private static final int UARTFR = 0x018;
+    private static final int UARTIMSC = 0x038;
+    private static final int UARTRIS = 0x03C;
+    private static final int UARTMIS = 0x040;
+    private static final int UARTICR = 0x044;
     private static final int UARTFR_RXFE = 1 << 4;
     private static final int UARTFR_TXFE = 1 << 7;
+    private static final int UART_RXIM = 1 << 4;
 
     private final PhysicalMemory ram;
     private final long ramLimit;
@@ -37,9 +52,12 @@ public final class Machine {
     private final IntConsumer uart;
     private final IntConsumer stdout;
     private final IntConsumer stderr;
+    private final GicV2 gic = new GicV2();
+    private final ArrayDeque<Integer> uartRx = new ArrayDeque<>();
+    private int uartImsc;
 
     /**
-     * Creates a machine.
+     * Creates a machine with the default core ({@link CpuConfig#defaults()}).
      *
      * @param ramBytes RAM size, a multiple of 4 KiB
      * @param uart where the UART's transmitted bytes go
@@ -47,14 +65,71 @@ public final class Machine {
      * @param semihostingErr where semihosting writes to stderr go
      */
     public Machine(long ramBytes, IntConsumer uart, IntConsumer semihostingOut, IntConsumer semihostingErr) {
+        this(ramBytes, CpuConfig.defaults(), uart, semihostingOut, semihostingErr);
+    }
+
+    /**
+     * Creates a machine.
+     *
+     * @param ramBytes RAM size, a multiple of 4 KiB
+     * @param config the core's TLB, clocks and timing
+     * @param uart where the UART's transmitted bytes go
+     * @param semihostingOut where semihosting writes to stdout go
+     * @param semihostingErr where semihosting writes to stderr go
+     */
+    public Machine(long ramBytes, CpuConfig config, IntConsumer uart, IntConsumer semihostingOut, IntConsumer semihostingErr) {
         this.ram = PhysicalMemory.of(RAM_BASE, ramBytes);
         this.ramLimit = RAM_BASE + ramBytes;
         this.uart = Objects.requireNonNull(uart);
         this.stdout = Objects.requireNonNull(semihostingOut);
         this.stderr = Objects.requireNonNull(semihostingErr);
-        this.cpu = new Cpu(new MachineBus(), this::watch);
+        this.cpu = new Cpu(new MachineBus(), this::watch, config);
         this.cpu.setSemihosting(new Semihosting());
         ram.setWriteObserver(cpu::invalidateDecoded);
+        gic.setOnChange(cpu::requestEventCheck);
+        cpu.setInterruptLine(new Cpu.InterruptLine() {
+            @Override
+            public void sync(long cycles) {
+                GenericTimer t = cpu.timer();
+                gic.setLine(GenericTimer.PPI_PHYSICAL, t.asserted(GenericTimer.PHYSICAL, cycles));
+                gic.setLine(GenericTimer.PPI_VIRTUAL, t.asserted(GenericTimer.VIRTUAL, cycles));
+            }
+
+            @Override
+            public boolean irq() {
+                return gic.irq();
+            }
+
+            @Override
+            public long nextEvent(long cycles) {
+                return cpu.timer().nextEvent(cycles);
+            }
+        });
+    }
+
+    /**
+     * Returns the interrupt controller.
+     *
+     * @return the GIC
+     */
+    public GicV2 gic() {
+        return gic;
+    }
+
+    /**
+     * Queues bytes for the UART to receive (raising its receive interrupt when enabled).
+     *
+     * @param bytes the input
+     */
+    public void uartInput(byte[] bytes) {
+        for (byte b : bytes) {
+            uartRx.add(b & 0xFF);
+        }
+        updateUartInterrupt();
+    }
+
+    private void updateUartInterrupt() {
+        gic.setLine(UART_INTERRUPT, !uartRx.isEmpty() && (uartImsc & UART_RXIM) != 0);
     }
 
     private void watch(long pageBase) {
@@ -142,8 +217,13 @@ public final class Machine {
                 }
             }
             if (pa >= UART_BASE && pa < UART_BASE + UART_SIZE) {
-                int off = (int) (pa - UART_BASE);
-                return off == UARTFR ? UARTFR_RXFE | UARTFR_TXFE : 0;
+                return uartRead((int) (pa - UART_BASE));
+            }
+            if (pa >= GicV2.DISTRIBUTOR_BASE && pa < GicV2.DISTRIBUTOR_BASE + GicV2.WINDOW) {
+                return gic.readDistributor(pa - GicV2.DISTRIBUTOR_BASE, size);
+            }
+            if (pa >= GicV2.CPU_INTERFACE_BASE && pa < GicV2.CPU_INTERFACE_BASE + GicV2.WINDOW) {
+                return gic.readCpuInterface(pa - GicV2.CPU_INTERFACE_BASE, size);
             }
             fault = true;
             return 0;
@@ -161,9 +241,15 @@ public final class Machine {
                 return;
             }
             if (pa >= UART_BASE && pa < UART_BASE + UART_SIZE) {
-                if (pa - UART_BASE == UARTDR) {
-                    uart.accept((int) value & 0xFF);
-                }
+                uartWrite((int) (pa - UART_BASE), value);
+                return;
+            }
+            if (pa >= GicV2.DISTRIBUTOR_BASE && pa < GicV2.DISTRIBUTOR_BASE + GicV2.WINDOW) {
+                gic.writeDistributor(pa - GicV2.DISTRIBUTOR_BASE, size, value);
+                return;
+            }
+            if (pa >= GicV2.CPU_INTERFACE_BASE && pa < GicV2.CPU_INTERFACE_BASE + GicV2.WINDOW) {
+                gic.writeCpuInterface(pa - GicV2.CPU_INTERFACE_BASE, size, value);
                 return;
             }
             fault = true;
@@ -177,12 +263,41 @@ public final class Machine {
         }
 
         @Override
+        public boolean executable(long pa) {
+            return pa >= RAM_BASE && pa <= ramLimit - 4;
+        }
+
+        @Override
         public int fetch(long pa) {
             if (pa >= RAM_BASE && pa <= ramLimit - 4) {
                 return ram.read32(pa);
             }
             fault = true;
             return 0;
+        }
+    }
+
+    private long uartRead(int off) {
+        switch (off) {
+            case UARTDR: {
+                Integer b = uartRx.poll();
+                updateUartInterrupt();
+                return b == null ? 0 : b;
+            }
+            case UARTFR: return (uartRx.isEmpty() ? UARTFR_RXFE : 0) | UARTFR_TXFE;
+            case UARTIMSC: return uartImsc;
+            case UARTRIS: return uartRx.isEmpty() ? 0 : UART_RXIM;
+            case UARTMIS: return uartRx.isEmpty() ? 0 : uartImsc & UART_RXIM;
+            default: return 0;
+        }
+    }
+
+    private void uartWrite(int off, long value) {
+        switch (off) {
+            case UARTDR: uart.accept((int) value & 0xFF); break;
+            case UARTIMSC: uartImsc = (int) value & 0x7FF; updateUartInterrupt(); break;
+            case UARTICR: break; // receive interrupt is level: it clears when the FIFO drains
+            default: break;
         }
     }
 
@@ -194,7 +309,10 @@ public final class Machine {
         static final int SYS_EXIT = 0x18;
         static final int SYS_EXIT_EXTENDED = 0x20;
         static final long ADP_STOPPED_APPLICATION_EXIT = 0x20026;
+        static final long PSCI_VERSION = 0x8400_0000L;
         static final long PSCI_SYSTEM_OFF = 0x8400_0008L;
+        static final long PSCI_SYSTEM_RESET = 0x8400_0009L;
+        static final long PSCI_NOT_SUPPORTED = -1;
 
         private long readOr(long pa, int size, long fallback) {
             if (pa >= RAM_BASE && pa <= ramLimit - size) {
@@ -251,7 +369,12 @@ public final class Machine {
 
         @Override
         public StopKind psci(Cpu c) {
-            return (c.reg(0) & 0xFFFF_FFFFL) == PSCI_SYSTEM_OFF ? StopKind.POWER_OFF : StopKind.EXCEPTION_CALL;
+            long fn = c.reg(0) & 0xFFFF_FFFFL;
+            if (fn == PSCI_SYSTEM_OFF || fn == PSCI_SYSTEM_RESET) {
+                return StopKind.POWER_OFF;
+            }
+            c.setReg(0, fn == PSCI_VERSION ? 0x0001_0001L : PSCI_NOT_SUPPORTED);
+            return StopKind.NONE;
         }
     }
 }

@@ -23,10 +23,15 @@ import org.junit.jupiter.api.TestFactory;
  * data memory must agree (or both must refuse the word).
  *
  * <p>Unicorn gaps excluded, and why: rows that leave the instruction stream (SVC, HVC, SMC, BRK,
- * HLT, the hint space with WFI/WFE, barriers) are not compared. Unicorn 2.0.1 keeps translations
+ * HLT, the hint space with WFI/WFE, barriers) are not compared, nor the system rows (MRS, MSR,
+ * SYS, ERET): Unicorn's system state is not a Cortex-A53's, so those are checked against QEMU by
+ * the bare-metal cross-check programs and by {@code SystemTest}. Unicorn 2.0.1 keeps translations
  * of code across {@code uc_mem_write}, so the test drops the translations of each sample's address
  * before running it (a taken branch can make Unicorn translate the empty word where a later sample
- * goes).
+ * goes). Unicorn 2.0.1's LD{S,U}{MAX,MIN} below 64 bits compare the untruncated, unextended 64-bit
+ * values (a QEMU 5 bug): those samples use operands that are non-negative at the access size, where
+ * the bug cannot show; the signed and unsigned comparisons of other values are checked by
+ * {@code SystemTest}.
  */
 class UnicornDifferentialTest {
     static final int PER_ROW = 1000;
@@ -46,7 +51,8 @@ class UnicornDifferentialTest {
             A64.BR, A64.BLR, A64.RET);
 
     /** Rows Unicorn cannot be compared on: they leave the instruction stream (exceptions, waits). */
-    static final Set<A64> EXCLUDED = EnumSet.of(A64.SVC, A64.HVC, A64.SMC, A64.BRK, A64.HLT, A64.HINT, A64.BARRIER);
+    static final Set<A64> EXCLUDED = EnumSet.of(A64.SVC, A64.HVC, A64.SMC, A64.BRK, A64.HLT, A64.HINT, A64.BARRIER,
+            A64.MRS, A64.MSR_reg, A64.MSR_imm, A64.SYS, A64.ERET);
     static final Set<A64> WRITEBACK = EnumSet.of(A64.STRX_pre, A64.LDRX_pre, A64.STRX_post, A64.LDRX_post,
             A64.STP_pre, A64.LDP_pre, A64.STP_post, A64.LDP_post, A64.STPW_pre, A64.LDPW_pre, A64.STPW_post, A64.LDPW_post);
 
@@ -67,7 +73,8 @@ class UnicornDifferentialTest {
     private static boolean isMemory(A64 row) {
         return row.name().contains("LDR") || row.name().contains("STR") || row.name().contains("LDP") || row.name().contains("STP")
                 || row.name().contains("LDUR") || row.name().contains("STUR") || row.name().contains("XR")
-                || row.name().startsWith("LDAR") || row.name().startsWith("STLR");
+                || row.name().startsWith("LDAR") || row.name().startsWith("STLR") || row.name().startsWith("LDST")
+                || row == A64.CAS || row == A64.ATOMIC;
     }
 
     private void checkRow(A64 row) {
@@ -75,9 +82,12 @@ class UnicornDifferentialTest {
         byte[] data = new byte[DATA_SIZE];
         rnd.nextBytes(data);
         int compared = 0;
-        try (Unicorn uc = new Unicorn()) {
+        boolean lse = row == A64.CAS || row == A64.ATOMIC;
+        try (Unicorn uc = new Unicorn(lse ? Unicorn.CPU_MAX : -1)) {
             uc.map(Machine.RAM_BASE, RAM);
-            for (int t = 0; t < PER_ROW; t++) {
+            // the general rows share most of their words with the specific rows before them: draw
+            // until PER_ROW of their own are compared (bounded by the code region's size)
+            for (int t = 0; compared < PER_ROW && t < PER_ROW * 40; t++) {
                 int word = row.encoding().value() | (rnd.nextInt() & ~row.encoding().mask());
                 if (Decoder.decode(word) != row.ordinal()) {
                     continue; // an earlier row owns this word; it is tested there
@@ -100,6 +110,26 @@ class UnicornDifferentialTest {
                     regs[rn] = DATA + 8L * rnd.nextInt(2048);
                 }
                 int rm = (word >>> 16) & 31;
+                if (lse && rm != rn && rm != 31 && rnd.nextBoolean()) {
+                    regs[rm] = java.nio.ByteBuffer.wrap(data).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                            .getLong((int) (regs[rn == 31 ? 31 : rn] - DATA)); // CAS: make the compare succeed half the time
+                }
+                int sizeBits = 8 << (word >>> 30);
+                int atomicOp = (word >>> 12) & 15;
+                if (row == A64.ATOMIC && sizeBits < 64 && atomicOp >= 4 && atomicOp <= 7 && (rm == rn || rm == 31)) {
+                    continue; // the operand is the address (or zero): it cannot be put in range for Unicorn's bug
+                }
+                if (row == A64.ATOMIC && sizeBits < 64 && atomicOp >= 4 && atomicOp <= 7) {
+                    // Unicorn 2.0.1 compares the whole register for the MAX/MIN atomics below 64 bits
+                    // (a QEMU 5 bug); give it an operand already in range, sign- or zero-extended
+                    // and extends neither side: keep both operands non-negative at the access size
+                    regs[rm] = (regs[rm] << (65 - sizeBits)) >>> (65 - sizeBits);
+                    long old = java.nio.ByteBuffer.wrap(data).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                            .getLong((int) (regs[rn] - DATA));
+                    if (((old >>> (sizeBits - 1)) & 1) != 0) {
+                        continue;
+                    }
+                }
                 if (row.name().endsWith("_reg") && isMemory(row) && rm != rn && rm != 31) {
                     regs[rm] = rnd.nextInt(-256, 4096); // a register offset that stays near the data
                 }
@@ -154,10 +184,13 @@ class UnicornDifferentialTest {
                 assertTrue(uc.reg(Unicorn.REG_PC) == cpu.pc(), where + String.format(": PC simulator %x Unicorn %x", cpu.pc(), uc.reg(Unicorn.REG_PC)));
                 int un = (int) uc.reg(Unicorn.REG_NZCV) & 0xF000_0000;
                 assertTrue(un == cpu.nzcv(), where + String.format(": NZCV simulator %x Unicorn %x", cpu.nzcv() >>> 28, un >>> 28));
-                if (isMemory(row) && row.name().startsWith("ST")) {  // STR, STP, STUR
+                if (isMemory(row)) {
                     byte[] mine = new byte[DATA_SIZE];
                     m.ram().read(DATA, mine, 0, DATA_SIZE);
-                    assertTrue(java.util.Arrays.equals(mine, uc.read(DATA, DATA_SIZE)), where + ": memory differs");
+                    byte[] theirs = uc.read(DATA, DATA_SIZE);
+                    int at = java.util.Arrays.mismatch(mine, theirs);
+                    assertTrue(at < 0, () -> where + String.format(": memory differs at 0x%x: simulator %02x Unicorn %02x",
+                            DATA + at, mine[at], theirs[at]));
                 }
                 compared++;
             }

@@ -102,12 +102,7 @@ class ElfLoaderTest {
     }
 
     static Optional<String> missing(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, tool))) {
-                return Optional.empty();
-            }
-        }
-        return Optional.of(tool + " not found on PATH");
+        return ExternalTools.missing(tool);
     }
 
     @Test

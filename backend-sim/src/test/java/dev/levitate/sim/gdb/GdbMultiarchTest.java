@@ -40,12 +40,7 @@ class GdbMultiarchTest {
     private ElfImage image;
 
     static Optional<String> missing(String tool) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (!d.isEmpty() && Files.isExecutable(Path.of(d, tool))) {
-                return Optional.empty();
-            }
-        }
-        return Optional.of(tool + " not found on PATH");
+        return ExternalTools.missing(tool);
     }
 
     @BeforeEach

@@ -94,12 +94,31 @@ public final class Unicorn implements AutoCloseable {
      * @throws IllegalStateException if Unicorn is not installed or refuses
      */
     public Unicorn() {
+        this(-1);
+    }
+
+    /** Unicorn's "max" AArch64 CPU model (UC_CPU_ARM64_MAX): ARMv8.x with the LSE atomics. */
+    public static final int CPU_MAX = 3;
+
+    /** UC_CTL_WRITE(UC_CTL_CPU_MODEL, 1): type 7, one argument, write. */
+    private static final int UC_CTL_CPU_MODEL_WRITE = 7 | (1 << 26) | (1 << 30);
+
+    /**
+     * Opens an AArch64 engine of a given CPU model.
+     *
+     * @param cpuModel a UC_CPU_ARM64_* model, or -1 for Unicorn's default (a Cortex-A72, ARMv8.0)
+     * @throws IllegalStateException if Unicorn is not installed or refuses
+     */
+    public Unicorn(int cpuModel) {
         if (LOAD_ERROR != null) {
             throw new IllegalStateException(LOAD_ERROR);
         }
         PointerByReference ref = new PointerByReference();
         check(uc_open(UC_ARCH_ARM64, UC_MODE_ARM, ref), "uc_open");
         uc = ref.getValue();
+        if (cpuModel >= 0) {
+            check(uc_ctl(uc, UC_CTL_CPU_MODEL_WRITE, cpuModel, 0), "uc_ctl(UC_CTL_CPU_MODEL)");
+        }
     }
 
     private static void check(int err, String what) {

@@ -1,0 +1,73 @@
+package dev.levitate.sim.cpu;
+
+import dev.levitate.sim.mmu.Tlb;
+import java.util.Objects;
+
+/**
+ * How a simulated core is built: TLB geometry and replacement, walk-cache size, the core clock and
+ * the system counter's frequency.
+ *
+ * @param tlbEntries TLB entries (a power of two)
+ * @param tlbWays TLB associativity (a power of two dividing the entries)
+ * @param replacement how a full TLB set picks its victim
+ * @param walkCacheEntries entries of the walk cache
+ * @param coreHz the core clock: cycles per simulated second
+ * @param counterHz CNTFRQ_EL0, the generic timer's count rate (at most the core clock)
+ */
+public record CpuConfig(int tlbEntries, int tlbWays, Tlb.Replacement replacement, int walkCacheEntries, long coreHz, long counterHz) {
+    /** Cortex-A53-like: a 512-entry 4-way main TLB, a 64-entry walk cache, 1 GHz, and QEMU virt's 62.5 MHz counter. */
+    private static final CpuConfig DEFAULTS = new CpuConfig(512, 4, Tlb.Replacement.LRU, 64, 1_000_000_000L, 62_500_000L);
+
+    /**
+     * Checks the configuration.
+     *
+     * @param tlbEntries TLB entries
+     * @param tlbWays TLB ways
+     * @param replacement the victim policy
+     * @param walkCacheEntries walk-cache entries
+     * @param coreHz the core clock
+     * @param counterHz the counter frequency
+     * @throws IllegalArgumentException if a size is not positive or the counter is faster than the core
+     */
+    public CpuConfig {
+        Objects.requireNonNull(replacement, "replacement");
+        if (tlbEntries <= 0 || tlbWays <= 0 || walkCacheEntries <= 0) {
+            throw new IllegalArgumentException("TLB and walk cache sizes must be positive: entries=" + tlbEntries
+                    + ", ways=" + tlbWays + ", walk cache=" + walkCacheEntries);
+        }
+        if (counterHz <= 0 || coreHz < counterHz) {
+            throw new IllegalArgumentException("need 0 < counter frequency <= core clock, got " + counterHz + " Hz and " + coreHz + " Hz");
+        }
+    }
+
+    /**
+     * Returns the defaults (a Cortex-A53-like core on QEMU virt).
+     *
+     * @return the default configuration
+     */
+    public static CpuConfig defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * Returns this configuration with another TLB.
+     *
+     * @param entries the entries
+     * @param ways the ways
+     * @param policy the replacement policy
+     * @return the new configuration
+     */
+    public CpuConfig withTlb(int entries, int ways, Tlb.Replacement policy) {
+        return new CpuConfig(entries, ways, policy, walkCacheEntries, coreHz, counterHz);
+    }
+
+    /**
+     * Returns this configuration with another core clock.
+     *
+     * @param hz the core clock
+     * @return the new configuration
+     */
+    public CpuConfig withCoreHz(long hz) {
+        return new CpuConfig(tlbEntries, tlbWays, replacement, walkCacheEntries, hz, counterHz);
+    }
+}

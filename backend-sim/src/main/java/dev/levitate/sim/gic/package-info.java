@@ -1,0 +1,2 @@
+/** The GICv2 interrupt controller of QEMU virt: distributor and CPU interface. */
+package dev.levitate.sim.gic;
