@@ -12,7 +12,9 @@ package dev.levitate.sched;
  *   <li>{@link #remove(Task)} takes a task out of R (it exited or was killed while READY);</li>
  *   <li>{@link #quantum(Task)} is how many ticks the picked task may run before the timer
  *       preempts it;</li>
- *   <li>{@link #size()} is |R|.</li>
+ *   <li>{@link #size()} is |R|;</li>
+ *   <li>{@link #tick(Task)}, {@link #ran(Task, long, boolean)} and {@link #preempts(Task, Task)}
+ *       are the feedback that MLFQ, stride and fair policies need (defaults: no feedback).</li>
  * </ul>
  */
 public interface SchedulingPolicy {
@@ -61,4 +63,34 @@ public interface SchedulingPolicy {
      * @return the count
      */
     int size();
+
+    /**
+     * Told at every timer tick while {@code running} runs (MLFQ allotments, periodic boosts).
+     *
+     * @param running the running task, or null when the CPU is idle
+     */
+    default void tick(Task running) {
+    }
+
+    /**
+     * Told when a task stops running, before it is enqueued again (if it is).
+     *
+     * @param task the task that ran
+     * @param cycles how many cycles it ran this time
+     * @param quantumExpired true if the timer took the CPU away, false if it yielded, blocked or exited
+     */
+    default void ran(Task task, long cycles, boolean quantumExpired) {
+    }
+
+    /**
+     * Tells whether a task that just became READY should take the CPU from the running one now
+     * (strict priority: a higher priority wakes up).
+     *
+     * @param woken the task that became READY (already enqueued)
+     * @param running the running task
+     * @return true to preempt at once
+     */
+    default boolean preempts(Task woken, Task running) {
+        return false;
+    }
 }

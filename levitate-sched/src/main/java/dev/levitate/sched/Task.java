@@ -20,6 +20,7 @@ public final class Task {
     private final String name;
     private TaskState state = TaskState.NEW;
     private int priority;
+    private int nice;
     private long exitCode;
     private long cyclesRun;
     private long timesScheduled;
@@ -104,6 +105,29 @@ public final class Task {
      */
     public void setPriority(int p) {
         this.priority = p;
+    }
+
+    /**
+     * Returns the nice value (-20 most favoured .. 19 least), used by weighted policies (stride,
+     * fair); 0 by default.
+     *
+     * @return the nice value
+     */
+    public int nice() {
+        return nice;
+    }
+
+    /**
+     * Sets the nice value.
+     *
+     * @param value -20..19
+     * @throws IllegalArgumentException if out of range
+     */
+    public void setNice(int value) {
+        if (value < -20 || value > 19) {
+            throw new IllegalArgumentException("nice " + value + " of " + this + " is outside -20..19");
+        }
+        this.nice = value;
     }
 
     /** @return the exit code (meaningful once EXITED) */
