@@ -137,7 +137,7 @@ class NativeBackendTest {
     @Test
     void badRequestsAreRefused() {
         assertThrows(UnsupportedOperationException.class,
-                () -> cpu.createContext(new ContextSpec("user", 0, 0x1000, 0, ExceptionLevel.EL0, 0x4000_0000L, 1)));
+                () -> cpu.createContext(new ContextSpec("user", 0, 0x1000, 0x2000, 0, ExceptionLevel.EL0, 0x4000_0000L, 1)));
         assertThrows(IllegalArgumentException.class, () -> cpu.createContext(ContextSpec.kernel("x", 400, 0x1000, 0)));
         assertThrows(IllegalArgumentException.class, () -> cpu.createTask(NativeBody.COUNTER, 1, 0, 100));
         ContextId t = cpu.createContext(ContextSpec.kernel("counter", 4L * NativeBody.COUNTER.ordinal(), 0x1000, 0));

@@ -341,6 +341,138 @@ public final class A64Assembler {
         return emit(A64.LDP_post, IMM, scaled(offset, 8), RA, rt2, RN, rn, RD, rt);
     }
 
+    /**
+     * STP x{rt}, x{rt2}, [x{rn}|sp, #offset] (signed offset, a multiple of 8, -512..504).
+     *
+     * @param rt first
+     * @param rt2 second
+     * @param rn base
+     * @param offset byte offset
+     * @return this assembler
+     */
+    public A64Assembler stp(int rt, int rt2, int rn, int offset) {
+        return emit(A64.STP_off, IMM, scaled(offset, 8), RA, rt2, RN, rn, RD, rt);
+    }
+
+    /**
+     * LDP x{rt}, x{rt2}, [x{rn}|sp, #offset] (signed offset, a multiple of 8, -512..504).
+     *
+     * @param rt first
+     * @param rt2 second
+     * @param rn base
+     * @param offset byte offset
+     * @return this assembler
+     */
+    public A64Assembler ldp(int rt, int rt2, int rn, int offset) {
+        return emit(A64.LDP_off, IMM, scaled(offset, 8), RA, rt2, RN, rn, RD, rt);
+    }
+
+    /**
+     * LDR w{rt}, [x{rn}|sp, #offset] (offset a multiple of 4, 0..16380), zero-extending.
+     *
+     * @param rt destination
+     * @param rn base
+     * @param offset byte offset
+     * @return this assembler
+     */
+    public A64Assembler ldrw(int rt, int rn, int offset) {
+        return emit(A64.LDRW_uimm, IMM, scaled(offset, 4), RN, rn, RD, rt);
+    }
+
+    /**
+     * STR w{rt}, [x{rn}|sp, #offset] (offset a multiple of 4, 0..16380).
+     *
+     * @param rt source
+     * @param rn base
+     * @param offset byte offset
+     * @return this assembler
+     */
+    public A64Assembler strw(int rt, int rn, int offset) {
+        return emit(A64.STRW_uimm, IMM, scaled(offset, 4), RN, rn, RD, rt);
+    }
+
+    // ---- system
+
+    /**
+     * MRS x{rt}, register.
+     *
+     * @param rt destination
+     * @param r the system register
+     * @return this assembler
+     */
+    public A64Assembler mrs(int rt, SystemRegister r) {
+        return emit(A64.MRS, Field.SYSREG, r.key() & 0x7FFF, RD, rt);
+    }
+
+    /**
+     * MSR register, x{rt}.
+     *
+     * @param r the system register
+     * @param rt source
+     * @return this assembler
+     */
+    public A64Assembler msr(SystemRegister r, int rt) {
+        return emit(A64.MSR_reg, Field.SYSREG, r.key() & 0x7FFF, RD, rt);
+    }
+
+    /**
+     * MSR DAIFSet, #mask (mask bits: 8 D, 4 A, 2 I, 1 F).
+     *
+     * @param mask 0..15
+     * @return this assembler
+     */
+    public A64Assembler daifSet(int mask) {
+        return emit(A64.MSR_imm, Field.OP1, 3, IMM, mask, Field.OP2, 6);
+    }
+
+    /**
+     * MSR DAIFClr, #mask.
+     *
+     * @param mask 0..15
+     * @return this assembler
+     */
+    public A64Assembler daifClr(int mask) {
+        return emit(A64.MSR_imm, Field.OP1, 3, IMM, mask, Field.OP2, 7);
+    }
+
+    /**
+     * A system instruction: TLBI, DC, IC or AT with operand x{rt}.
+     *
+     * @param op the operation
+     * @param rt the operand register (31 for none)
+     * @return this assembler
+     */
+    public A64Assembler sys(SystemOperation op, int rt) {
+        return emit(A64.SYS, Field.SYSREG, op.key() & 0x3FFF, RD, rt);
+    }
+
+    /**
+     * ERET.
+     *
+     * @return this assembler
+     */
+    public A64Assembler eret() {
+        return emit(A64.ERET);
+    }
+
+    /**
+     * ISB.
+     *
+     * @return this assembler
+     */
+    public A64Assembler isb() {
+        return word(0xD503_3FDF);
+    }
+
+    /**
+     * DSB ISH.
+     *
+     * @return this assembler
+     */
+    public A64Assembler dsbIsh() {
+        return word(0xD503_3B9F);
+    }
+
     private static int scaled(int offset, int scale) {
         if (offset % scale != 0) {
             throw new IllegalArgumentException("offset " + offset + " is not a multiple of " + scale);

@@ -78,8 +78,26 @@ public final class Machine {
      * @param semihostingErr where semihosting writes to stderr go
      */
     public Machine(long ramBytes, CpuConfig config, IntConsumer uart, IntConsumer semihostingOut, IntConsumer semihostingErr) {
-        this.ram = PhysicalMemory.of(RAM_BASE, ramBytes);
-        this.ramLimit = RAM_BASE + ramBytes;
+        this(PhysicalMemory.of(RAM_BASE, ramBytes), config, uart, semihostingOut, semihostingErr);
+    }
+
+    /**
+     * Creates a machine over memory someone else owns (a kernel that builds page tables in it): its
+     * first region must start at {@value #RAM_BASE}, where QEMU virt's RAM is.
+     *
+     * @param memory the RAM
+     * @param config the core's TLB, clocks and timing
+     * @param uart where the UART's transmitted bytes go
+     * @param semihostingOut where semihosting writes to stdout go
+     * @param semihostingErr where semihosting writes to stderr go
+     * @throws IllegalArgumentException if the memory does not start at RAM_BASE
+     */
+    public Machine(PhysicalMemory memory, CpuConfig config, IntConsumer uart, IntConsumer semihostingOut, IntConsumer semihostingErr) {
+        if (memory.regions().isEmpty() || memory.regions().get(0).base() != RAM_BASE) {
+            throw new IllegalArgumentException("QEMU virt's RAM starts at 0x40000000; the memory given has regions " + memory.regions());
+        }
+        this.ram = memory;
+        this.ramLimit = RAM_BASE + memory.regions().get(0).size();
         this.uart = Objects.requireNonNull(uart);
         this.stdout = Objects.requireNonNull(semihostingOut);
         this.stderr = Objects.requireNonNull(semihostingErr);

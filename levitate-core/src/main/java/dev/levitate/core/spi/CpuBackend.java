@@ -98,6 +98,29 @@ public interface CpuBackend extends AutoCloseable {
     void destroyContext(ContextId context);
 
     /**
+     * Tells a backend that models translation where the kernel lives: the TTBR1 table the kernel
+     * built (its upper-half map of RAM and devices) and the offset of its linear map (kernel VA =
+     * PA + offset). Contexts' stacks and entry points are then kernel VAs. A backend that runs on
+     * the host's own memory (native) ignores it.
+     *
+     * @param ttbr1Root physical address of the TTBR1 level-0 table
+     * @param linearMapOffset kernel VA minus PA for RAM
+     * @throws IllegalStateException if contexts already exist
+     */
+    default void setKernelTranslation(long ttbr1Root, long linearMapOffset) {
+    }
+
+    /**
+     * Returns the physical memory this backend keeps for itself (its vectors, switch code and
+     * scheduler stack), which the kernel must reserve in its allocator; empty by default.
+     *
+     * @return pairs of [base, size) as two-element arrays
+     */
+    default java.util.List<long[]> reservedMemory() {
+        return java.util.List.of();
+    }
+
+    /**
      * Returns the port that invalidates this CPU's TLB.
      *
      * @return the TLB maintenance port

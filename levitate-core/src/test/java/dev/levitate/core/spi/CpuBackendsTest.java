@@ -47,7 +47,7 @@ class CpuBackendsTest {
         assertThrows(IllegalArgumentException.class, () -> ContextSpec.kernel("t", 0x1000, 0x2008, 0));
         assertThrows(IllegalArgumentException.class, () -> ContextSpec.kernel("t", 0x1002, 0x2000, 0));
         assertThrows(IllegalArgumentException.class,
-                () -> new ContextSpec("t", 0x1000, 0x2000, 0, ExceptionLevel.EL0, 0x5000, 70000));
+                () -> new ContextSpec("t", 0x1000, 0x2000, 0x3000, 0, ExceptionLevel.EL0, 0x5000, 70000));
     }
 
     @Test
