@@ -70,6 +70,33 @@ public final class Task {
     }
 
     /**
+     * Adds cycles run (the kernel calls it after every trip to the CPU).
+     *
+     * @param cycles the cycles
+     */
+    public void accountCycles(long cycles) {
+        cyclesRun += cycles;
+    }
+
+    /** Counts one more time the task got the CPU. */
+    public void scheduled() {
+        timesScheduled++;
+    }
+
+    /**
+     * Counts how the task left the CPU.
+     *
+     * @param preempted true if the timer took it, false if it yielded, blocked or exited
+     */
+    public void accountSwitch(boolean preempted) {
+        if (preempted) {
+            preemptions++;
+        } else {
+            voluntarySwitches++;
+        }
+    }
+
+    /**
      * Records the exit code (with the move to EXITED done by the caller).
      *
      * @param code the code

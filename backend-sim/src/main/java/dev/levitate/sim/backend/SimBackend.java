@@ -18,6 +18,7 @@ import dev.levitate.sim.cpu.StopKind;
 import dev.levitate.sim.isa.SystemOperation;
 import dev.levitate.sim.isa.SystemRegister;
 import dev.levitate.sim.machine.Machine;
+import dev.levitate.sim.mmu.Mmu;
 import dev.levitate.sim.timer.GenericTimer;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -179,27 +180,53 @@ public final class SimBackend implements CpuBackend {
      */
     public static final long MAIR = 0x00_44_04_FFL;
 
+    /** A kernel VA's physical address, as the MMU translates it at EL1 (or the VA itself with the MMU off). */
     private long pa(long va) {
-        return va - linearOffset;
+        if (!cpu.mmu().enabled()) {
+            return va;
+        }
+        long pa = cpu.mmu().translate(va, Mmu.READ, 1);
+        if (pa == Mmu.FAULT) {
+            throw new IllegalArgumentException("kernel VA " + LevitateException.hex(va) + " is not mapped ("
+                    + Esr.faultName(cpu.mmu().faultStatus()) + ")");
+        }
+        return pa;
+    }
+
+    private long read64(long va) {
+        return memory.read64(pa(va));
+    }
+
+    private void write64(long va, long value) {
+        memory.write64(pa(va), value);
     }
 
     @Override
     public ContextId createContext(ContextSpec spec) {
-        long stackPa = pa(spec.stackTop());
-        if (!memory.contains(stackPa - GuestRuntime.TCB_SIZE - 512, GuestRuntime.TCB_SIZE + 512)) {
-            throw new IllegalArgumentException("context '" + spec.name() + "': kernel stack top " + LevitateException.hex(spec.stackTop())
-                    + " is not in RAM (PA " + LevitateException.hex(stackPa) + ")");
-        }
         long tcbVa = spec.stackTop() - GuestRuntime.TCB_SIZE;
-        long tcbPa = pa(tcbVa);
-        memory.zero(tcbPa, GuestRuntime.TCB_SIZE);
-        memory.write64(tcbPa + SavedContextLayout.offsetOfX(19), spec.entry());
-        memory.write64(tcbPa + SavedContextLayout.offsetOfX(20), spec.argument());
-        memory.write64(tcbPa + SavedContextLayout.offsetOfX(21), spec.userStackTop());
-        memory.write64(tcbPa + SavedContextLayout.LR, spec.level() == ExceptionLevel.EL0 ? runtime.entryEl0 : runtime.entryEl1);
-        memory.write64(tcbPa + SavedContextLayout.SP, tcbVa);
+        for (long probe = tcbVa - 512; probe < spec.stackTop(); probe += 8) {
+            long p;
+            try {
+                p = pa(probe);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("context '" + spec.name() + "': kernel stack top " + LevitateException.hex(spec.stackTop())
+                        + " has no mapped stack below it: " + e.getMessage(), e);
+            }
+            if (!memory.contains(p, 8)) {
+                throw new IllegalArgumentException("context '" + spec.name() + "': kernel stack top " + LevitateException.hex(spec.stackTop())
+                        + " is not in RAM (PA " + LevitateException.hex(p) + ")");
+            }
+        }
+        for (int off = 0; off < GuestRuntime.TCB_SIZE; off += 8) {
+            write64(tcbVa + off, 0);
+        }
+        write64(tcbVa + SavedContextLayout.offsetOfX(19), spec.entry());
+        write64(tcbVa + SavedContextLayout.offsetOfX(20), spec.argument());
+        write64(tcbVa + SavedContextLayout.offsetOfX(21), spec.userStackTop());
+        write64(tcbVa + SavedContextLayout.LR, spec.level() == ExceptionLevel.EL0 ? runtime.entryEl0 : runtime.entryEl1);
+        write64(tcbVa + SavedContextLayout.SP, tcbVa);
         long ttbr0 = spec.translationRoot() == 0 ? runtimePa + GuestRuntime.EMPTY_TABLE : spec.translationRoot() | (long) spec.asid() << 48;
-        memory.write64(tcbPa + GuestRuntime.TCB_TTBR0, ttbr0);
+        write64(tcbVa + GuestRuntime.TCB_TTBR0, ttbr0);
         ContextId id = new ContextId(NAME, nextId++);
         contexts.put(id.value(), new Context(id, spec, tcbVa));
         return id;
@@ -273,7 +300,7 @@ public final class SimBackend implements CpuBackend {
     }
 
     private long frame(Context c, int offset) {
-        return memory.read64(pa(c.frameVa) + offset);
+        return read64(c.frameVa + offset);
     }
 
     private static void checkRegister(int register) {
@@ -293,7 +320,7 @@ public final class SimBackend implements CpuBackend {
             if (register == 31) {
                 return c.spec.level() == ExceptionLevel.EL0 ? c.spec.userStackTop() : c.tcbVa;
             }
-            return register >= 19 && register <= 30 ? memory.read64(pa(c.tcbVa) + SavedContextLayout.offsetOfX(register)) : 0;
+            return register >= 19 && register <= 30 ? read64(c.tcbVa + SavedContextLayout.offsetOfX(register)) : 0;
         }
         if (register == 31) {
             return c.spec.level() == ExceptionLevel.EL0 ? frame(c, GuestRuntime.FRAME_SP_EL0) : c.frameVa + GuestRuntime.FRAME_SIZE;
@@ -312,10 +339,10 @@ public final class SimBackend implements CpuBackend {
             if (c.spec.level() != ExceptionLevel.EL0) {
                 throw new IllegalArgumentException("the SP of an EL1 context is its kernel stack; it cannot be written");
             }
-            memory.write64(pa(c.frameVa) + GuestRuntime.FRAME_SP_EL0, value);
+            write64(c.frameVa + GuestRuntime.FRAME_SP_EL0, value);
             return;
         }
-        memory.write64(pa(c.frameVa) + 8L * register, value);
+        write64(c.frameVa + 8L * register, value);
     }
 
     @Override
@@ -324,7 +351,7 @@ public final class SimBackend implements CpuBackend {
         if (offset < 0 || offset > SavedContextLayout.SP || offset % SavedContextLayout.SLOT != 0) {
             throw new IllegalArgumentException("offset " + offset + " is not a slot of the saved context (0..96, multiples of 8)");
         }
-        return memory.read64(pa(c.tcbVa) + offset);
+        return read64(c.tcbVa + offset);
     }
 
     /**

@@ -1,0 +1,1150 @@
+package dev.levitate.sched.kernel;
+
+import dev.levitate.core.LevitateException;
+import dev.levitate.core.alloc.BuddyAllocator;
+import dev.levitate.core.mem.PhysicalMemory;
+import dev.levitate.core.spi.BackendConfig;
+import dev.levitate.core.spi.ContextSpec;
+import dev.levitate.core.spi.CpuBackend;
+import dev.levitate.core.spi.CpuBackends;
+import dev.levitate.core.spi.StopReason;
+import dev.levitate.core.tlb.TlbMaintenance;
+import dev.levitate.mmu.AccessPermission;
+import dev.levitate.mmu.AsidAllocator;
+import dev.levitate.mmu.Attributes;
+import dev.levitate.mmu.Half;
+import dev.levitate.mmu.MemoryType;
+import dev.levitate.mmu.PageTable;
+import dev.levitate.mmu.Shareability;
+import dev.levitate.sched.RoundRobinPolicy;
+import dev.levitate.sched.SchedulingPolicy;
+import dev.levitate.sched.Task;
+import dev.levitate.sched.TaskIds;
+import dev.levitate.sched.TaskState;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.TreeMap;
+
+/**
+ * A small kernel: the buddy allocator, the kernel's TTBR1 address space, user address spaces with
+ * ASIDs, tasks and their lifecycle, a {@link SchedulingPolicy}, timer-tick preemption, system
+ * calls, sleeping, joining, semaphores and mutexes — over a {@link CpuBackend} that does the
+ * switching in real code (guest A64 on the simulator).
+ *
+ * <h2>Memory</h2>
+ * RAM at 0x4000_0000 (QEMU virt). The backend's runtime region is reserved. The kernel maps RAM
+ * and the GIC and UART at {@link #KERNEL_BASE} + PA in TTBR1 with levitate-mmu (2 MiB blocks), so
+ * the simulated MMU walks tables this kernel built. Kernel stacks are mapped one by one in a
+ * separate VA area ({@link #STACKS_BASE}), 16 KiB each with an unmapped guard page below, so an
+ * overflow faults. User tasks get a TTBR0 {@link AddressSpace} with an ASID.
+ *
+ * <h2>Time</h2>
+ * The timer ticks at {@code tickHz} (100 by default); each tick the running task's quantum (from
+ * the policy, in ticks) shrinks, sleepers wake, and an expired quantum switches tasks. The idle
+ * task (id 1) runs WFI when nothing is ready, so time skips to the next tick.
+ *
+ * <h2>Lifecycle (SC4)</h2>
+ * NEW → READY ⇄ RUNNING → BLOCKED / SLEEPING → READY … → EXITED (zombie) → REAPED. Reaping gives
+ * back the kernel stack, the code frames, the user pages, the page tables and the ASID, with the
+ * TLB maintenance levitate-mmu issues, so after a workload the allocator's free count is back to
+ * its value after boot ({@link #freeFramesAfterBoot()}).
+ *
+ * <p>Not thread-safe: a kernel belongs to the thread that built it.
+ */
+public final class Kernel implements AutoCloseable {
+    /** Where RAM is, as on QEMU virt. */
+    public static final long RAM_BASE = 0x4000_0000L;
+    /** Kernel VA = PA + this, in TTBR1 (48-bit upper half). */
+    public static final long KERNEL_BASE = 0xFFFF_0000_0000_0000L;
+    /** Where kernel stacks are mapped, one 32 KiB slot per task id. */
+    public static final long STACKS_BASE = 0xFFFF_8000_0000_0000L;
+    /** Kernel stack size. */
+    public static final long STACK_SIZE = 16 * 1024;
+    /** The unmapped guard below each kernel stack. */
+    public static final long STACK_GUARD = 4096;
+    /** Buddy order of a kernel stack (four pages). */
+    public static final int STACK_ORDER = 2;
+    /** Pages of a user stack. */
+    public static final int USER_STACK_PAGES = 4;
+    /** The largest program the kernel loads. */
+    public static final int MAX_CODE_BYTES = 64 * 1024;
+
+    private static final long STACK_SLOT = 32 * 1024;
+    private static final Attributes KERNEL_RWX = new Attributes(MemoryType.NORMAL_WB, AccessPermission.RW_EL1,
+            Shareability.INNER, false, true, false, true, 0);
+    private static final long GIC_BASE = 0x0800_0000L;
+    private static final long GIC_SIZE = 0x2_0000L;
+    private static final long UART_BASE = 0x0900_0000L;
+
+    private final PhysicalMemory memory;
+    private final BuddyAllocator frames;
+    private final CpuBackend cpu;
+    private final TlbMaintenance tlb;
+    private final PageTable kernelSpace;
+    private final AsidAllocator asids;
+    private final Map<Integer, AsidAllocator.Context> asidContexts = new HashMap<>();
+    private final SchedulingPolicy policy;
+    private final TaskIds ids = new TaskIds();
+    private final TreeMap<Integer, TaskControlBlock> tasks = new TreeMap<>();
+    private final TaskControlBlock idle;
+    private final List<KernelListener> listeners = new ArrayList<>();
+    private final PriorityQueue<TaskControlBlock> sleepers = new PriorityQueue<>(
+            (a, b) -> a.wakeTick != b.wakeTick ? Long.compare(a.wakeTick, b.wakeTick) : Integer.compare(a.task.id(), b.task.id()));
+    private final Map<Integer, long[]> semaphores = new HashMap<>();
+    private final Map<Integer, ArrayDeque<TaskControlBlock>> semaphoreWaiters = new HashMap<>();
+    private final Map<Integer, TaskControlBlock> mutexOwner = new HashMap<>();
+    private final Map<Integer, List<TaskControlBlock>> mutexWaiters = new HashMap<>();
+    private final boolean priorityInheritance;
+    private final long tickCycles;
+    private final long coreHz;
+    private final long freeAfterBoot;
+    private final StringBuilder console = new StringBuilder();
+    private TaskControlBlock current;
+    private long tick;
+    private long nextTickCycle;
+    private long switches;
+    private long tlbInvalidations;
+    private int nextSemaphore = 1;
+    private int nextMutex = 1;
+
+    /** How a kernel is built. */
+    public static final class Builder {
+        private long ramBytes = 128L << 20;
+        private String backend = "sim";
+        private SchedulingPolicy policy;
+        private int tickHz = 100;
+        private long coreHz = 100_000_000L;
+        private boolean priorityInheritance;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the RAM size.
+         *
+         * @param mib MiB, 16..4096
+         * @return this
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder ramMib(int mib) {
+            if (mib < 16 || mib > 4096) {
+                throw new IllegalArgumentException("RAM must be 16..4096 MiB, got " + mib);
+            }
+            this.ramBytes = (long) mib << 20;
+            return this;
+        }
+
+        /**
+         * Chooses the backend by name ("sim").
+         *
+         * @param name the backend's name
+         * @return this
+         */
+        public Builder backend(String name) {
+            this.backend = Objects.requireNonNull(name, "backend");
+            return this;
+        }
+
+        /**
+         * Sets the scheduling policy (default: round-robin, one-tick quantum).
+         *
+         * @param p the policy
+         * @return this
+         */
+        public Builder policy(SchedulingPolicy p) {
+            this.policy = Objects.requireNonNull(p, "policy");
+            return this;
+        }
+
+        /**
+         * Sets the timer tick rate.
+         *
+         * @param hz ticks per simulated second, 1..10,000
+         * @return this
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder tickHz(int hz) {
+            if (hz < 1 || hz > 10_000) {
+                throw new IllegalArgumentException("tick rate must be 1..10000 Hz, got " + hz);
+            }
+            this.tickHz = hz;
+            return this;
+        }
+
+        /**
+         * Sets the simulated core clock (default 100 MHz, so a 10 ms tick is a million cycles).
+         *
+         * @param hz cycles per simulated second, at least 62.5 MHz (the counter's rate)
+         * @return this
+         */
+        public Builder coreHz(long hz) {
+            this.coreHz = hz;
+            return this;
+        }
+
+        /**
+         * Makes mutexes lend the priority of their highest waiter to their owner.
+         *
+         * @param on true to enable
+         * @return this
+         */
+        public Builder priorityInheritance(boolean on) {
+            this.priorityInheritance = on;
+            return this;
+        }
+
+        /**
+         * Boots the kernel.
+         *
+         * @return the kernel
+         * @throws IllegalArgumentException if the backend is unknown or unsupported
+         */
+        public Kernel build() {
+            return new Kernel(this);
+        }
+    }
+
+    /**
+     * Starts building a kernel.
+     *
+     * @return a builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private Kernel(Builder b) {
+        this.memory = PhysicalMemory.of(RAM_BASE, b.ramBytes);
+        this.coreHz = b.coreHz;
+        this.cpu = CpuBackends.open(b.backend, new BackendConfig(memory, Map.of("sim.coreHz", Long.toString(b.coreHz))));
+        BuddyAllocator.Builder ab = BuddyAllocator.builder().regions(memory).zeroOnAllocate(memory);
+        for (long[] r : cpu.reservedMemory()) {
+            ab.reserve(r[0], r[1]);
+        }
+        this.frames = ab.build();
+        TlbMaintenance hw = cpu.tlb();
+        this.tlb = new CountingTlb(hw);
+        this.kernelSpace = PageTable.builder(memory, frames, tlb).half(Half.UPPER).vaBits(48).build();
+        kernelSpace.mapRange(KERNEL_BASE + RAM_BASE, RAM_BASE, b.ramBytes, KERNEL_RWX, true);
+        kernelSpace.mapRange(KERNEL_BASE + GIC_BASE, GIC_BASE, GIC_SIZE, Attributes.DEVICE, true);
+        kernelSpace.map(KERNEL_BASE + UART_BASE, UART_BASE, Attributes.DEVICE);
+        cpu.setKernelTranslation(kernelSpace.root(), KERNEL_BASE);
+        this.asids = new AsidAllocator(16, tlb);
+        this.policy = b.policy != null ? b.policy : new RoundRobinPolicy(1);
+        this.priorityInheritance = b.priorityInheritance;
+        this.tickCycles = b.coreHz / b.tickHz;
+        // the idle task: WFI forever, with IRQs on (the EL1 trampoline enables them)
+        Task idleTask = new Task(TaskIds.IDLE, "idle", Integer.MIN_VALUE);
+        this.idle = new TaskControlBlock(idleTask, false);
+        GuestCode idleCode = new GuestCode();
+        int loop = idleCode.here();
+        idleCode.wfi().b(loop);
+        createKernelContext(idle, base -> idleCode.bytes(), 0);
+        idleTask.moveTo(TaskState.READY);
+        this.nextTickCycle = cpu.cycles() + tickCycles;
+        this.freeAfterBoot = frames.freeFrames();
+    }
+
+    // ------------------------------------------------------------------ observation
+
+    /**
+     * Adds a listener.
+     *
+     * @param l the listener
+     */
+    public void addListener(KernelListener l) {
+        listeners.add(Objects.requireNonNull(l));
+    }
+
+    private void emit(KernelEvent.Kind kind, TaskControlBlock t, String detail) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        KernelEvent e = new KernelEvent(kind, tick, cpu.cycles(), t == null ? -1 : t.task.id(), detail);
+        for (KernelListener l : listeners) {
+            l.event(e);
+        }
+    }
+
+    /**
+     * Returns the allocator.
+     *
+     * @return the buddy allocator
+     */
+    public BuddyAllocator frames() {
+        return frames;
+    }
+
+    /**
+     * Returns the free frames right after boot: what every workload must give back.
+     *
+     * @return the count
+     */
+    public long freeFramesAfterBoot() {
+        return freeAfterBoot;
+    }
+
+    /**
+     * Returns the backend.
+     *
+     * @return the CPU backend
+     */
+    public CpuBackend backend() {
+        return cpu;
+    }
+
+    /**
+     * Returns the kernel's TTBR1 address space.
+     *
+     * @return the page table
+     */
+    public PageTable kernelSpace() {
+        return kernelSpace;
+    }
+
+    /**
+     * Returns the physical memory.
+     *
+     * @return the RAM
+     */
+    public PhysicalMemory memory() {
+        return memory;
+    }
+
+    /**
+     * Returns the scheduling policy.
+     *
+     * @return the policy
+     */
+    public SchedulingPolicy policy() {
+        return policy;
+    }
+
+    /**
+     * Returns what tasks wrote to the console.
+     *
+     * @return the text
+     */
+    public String console() {
+        return console.toString();
+    }
+
+    /**
+     * Returns the timer ticks so far.
+     *
+     * @return ticks
+     */
+    public long tick() {
+        return tick;
+    }
+
+    /**
+     * Returns the cycles of one tick.
+     *
+     * @return cycles
+     */
+    public long tickCycles() {
+        return tickCycles;
+    }
+
+    /**
+     * Returns the simulated core clock.
+     *
+     * @return Hz
+     */
+    public long coreHz() {
+        return coreHz;
+    }
+
+    /**
+     * Returns the context switches so far (a different task got the CPU).
+     *
+     * @return the count
+     */
+    public long switches() {
+        return switches;
+    }
+
+    /**
+     * Returns the TLB invalidations the kernel issued.
+     *
+     * @return the count
+     */
+    public long tlbInvalidations() {
+        return tlbInvalidations;
+    }
+
+    /**
+     * Returns every task ever spawned that has not been reaped, plus the reaped ones, by id.
+     *
+     * @return the tasks
+     */
+    public List<Task> tasks() {
+        List<Task> out = new ArrayList<>();
+        for (TaskControlBlock t : tasks.values()) {
+            out.add(t.task);
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /**
+     * Returns the idle task.
+     *
+     * @return the handle (id 1)
+     */
+    public Task idleTask() {
+        return idle.task;
+    }
+
+    /**
+     * Returns a task's control block.
+     *
+     * @param task a task of this kernel
+     * @return its TCB
+     * @throws IllegalArgumentException if the task is not this kernel's
+     */
+    public TaskControlBlock controlBlock(Task task) {
+        TaskControlBlock t = task.id() == TaskIds.IDLE ? idle : tasks.get(task.id());
+        if (t == null || t.task != task) {
+            throw new IllegalArgumentException(task + " is not a task of this kernel");
+        }
+        return t;
+    }
+
+    // ------------------------------------------------------------------ spawning
+
+    /**
+     * Spawns a kernel task (EL1, in the kernel's address space) running guest code.
+     *
+     * @param name its name
+     * @param program its code, assembled for the kernel VA it is loaded at
+     * @param argument x0 at entry; when the entry function returns, the task exits with x0
+     * @return the task, READY
+     * @throws IllegalArgumentException if the code is empty or larger than {@link #MAX_CODE_BYTES}
+     * @throws dev.levitate.core.alloc.OutOfFramesException if memory runs out (nothing is leaked)
+     */
+    public Task spawn(String name, GuestProgram program, long argument) {
+        return spawn(name, program, argument, 0);
+    }
+
+    /**
+     * Spawns a kernel task with a priority (for priority policies).
+     *
+     * @param name its name
+     * @param program its code
+     * @param argument x0 at entry
+     * @param priority its priority
+     * @return the task, READY
+     */
+    public Task spawn(String name, GuestProgram program, long argument, int priority) {
+        TaskControlBlock t = new TaskControlBlock(new Task(ids.next(), name, priority), false);
+        createKernelContext(t, program, argument);
+        admit(t);
+        return t.task;
+    }
+
+    /**
+     * Spawns a user task: EL0, in a new address space with its own ASID; the code is mapped
+     * read-only and executable at {@link AddressSpace#CODE_BASE}, a stack of
+     * {@link #USER_STACK_PAGES} pages below {@link AddressSpace#STACK_TOP}.
+     *
+     * @param name its name
+     * @param program its code, assembled for {@link AddressSpace#CODE_BASE}
+     * @param argument x0 at entry
+     * @return the task, READY
+     */
+    public Task spawnUser(String name, GuestProgram program, long argument) {
+        return spawnUser(name, program, argument, 0);
+    }
+
+    /**
+     * Spawns a user task with a priority.
+     *
+     * @param name its name
+     * @param program its code
+     * @param argument x0 at entry
+     * @param priority its priority
+     * @return the task, READY
+     */
+    public Task spawnUser(String name, GuestProgram program, long argument, int priority) {
+        TaskControlBlock t = new TaskControlBlock(new Task(ids.next(), name, priority), true);
+        byte[] code = checkCode(name, program.assemble(AddressSpace.CODE_BASE));
+        AsidAllocator.Context ac = asids.newContext();
+        int asid = asids.activate(ac);
+        PageTable pt = null;
+        try {
+            pt = PageTable.builder(memory, frames, tlb).half(Half.LOWER).vaBits(48).asid(asid).build();
+            t.space = new AddressSpace(pt, asid, frames);
+            for (long off = 0; off < code.length; off += 4096) {
+                t.space.mapNew(AddressSpace.CODE_BASE + off, Attributes.USER_CODE, false);
+                long pa = t.space.table().translatePa(AddressSpace.CODE_BASE + off);
+                memory.write(pa, code, (int) off, (int) Math.min(4096, code.length - off));
+            }
+            for (int i = 1; i <= USER_STACK_PAGES; i++) {
+                t.space.mapNew(AddressSpace.STACK_TOP - 4096L * i, Attributes.USER_STACK, false);
+            }
+            allocateStack(t);
+            t.context = cpu.createContext(ContextSpec.user(name, AddressSpace.CODE_BASE, t.kernelStackTop(),
+                    AddressSpace.STACK_TOP, argument, pt.root(), asid));
+        } catch (RuntimeException e) {
+            if (t.stackPa != 0) {
+                freeStack(t);
+            }
+            if (t.space != null) {
+                t.space.destroy();
+            } else if (pt != null) {
+                pt.destroy();
+            }
+            asids.release(ac);
+            throw e;
+        }
+        asidContexts.put(t.task.id(), ac);
+        admit(t);
+        return t.task;
+    }
+
+    private static byte[] checkCode(String name, byte[] code) {
+        if (code == null || code.length == 0 || code.length > MAX_CODE_BYTES || code.length % 4 != 0) {
+            throw new IllegalArgumentException("task '" + name + "': code must be 4..65536 bytes, whole instructions; got "
+                    + (code == null ? "null" : code.length + " bytes"));
+        }
+        return code;
+    }
+
+    private void createKernelContext(TaskControlBlock t, GuestProgram program, long argument) {
+        // code frames: their kernel VA is known once they are allocated, then the code is assembled for it
+        int order = 0;
+        byte[] probe = checkCode(t.task.name(), program.assemble(KERNEL_BASE + RAM_BASE));
+        while ((4096L << order) < probe.length) {
+            order++;
+        }
+        long codePa = frames.allocate(order);
+        try {
+            byte[] code = checkCode(t.task.name(), program.assemble(KERNEL_BASE + codePa));
+            memory.write(codePa, code, 0, code.length);
+            t.codePa = codePa;
+            t.codeOrder = order;
+            allocateStack(t);
+            t.context = cpu.createContext(ContextSpec.kernel(t.task.name(), KERNEL_BASE + codePa, t.kernelStackTop(), argument));
+        } catch (RuntimeException e) {
+            if (t.stackPa != 0) {
+                freeStack(t);
+            }
+            frames.free(codePa, order);
+            t.codeOrder = -1;
+            throw e;
+        }
+    }
+
+    private void allocateStack(TaskControlBlock t) {
+        long pa = frames.allocate(STACK_ORDER);
+        long slot = STACKS_BASE + STACK_SLOT * t.task.id();
+        try {
+            for (long off = 0; off < STACK_SIZE; off += 4096) {
+                kernelSpace.map(slot + STACK_GUARD + off, pa + off, Attributes.KERNEL_DATA);
+            }
+        } catch (RuntimeException e) {
+            kernelSpace.unmapRange(slot + STACK_GUARD, STACK_SIZE);
+            frames.free(pa, STACK_ORDER);
+            throw e;
+        }
+        t.stackPa = pa;
+        t.stackSlotVa = slot;
+    }
+
+    private void freeStack(TaskControlBlock t) {
+        for (long off = 0; off < STACK_SIZE; off += 4096) {
+            if (kernelSpace.translatePa(t.stackSlotVa + STACK_GUARD + off) >= 0) {
+                kernelSpace.unmap(t.stackSlotVa + STACK_GUARD + off);
+            }
+        }
+        frames.free(t.stackPa, STACK_ORDER);
+        t.stackPa = 0;
+    }
+
+    private void admit(TaskControlBlock t) {
+        tasks.put(t.task.id(), t);
+        emit(KernelEvent.Kind.SPAWN, t, (t.user ? "user" : "kernel") + " task '" + t.task.name() + "'");
+        makeReady(t);
+    }
+
+    private void makeReady(TaskControlBlock t) {
+        t.task.moveTo(TaskState.READY);
+        t.readySince = cpu.cycles();
+        policy.enqueue(t.task);
+    }
+
+    // ------------------------------------------------------------------ semaphores and mutexes
+
+    /**
+     * Creates a counting semaphore tasks reach with {@link Syscall#SEM_DOWN} / {@link Syscall#SEM_UP}.
+     *
+     * @param initial its starting count, at least 0
+     * @return its id
+     * @throws IllegalArgumentException if negative
+     */
+    public int createSemaphore(long initial) {
+        if (initial < 0) {
+            throw new IllegalArgumentException("a semaphore starts at 0 or more, not " + initial);
+        }
+        int id = nextSemaphore++;
+        semaphores.put(id, new long[] {initial});
+        semaphoreWaiters.put(id, new ArrayDeque<>());
+        return id;
+    }
+
+    /**
+     * Creates a mutex tasks reach with {@link Syscall#MUTEX_LOCK} / {@link Syscall#MUTEX_UNLOCK}.
+     *
+     * @return its id
+     */
+    public int createMutex() {
+        int id = nextMutex++;
+        mutexWaiters.put(id, new ArrayList<>());
+        return id;
+    }
+
+    // ------------------------------------------------------------------ running
+
+    /**
+     * What a run did.
+     *
+     * @param ticks the tick count at the end
+     * @param cycles the cycles this run took
+     * @param switches the context switches in this run
+     * @param allExited whether every task had exited (and was reaped) by the end
+     */
+    public record RunResult(long ticks, long cycles, long switches, boolean allExited) {
+    }
+
+    /**
+     * Runs until every spawned task has exited (then reaps them all) or {@code maxTicks} ticks have
+     * passed.
+     *
+     * @param maxTicks the most ticks to run
+     * @return the figures
+     * @throws IllegalStateException if the machine stops (it is a bug in the kernel or backend)
+     */
+    public RunResult run(long maxTicks) {
+        long startCycles = cpu.cycles();
+        long startSwitches = switches;
+        long endTick = tick + maxTicks;
+        while (tick < endTick && liveTasks() > 0) {
+            if (current == null) {
+                schedule();
+            }
+            long quantum = Math.max(1, nextTickCycle - cpu.cycles());
+            long before = cpu.cycles();
+            StopReason r = cpu.resume(current.context, quantum);
+            long ran = cpu.cycles() - before;
+            current.sliceCycles += ran;
+            if (current != idle) {
+                current.task.accountCycles(ran);
+            }
+            handle(r);
+        }
+        if (current == idle) {
+            idle.task.moveTo(TaskState.READY);
+            current = null;
+        } else if (current != null && current.task.state() == TaskState.RUNNING) {
+            stopRunning(current, false);
+            makeReady(current);
+            current = null;
+        }
+        boolean all = liveTasks() == 0;
+        if (all) {
+            for (TaskControlBlock t : new ArrayList<>(tasks.values())) {
+                if (t.task.state() == TaskState.EXITED) {
+                    reap(t);
+                }
+            }
+        }
+        return new RunResult(tick, cpu.cycles() - startCycles, switches - startSwitches, all);
+    }
+
+    private int liveTasks() {
+        int n = 0;
+        for (TaskControlBlock t : tasks.values()) {
+            TaskState s = t.task.state();
+            if (s != TaskState.EXITED && s != TaskState.REAPED) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void schedule() {
+        Task next = policy.pickNext();
+        TaskControlBlock t = next == null ? idle : tasks.get(next.id());
+        if (t != idle) {
+            t.waitCycles += cpu.cycles() - t.readySince;
+            t.ticksLeft = Math.max(1, policy.quantum(t.task));
+        } else {
+            t.ticksLeft = 1;
+        }
+        t.task.moveTo(TaskState.RUNNING);
+        t.task.scheduled();
+        t.sliceCycles = 0;
+        current = t;
+        switches++;
+        emit(KernelEvent.Kind.SWITCH, t, t.task.name());
+    }
+
+    /** The running task leaves the CPU (its state is changed by the caller). */
+    private void stopRunning(TaskControlBlock t, boolean preempted) {
+        if (t != idle) {
+            policy.ran(t.task, t.sliceCycles, preempted);
+            t.task.accountSwitch(preempted);
+        }
+    }
+
+    private void handle(StopReason r) {
+        TaskControlBlock t = current;
+        switch (r.kind()) {
+            case PREEMPTED:
+            case BUDGET_EXHAUSTED:
+                if (cpu.cycles() >= nextTickCycle) {
+                    onTick();
+                }
+                break;
+            case YIELDED:
+                emit(KernelEvent.Kind.YIELD, t, "");
+                stopRunning(t, false);
+                t.task.moveTo(TaskState.READY);
+                requeue(t);
+                break;
+            case EXITED:
+                exit(t, r.value(), "exit(" + r.value() + ")");
+                break;
+            case SYSCALL:
+                syscall(t, r.value());
+                break;
+            case FAULTED:
+                exit(t, -1, "killed: " + r.detail() + " at pc " + LevitateException.hex(r.pc()));
+                break;
+            default:
+                throw new IllegalStateException("the CPU stopped for good while running " + t.task + ": " + r);
+        }
+    }
+
+    private void requeue(TaskControlBlock t) {
+        t.readySince = cpu.cycles();
+        if (t == idle) {
+            t.task.moveTo(TaskState.RUNNING);
+            t.task.moveTo(TaskState.READY);
+        } else {
+            policy.enqueue(t.task);
+        }
+        current = null;
+    }
+
+    private void onTick() {
+        while (nextTickCycle <= cpu.cycles()) {
+            tick++;
+            nextTickCycle += tickCycles;
+        }
+        emit(KernelEvent.Kind.TICK, current, "");
+        policy.tick(current == idle ? null : current.task);
+        boolean preemptNow = false;
+        while (!sleepers.isEmpty() && sleepers.peek().wakeTick <= tick) {
+            TaskControlBlock s = sleepers.poll();
+            s.wakeTick = -1;
+            preemptNow |= wake(s, 0);
+        }
+        TaskControlBlock t = current;
+        t.ticksLeft--;
+        if (t == idle) {
+            if (policy.size() > 0) {
+                idle.task.moveTo(TaskState.READY);
+                current = null;
+            }
+            return;
+        }
+        if (t.ticksLeft <= 0 || preemptNow) {
+            emit(KernelEvent.Kind.PREEMPT, t, t.ticksLeft <= 0 ? "quantum expired" : "a higher priority woke");
+            stopRunning(t, true);
+            t.task.moveTo(TaskState.READY);
+            requeue(t);
+        }
+    }
+
+    /** A sleeping or blocked task becomes READY with a syscall result; true if it should preempt the running task. */
+    private boolean wake(TaskControlBlock t, long result) {
+        cpu.writeRegister(t.context, 0, result);
+        t.blockedOn = null;
+        emit(KernelEvent.Kind.WAKE, t, "");
+        makeReady(t);
+        return current != null && current != idle && policy.preempts(t.task, current.task);
+    }
+
+    private void block(TaskControlBlock t, TaskState how, Object on, String why) {
+        emit(how == TaskState.SLEEPING ? KernelEvent.Kind.SLEEP : KernelEvent.Kind.BLOCK, t, why);
+        stopRunning(t, false);
+        t.task.moveTo(how);
+        t.blockedOn = on;
+        current = null;
+    }
+
+    private void exit(TaskControlBlock t, long code, String reason) {
+        if (t == idle) {
+            throw new IllegalStateException("the idle task died: " + reason);
+        }
+        emit(KernelEvent.Kind.EXIT, t, reason);
+        stopRunning(t, false);
+        t.task.setExitCode(code);
+        t.exitReason = reason;
+        t.task.moveTo(TaskState.EXITED);
+        current = null;
+        releaseMutexesOf(t);
+        for (TaskControlBlock j : t.joiners) {
+            j.joining = null;
+            wake(j, code);
+        }
+        if (!t.joiners.isEmpty()) {
+            t.joiners.clear();
+            reap(t);
+        }
+    }
+
+    /**
+     * Reaps an exited task: its kernel stack, code, user pages, page tables and ASID go back.
+     *
+     * @param task an EXITED task
+     * @throws IllegalArgumentException if the task is not this kernel's
+     * @throws dev.levitate.sched.IllegalTaskStateException if it has not exited
+     */
+    public void reap(Task task) {
+        reap(controlBlock(task));
+    }
+
+    private void reap(TaskControlBlock t) {
+        t.task.moveTo(TaskState.REAPED);
+        cpu.destroyContext(t.context);
+        t.context = null;
+        freeStack(t);
+        if (t.codeOrder >= 0) {
+            frames.free(t.codePa, t.codeOrder);
+            t.codeOrder = -1;
+        }
+        if (t.space != null) {
+            int pages = t.space.pages().size();
+            t.space.destroy();
+            emit(KernelEvent.Kind.UNMAP, t, pages + " pages, address space destroyed");
+            t.space = null;
+            asids.release(asidContexts.remove(t.task.id()));
+        }
+        emit(KernelEvent.Kind.REAP, t, "");
+    }
+
+    // ------------------------------------------------------------------ system calls
+
+    private long arg(TaskControlBlock t, int n) {
+        return cpu.readRegister(t.context, n);
+    }
+
+    private void syscall(TaskControlBlock t, long number) {
+        Syscall call = Syscall.of(number);
+        if (call == null) {
+            cpu.writeRegister(t.context, 0, Syscall.ENOSYS);
+            return;
+        }
+        switch (call) {
+            case WRITE: {
+                long n = write(t, arg(t, 1), arg(t, 2));
+                cpu.writeRegister(t.context, 0, n);
+                break;
+            }
+            case EXIT:
+                exit(t, arg(t, 0), "exit(" + arg(t, 0) + ")");
+                break;
+            case YIELD:
+                emit(KernelEvent.Kind.YIELD, t, "");
+                cpu.writeRegister(t.context, 0, 0);
+                stopRunning(t, false);
+                t.task.moveTo(TaskState.READY);
+                requeue(t);
+                break;
+            case GETPID:
+                cpu.writeRegister(t.context, 0, t.task.id());
+                break;
+            case SLEEP: {
+                long ticks = arg(t, 0);
+                cpu.writeRegister(t.context, 0, 0);
+                if (ticks > 0) {
+                    t.wakeTick = tick + ticks;
+                    sleepers.add(t);
+                    block(t, TaskState.SLEEPING, sleepers, "sleep(" + ticks + ")");
+                }
+                break;
+            }
+            case JOIN: {
+                long id = arg(t, 0);
+                TaskControlBlock target = id > Integer.MAX_VALUE || id < 2 ? null : tasks.get((int) id);
+                if (target == null || target == t || target.task.state() == TaskState.REAPED || target.joining == t) {
+                    cpu.writeRegister(t.context, 0, Syscall.EINVAL);
+                } else if (target.task.state() == TaskState.EXITED) {
+                    cpu.writeRegister(t.context, 0, target.task.exitCode());
+                    reap(target);
+                } else {
+                    target.joiners.add(t);
+                    t.joining = target;
+                    block(t, TaskState.BLOCKED, target, "join(" + id + ")");
+                }
+                break;
+            }
+            case MMAP:
+                cpu.writeRegister(t.context, 0, mmap(t, arg(t, 0), arg(t, 1)));
+                break;
+            case MUNMAP:
+                cpu.writeRegister(t.context, 0, munmap(t, arg(t, 0), arg(t, 1)));
+                break;
+            case SEM_DOWN: {
+                long[] s = semaphores.get((int) arg(t, 0));
+                if (s == null) {
+                    cpu.writeRegister(t.context, 0, Syscall.EINVAL);
+                } else if (s[0] > 0) {
+                    s[0]--;
+                    cpu.writeRegister(t.context, 0, 0);
+                } else {
+                    semaphoreWaiters.get((int) arg(t, 0)).add(t);
+                    block(t, TaskState.BLOCKED, s, "sem_down(" + arg(t, 0) + ")");
+                }
+                break;
+            }
+            case SEM_UP: {
+                int id = (int) arg(t, 0);
+                long[] s = semaphores.get(id);
+                if (s == null) {
+                    cpu.writeRegister(t.context, 0, Syscall.EINVAL);
+                    break;
+                }
+                cpu.writeRegister(t.context, 0, 0);
+                TaskControlBlock w = highestPriority(semaphoreWaiters.get(id));
+                if (w == null) {
+                    s[0]++;
+                } else {
+                    semaphoreWaiters.get(id).remove(w);
+                    preemptByWake(wake(w, 0));
+                }
+                break;
+            }
+            case MUTEX_LOCK: {
+                int id = (int) arg(t, 0);
+                List<TaskControlBlock> waiters = mutexWaiters.get(id);
+                if (waiters == null || mutexOwner.get(id) == t) {
+                    cpu.writeRegister(t.context, 0, Syscall.EINVAL);
+                } else if (!mutexOwner.containsKey(id)) {
+                    mutexOwner.put(id, t);
+                    cpu.writeRegister(t.context, 0, 0);
+                } else {
+                    waiters.add(t);
+                    TaskControlBlock owner = mutexOwner.get(id);
+                    if (priorityInheritance && owner.task.priority() < t.task.priority()) {
+                        setPriority(owner, t.task.priority());
+                    }
+                    block(t, TaskState.BLOCKED, waiters, "mutex_lock(" + id + ")");
+                }
+                break;
+            }
+            case MUTEX_UNLOCK: {
+                int id = (int) arg(t, 0);
+                if (mutexOwner.get(id) != t) {
+                    cpu.writeRegister(t.context, 0, Syscall.EINVAL);
+                    break;
+                }
+                cpu.writeRegister(t.context, 0, 0);
+                preemptByWake(unlock(id, t));
+                break;
+            }
+            default:
+                cpu.writeRegister(t.context, 0, Syscall.ENOSYS);
+        }
+    }
+
+    private void preemptByWake(boolean preempt) {
+        if (preempt && current != null && current != idle) {
+            emit(KernelEvent.Kind.PREEMPT, current, "a higher priority woke");
+            stopRunning(current, true);
+            current.task.moveTo(TaskState.READY);
+            requeue(current);
+        }
+    }
+
+    private boolean unlock(int id, TaskControlBlock owner) {
+        mutexOwner.remove(id);
+        if (priorityInheritance && owner.task.priority() != owner.basePriority) {
+            setPriority(owner, owner.basePriority);
+        }
+        List<TaskControlBlock> waiters = mutexWaiters.get(id);
+        TaskControlBlock w = highestPriority(waiters);
+        if (w == null) {
+            return false;
+        }
+        waiters.remove(w);
+        mutexOwner.put(id, w);
+        return wake(w, 0);
+    }
+
+    private void releaseMutexesOf(TaskControlBlock t) {
+        for (Integer id : new ArrayList<>(mutexOwner.keySet())) {
+            if (mutexOwner.get(id) == t) {
+                unlock(id, t);
+            }
+        }
+        for (List<TaskControlBlock> w : mutexWaiters.values()) {
+            w.remove(t);
+        }
+        for (ArrayDeque<TaskControlBlock> w : semaphoreWaiters.values()) {
+            w.remove(t);
+        }
+    }
+
+    private void setPriority(TaskControlBlock t, int priority) {
+        boolean queued = t.task.state() == TaskState.READY && policy.remove(t.task);
+        t.task.setPriority(priority);
+        if (queued) {
+            policy.enqueue(t.task);
+        }
+    }
+
+    /** The waiter with the highest priority, first come first served among equals. */
+    private static TaskControlBlock highestPriority(java.util.Collection<TaskControlBlock> waiters) {
+        TaskControlBlock best = null;
+        for (TaskControlBlock w : waiters) {
+            if (best == null || w.task.priority() > best.task.priority()) {
+                best = w;
+            }
+        }
+        return best;
+    }
+
+    private long write(TaskControlBlock t, long buf, long len) {
+        if (len < 0 || len > 1 << 20) {
+            return Syscall.EINVAL;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (long i = 0; i < len; i++) {
+            long pa = t.user ? t.space.table().translatePa(buf + i) : kernelSpace.translatePa(buf + i);
+            if (pa < 0) {
+                return Syscall.EFAULT;
+            }
+            sb.append((char) memory.read8(pa));
+        }
+        console.append(sb);
+        emit(KernelEvent.Kind.WRITE, t, sb.toString());
+        return len;
+    }
+
+    private long mmap(TaskControlBlock t, long va, long pages) {
+        if (!t.user || (va & 4095) != 0 || pages < 1 || pages > 256 || va < AddressSpace.MMAP_BASE
+                || va + pages * 4096 > AddressSpace.MMAP_LIMIT) {
+            return Syscall.EINVAL;
+        }
+        for (long i = 0; i < pages; i++) {
+            if (t.space.table().translatePa(va + i * 4096) >= 0) {
+                return Syscall.EINVAL;
+            }
+        }
+        long done = 0;
+        try {
+            for (; done < pages; done++) {
+                t.space.mapNew(va + done * 4096, Attributes.USER_DATA, true);
+            }
+        } catch (RuntimeException e) {
+            for (long i = 0; i < done; i++) {
+                t.space.unmapPage(va + i * 4096);
+            }
+            return Syscall.ENOMEM;
+        }
+        emit(KernelEvent.Kind.MAP, t, pages + " page(s) at " + LevitateException.hex(va));
+        return va;
+    }
+
+    private long munmap(TaskControlBlock t, long va, long pages) {
+        if (!t.user || (va & 4095) != 0 || pages < 1 || pages > 256) {
+            return Syscall.EINVAL;
+        }
+        for (long i = 0; i < pages; i++) {
+            if (!t.space.isAnonymous(va + i * 4096)) {
+                return Syscall.EINVAL;
+            }
+        }
+        int tablesBefore = t.space.table().tables().size();
+        for (long i = 0; i < pages; i++) {
+            t.space.unmapPage(va + i * 4096);
+        }
+        int freed = tablesBefore - t.space.table().tables().size();
+        emit(KernelEvent.Kind.UNMAP, t, pages + " page(s) at " + LevitateException.hex(va)
+                + (freed > 0 ? ", " + freed + " table(s) freed" : ""));
+        if (freed > 0) {
+            emit(KernelEvent.Kind.TABLE_FREED, t, freed + " table(s)");
+        }
+        return 0;
+    }
+
+    @Override
+    public void close() {
+        cpu.close();
+    }
+
+    /** Counts the kernel's TLB invalidations and reports them as events. */
+    private final class CountingTlb implements TlbMaintenance {
+        private final TlbMaintenance hw;
+
+        CountingTlb(TlbMaintenance hw) {
+            this.hw = hw;
+        }
+
+        private void note(String what) {
+            tlbInvalidations++;
+            emit(KernelEvent.Kind.TLBI, current, what);
+        }
+
+        @Override
+        public void vae1(long va, int asid) {
+            note("vae1 " + LevitateException.hex(va) + " asid " + asid);
+            hw.vae1(va, asid);
+        }
+
+        @Override
+        public void vale1(long va, int asid) {
+            note("vale1 " + LevitateException.hex(va) + " asid " + asid);
+            hw.vale1(va, asid);
+        }
+
+        @Override
+        public void vaae1(long va) {
+            note("vaae1 " + LevitateException.hex(va));
+            hw.vaae1(va);
+        }
+
+        @Override
+        public void vaale1(long va) {
+            note("vaale1 " + LevitateException.hex(va));
+            hw.vaale1(va);
+        }
+
+        @Override
+        public void aside1(int asid) {
+            note("aside1 " + asid);
+            hw.aside1(asid);
+        }
+
+        @Override
+        public void vmalle1() {
+            note("vmalle1");
+            hw.vmalle1();
+        }
+
+        @Override
+        public void dsb() {
+            hw.dsb();
+        }
+    }
+}
