@@ -1,102 +1,148 @@
 package dev.levitate.cli;
 
-import dev.levitate.core.LevitateException;
-import dev.levitate.core.alloc.BuddyAllocator;
-import dev.levitate.core.alloc.InvalidFreeException;
-import dev.levitate.core.mem.PhysicalMemory;
+import dev.levitate.core.spi.SavedContextLayout;
+import dev.levitate.sched.RoundRobinPolicy;
+import dev.levitate.sched.Task;
+import dev.levitate.sched.kernel.Kernel;
+import dev.levitate.sched.kernel.KernelEvent;
+import dev.levitate.sched.kernel.TaskControlBlock;
+import dev.levitate.sched.kernel.Timeline;
+import dev.levitate.sched.kernel.TraceExport;
+import dev.levitate.sched.kernel.Workload;
+import dev.levitate.sim.backend.SimBackend;
+import dev.levitate.sim.cpu.Cpu;
+import dev.levitate.sim.isa.SystemOperation;
+import dev.levitate.sim.mmu.TlbStats;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code levitate demo}: shows the machinery at work, step by step, in the terminal.
- *
- * <p>It shows the buddy allocator over QEMU virt's RAM (0x4000_0000, kernel image at
- * 0x4008_0000 reserved): splitting, coalescing and rejected frees, with a picture of the free
- * lists after every step; then translation tables: mapping, block splitting, unmap with the TLB
- * log, and reclamation of empty tables.
+ * {@code levitate demo}: boots the kernel on the simulated machine, runs a handful of tasks under
+ * round-robin with timer preemption, and shows what happened: the console, a timeline, per-task
+ * statistics, and the machine's TLB, interrupt and allocator figures.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Show the kernel's memory machinery at work, step by step:",
-            "the buddy allocator (splitting, coalescing, validated frees), then a user address space",
-            "(map, a 2 MiB block split by break-before-make, unmap with the exact TLB maintenance, and",
-            "empty tables going back to the allocator)."})
+        description = {"Boot the Levitate kernel on the simulated AArch64 machine (QEMU virt layout) and run a",
+            "handful of tasks under round-robin with timer preemption: two kernel tasks that print in turn",
+            "(A and B interleave because the timer takes the CPU away), a user task in its own address space",
+            "that maps and unmaps pages, and a sleeper. Then: a timeline, per-task statistics, and the TLB,",
+            "interrupt and allocator figures. (The memory machinery on its own: 'levitate tour'.)"})
 public final class DemoCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--ram-mib", defaultValue = "128", description = "RAM size in MiB (default: ${DEFAULT-VALUE}).")
-    private int ramMib;
+    @Option(names = "--quantum", defaultValue = "1", description = "Round-robin quantum in ticks (default: ${DEFAULT-VALUE}; a tick is 10 ms).")
+    private int quantum;
+
+    @Option(names = "--rounds", defaultValue = "10", description = "How many letters each printing task writes (default: ${DEFAULT-VALUE}).")
+    private int rounds;
+
+    @Option(names = "--trace", description = "Also write a Chrome/Perfetto trace (open it at ui.perfetto.dev).")
+    private Path trace;
+
+    @Option(names = "--width", defaultValue = "100", description = "Timeline width in ticks per line (default: ${DEFAULT-VALUE}).")
+    private int width;
 
     /** Creates the command (picocli instantiates it). */
     public DemoCommand() {
     }
 
-    private static final long RAM_BASE = 0x4000_0000L;
-    private static final long KERNEL_IMAGE = 0x4008_0000L;
-    private static final long KERNEL_SIZE = 2L << 20;
-
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        if (ramMib < 4 || ramMib > 4096) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--ram-mib must be 4..4096, got " + ramMib);
+        if (quantum < 1 || quantum > 100) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--quantum must be 1..100 ticks, got " + quantum);
         }
-        long ram = (long) ramMib << 20;
-        PhysicalMemory memory = PhysicalMemory.of(RAM_BASE, ram);
-        BuddyAllocator frames = BuddyAllocator.builder()
-                .regions(memory)
-                .reserve(KERNEL_IMAGE, KERNEL_SIZE)
-                .maxOrder(BuddyAllocator.DEFAULT_MAX_ORDER)
-                .zeroOnAllocate(memory)
-                .build();
+        if (rounds < 1 || rounds > 1000) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--rounds must be 1..1000, got " + rounds);
+        }
+        try (Kernel k = Kernel.builder().ramMib(128).policy(new RoundRobinPolicy(quantum)).build()) {
+            Timeline timeline = new Timeline(k.tickCycles());
+            TraceExport export = new TraceExport(k.coreHz());
+            k.addListener(timeline);
+            k.addListener(export);
+            long[] tlbi = new long[1];
+            k.addListener(e -> {
+                if (e.kind() == KernelEvent.Kind.TLBI) {
+                    tlbi[0]++;
+                }
+            });
+            SimBackend sim = (SimBackend) k.backend();
+            Cpu cpu = sim.machine().cpu();
+            long boot = k.frames().freeFrames();
+            out.println("Levitate demo — a small kernel on the simulated AArch64 machine");
+            out.printf(Locale.ROOT, "Machine: QEMU virt layout, Cortex-A53-like core at %d MHz, generic timer at %d Hz, GICv2, 128 MiB RAM%n",
+                    k.coreHz() / 1_000_000, 100);
+            out.printf(Locale.ROOT, "Kernel:  TTBR1 maps RAM and devices at 0x%x + PA (built with levitate-mmu, %d tables, walked by the simulated MMU)%n",
+                    Kernel.KERNEL_BASE, k.kernelSpace().tables().size());
+            out.printf(Locale.ROOT, "         %,d frames free after boot; policy: %s%n%n", boot, k.policy().name());
 
-        out.println("Levitate demo — the buddy allocator over QEMU virt RAM");
-        out.printf("RAM %s..%s (%d MiB), kernel image %s..%s reserved%n%n",
-                LevitateException.hex(RAM_BASE), LevitateException.hex(RAM_BASE + ram), ramMib,
-                LevitateException.hex(KERNEL_IMAGE), LevitateException.hex(KERNEL_IMAGE + KERNEL_SIZE));
-        out.println("Free lists at boot (the reserved image splits RAM into aligned blocks):");
-        FreeListPicture.print(out, frames);
+            long tick = k.tickCycles();
+            Workload a = Workload.named("A").write("A").compute(tick * 3 / 2).repeat(rounds).exit(1);
+            Workload b = Workload.named("B").write("B").compute(tick * 3 / 2).repeat(rounds).exit(2);
+            Workload mapper = Workload.named("mapper").touchPages(0x2000_0000L, 8).sleep(2).repeat(4).write("[mapper done]").exit(3);
+            Workload sleeper = Workload.named("sleeper").sleep(5).write("z").repeat(3).exit(4);
+            Task ta = k.spawn(a);
+            Task tb = k.spawn(b);
+            Task tm = k.spawnUser(mapper);
+            Task ts = k.spawn(sleeper);
+            out.println("Tasks:");
+            for (Task t : new Task[] {ta, tb, tm, ts}) {
+                TaskControlBlock tcb = k.controlBlock(t);
+                Workload w = t == ta ? a : t == tb ? b : t == tm ? mapper : sleeper;
+                out.printf(Locale.ROOT, "  %2d %-8s %-6s %s%n", t.id(), t.name(), tcb.isUser() ? "EL0" : "EL1",
+                        String.join(", ", w.steps()) + (tcb.isUser() ? "  (own address space, ASID " + tcb.addressSpace().asid() + ")" : ""));
+            }
+            TaskControlBlock tcbA = k.controlBlock(ta);
 
-        out.println();
-        out.println("1. A page table wants a 4 KiB frame: the smallest free block is split in halves down to order 0.");
-        long pt = frames.allocatePage();
-        out.printf("   allocatePage() = %s%n", LevitateException.hex(pt));
-        out.println("2. A task wants a 16 KiB stack (order 2):");
-        long stack = frames.allocate(2);
-        out.printf("   allocate(2)    = %s%n", LevitateException.hex(stack));
-        FreeListPicture.print(out, frames);
+            long hostStart = System.nanoTime();
+            long instructionsBefore = cpu.instructions();
+            Kernel.RunResult r = k.run(100_000);
+            double hostSeconds = (System.nanoTime() - hostStart) / 1e9;
+            long instructions = cpu.instructions() - instructionsBefore;
 
-        out.println();
-        out.println("3. Frees are validated: each mistake below is refused and changes nothing.");
-        tryFree(out, frames, pt, 1, "wrong order");
-        tryFree(out, frames, stack + 4096, 0, "inside an allocated block");
-        tryFree(out, frames, KERNEL_IMAGE, 0, "the reserved kernel image");
-        tryFree(out, frames, 0x0900_0000L, 0, "the UART's MMIO page, not RAM");
-        frames.freePage(pt);
-        out.printf("   freePage(%s) ok%n", LevitateException.hex(pt));
-        tryFree(out, frames, pt, 0, "the same frame again");
-
-        out.println();
-        out.println("4. Freeing the stack lets the buddies merge back, level by level:");
-        frames.free(stack, 2);
-        FreeListPicture.print(out, frames);
-        frames.checkInvariants();
-        out.printf("%nAll frames back: %d free, %d used. Invariants hold.%n", frames.freeFrames(), frames.usedFrames());
-
-        PageTableTour.run(out, memory, frames);
-        return 0;
-    }
-
-    private static void tryFree(PrintWriter out, BuddyAllocator frames, long pa, int order, String what) {
-        try {
-            frames.free(pa, order);
-            out.printf("   free(%s, %d) was accepted?!%n", LevitateException.hex(pa), order);
-        } catch (InvalidFreeException e) {
-            out.printf("   %-30s -> %s: %s%n", what, e.getClass().getSimpleName(), e.getMessage());
+            out.println();
+            out.println("Console (what the tasks wrote with the write system call):");
+            out.println("  " + k.console().replace("\n", "\n  "));
+            out.println();
+            out.printf(Locale.ROOT, "Timeline (%d ticks of %d ms):%n", r.ticks(), 1000 / 100);
+            out.print(timeline.render(width));
+            out.println();
+            out.println("Per task:");
+            out.printf(Locale.ROOT, "  %2s %-8s %12s %9s %11s %9s %12s  %s%n", "id", "name", "cycles run", "switched", "preempted", "yielded", "wait (ms)", "end");
+            for (Task t : k.tasks()) {
+                TaskControlBlock tcb = k.controlBlock(t);
+                out.printf(Locale.ROOT, "  %2d %-8s %,12d %,9d %,11d %,9d %12.1f  %s%n", t.id(), t.name(), t.cyclesRun(), t.timesScheduled(),
+                        t.preemptions(), t.voluntarySwitches(), tcb.waitCycles() * 1000.0 / k.coreHz(), tcb.exitReason());
+            }
+            out.println();
+            TlbStats s = cpu.mmu().stats();
+            out.printf(Locale.ROOT, "Machine: %,d instructions, %,d cycles (%.3f s simulated, %,d idle in WFI); %.1f MIPS on this host%n",
+                    instructions, r.cycles(), r.cycles() / (double) k.coreHz(), cpu.idleCycles(), instructions / hostSeconds / 1e6);
+            out.printf(Locale.ROOT, "         %,d exceptions taken, %,d interrupts acknowledged at the GIC, %,d context switches%n",
+                    cpu.exceptionsTaken(), sim.machine().gic().acknowledged(), r.switches());
+            out.printf(Locale.ROOT, "TLB:     %,d hits, %,d misses, %,d walks (%.2f descriptor reads each), %,d TLBI from the kernel (VAE1 %d, VALE1 %d, VAAE1 %d, VAALE1 %d, ASIDE1 %d)%n",
+                    s.hits(), s.misses(), s.walks(), s.readsPerWalk(), tlbi[0],
+                    s.invalidations(SystemOperation.TLBI_VAE1IS), s.invalidations(SystemOperation.TLBI_VALE1IS),
+                    s.invalidations(SystemOperation.TLBI_VAAE1IS), s.invalidations(SystemOperation.TLBI_VAALE1IS),
+                    s.invalidations(SystemOperation.TLBI_ASIDE1IS));
+            long after = k.frames().freeFrames();
+            out.printf(Locale.ROOT, "Memory:  %,d frames free after boot, %,d after every task was reaped: %s%n", boot, after,
+                    after == boot ? "every stack, page, table and ASID came back" : (boot - after) + " FRAMES LEAKED");
+            if (trace != null) {
+                Files.writeString(trace, export.toJson(), StandardCharsets.UTF_8);
+                out.printf("Trace:   %s (%,d events; open it at ui.perfetto.dev)%n", trace, export.size());
+            }
+            return r.allExited() && after == boot ? 0 : 1;
         }
     }
 }

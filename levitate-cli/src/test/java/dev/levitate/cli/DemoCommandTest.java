@@ -5,45 +5,39 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+/** The README's first command: the kernel on the simulator. */
 class DemoCommandTest {
-
     private static String[] run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int status = LevitateCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new String[] {Integer.toString(status), out.toString(), err.toString()};
+        int code = LevitateCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
     }
 
     @Test
-    void demoRunsAndShowsEveryRejectedFree() {
-        String[] r = run("demo");
-        assertEquals("0", r[0], r[2]);
+    void bootsRunsInterleavesAndGivesEverythingBack(@TempDir Path dir) throws Exception {
+        Path trace = dir.resolve("trace.json");
+        String[] r = run("demo", "--rounds", "6", "--trace", trace.toString());
         String out = r[1];
-        assertTrue(out.contains("WrongOrderException"), out);
-        assertTrue(out.contains("ReservedFrameException"), out);
-        assertTrue(out.contains("ForeignFrameException"), out);
-        assertTrue(out.contains("DoubleFreeException"), out);
-        assertTrue(out.contains("All frames back: 32256 free, 0 used"), out);
-        assertTrue(out.contains("MappingConflictException"), out);
-        assertTrue(out.contains("TLBI VAE1IS va=0x0000_0000_1234_5000 asid=5"), out);
-        assertTrue(out.contains("free L2 table"), out);
-        assertTrue(out.indexOf("TLBI VAE1IS va=0x0000_0000_1234_5000") < out.indexOf("free L3 table"), "free only after invalidate");
-        assertTrue(out.contains("Allocator: 32256 frames free, as before the address space existed (32256). Nothing leaked."), out);
+        assertEquals("0", r[0], out + r[2]);
+        String console = out.substring(out.indexOf("Console"), out.indexOf("Timeline"));
+        assertTrue(console.contains("ABAB"), console);
+        assertTrue(console.contains("[mapper done]"), console);
+        assertTrue(out.contains("every stack, page, table and ASID came back"), out);
+        assertTrue(out.matches("(?s).*A\\s+\\|[#+.]+.*"), "a timeline row for A: " + out);
+        String json = Files.readString(trace);
+        assertTrue(json.startsWith("{\"traceEvents\":[") && json.contains("\"ph\":\"X\"") && json.contains("\"name\":\"A\""), json);
     }
 
     @Test
-    void badOptionIsAClearUsageError() {
-        String[] r = run("demo", "--ram-mib", "1");
+    void badQuantumIsAClearUsageError() {
+        String[] r = run("demo", "--quantum", "0");
         assertEquals("2", r[0]);
-        assertTrue(r[2].contains("--ram-mib must be 4..4096"), r[2]);
-    }
-
-    @Test
-    void helpListsTheSubcommands() {
-        String[] r = run("--help");
-        assertEquals("0", r[0]);
-        assertTrue(r[1].contains("demo"), r[1]);
+        assertTrue(r[2].contains("--quantum must be 1..100"), r[2]);
     }
 }

@@ -450,6 +450,26 @@ public final class Kernel implements AutoCloseable {
     }
 
     /**
+     * Spawns a scripted kernel task.
+     *
+     * @param w the workload
+     * @return the task, READY
+     */
+    public Task spawn(Workload w) {
+        return spawn(w.name(), w.program(), 0);
+    }
+
+    /**
+     * Spawns a scripted user task (its own address space; it may touch pages).
+     *
+     * @param w the workload
+     * @return the task, READY
+     */
+    public Task spawnUser(Workload w) {
+        return spawnUser(w.name(), w.program(), 0);
+    }
+
+    /**
      * Spawns a user task: EL0, in a new address space with its own ASID; the code is mapped
      * read-only and executable at {@link AddressSpace#CODE_BASE}, a stack of
      * {@link #USER_STACK_PAGES} pages below {@link AddressSpace#STACK_TOP}.

@@ -1,0 +1,220 @@
+package dev.levitate.sched.kernel;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A scripted task: a list of steps the kernel compiles to real guest code (see {@link GuestCode}),
+ * so scheduling experiments need no assembly.
+ * <pre>
+ *   Workload.named("hog").compute(5_000_000).yield().sleep(3).write("done\n").exit(0)
+ * </pre>
+ * Steps: compute about N cycles (a SUBS/B.NE loop), sleep T ticks, yield, write text to the
+ * console, touch pages (a user task maps, writes and unmaps them), repeat the steps so far, exit.
+ */
+public final class Workload {
+    private final String name;
+    private final List<String> steps = new ArrayList<>();
+    private final List<java.util.function.Consumer<Builder>> emitters = new ArrayList<>();
+
+    /** Emits one step into the code being built. */
+    private interface Builder {
+        GuestCode code();
+
+        long dataAddress(String text);
+    }
+
+    private Workload(String name) {
+        this.name = name;
+    }
+
+    /**
+     * Starts a workload.
+     *
+     * @param name the task's name
+     * @return the workload
+     */
+    public static Workload named(String name) {
+        return new Workload(name);
+    }
+
+    /**
+     * Returns the task's name.
+     *
+     * @return the name
+     */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Returns the steps, for display.
+     *
+     * @return one description per step
+     */
+    public List<String> steps() {
+        return Collections.unmodifiableList(steps);
+    }
+
+    /**
+     * Computes for about {@code cycles} cycles (two instructions per loop iteration).
+     *
+     * @param cycles at least 2
+     * @return this
+     */
+    public Workload compute(long cycles) {
+        steps.add("compute " + cycles);
+        emitters.add(b -> b.code().spin(Math.max(1, cycles / 2)));
+        return this;
+    }
+
+    /**
+     * Sleeps.
+     *
+     * @param ticks timer ticks
+     * @return this
+     */
+    public Workload sleep(long ticks) {
+        steps.add("sleep " + ticks);
+        emitters.add(b -> b.code().mov(0, ticks).syscall(Syscall.SLEEP));
+        return this;
+    }
+
+    /**
+     * Yields the CPU.
+     *
+     * @return this
+     */
+    public Workload yield() {
+        steps.add("yield");
+        emitters.add(b -> b.code().syscall(Syscall.YIELD));
+        return this;
+    }
+
+    /**
+     * Writes text to the console.
+     *
+     * @param text ASCII text
+     * @return this
+     */
+    public Workload write(String text) {
+        steps.add("write \"" + text.replace("\n", "\\n") + "\"");
+        emitters.add(b -> b.code().mov(0, 1).movFixed(1, b.dataAddress(text)).mov(2, text.length()).syscall(Syscall.WRITE));
+        return this;
+    }
+
+    /**
+     * Maps {@code pages} pages at {@code va}, writes each, and unmaps them (user tasks only: the
+     * calls fail with -EINVAL in a kernel task, which goes on).
+     *
+     * @param va a page-aligned user address in the mmap area
+     * @param pages 1..256
+     * @return this
+     */
+    public Workload touchPages(long va, int pages) {
+        steps.add("touch " + pages + " page(s) at 0x" + Long.toHexString(va));
+        emitters.add(b -> {
+            GuestCode g = b.code();
+            g.mov(0, va).mov(1, pages).syscall(Syscall.MMAP);
+            for (int i = 0; i < pages; i++) {
+                g.mov(10, va + 4096L * i).str(10, 10);
+            }
+            g.mov(0, va).mov(1, pages).syscall(Syscall.MUNMAP);
+        });
+        return this;
+    }
+
+    /**
+     * Repeats every step added so far {@code times} times in all.
+     *
+     * @param times at least 1
+     * @return this
+     */
+    public Workload repeat(int times) {
+        if (times < 1) {
+            throw new IllegalArgumentException("repeat at least once, not " + times);
+        }
+        List<java.util.function.Consumer<Builder>> body = new ArrayList<>(emitters);
+        steps.add("repeat all of the above " + times + " times");
+        emitters.clear();
+        emitters.add(b -> {
+            GuestCode g = b.code();
+            g.mov(20, times);
+            int loop = g.here();
+            for (java.util.function.Consumer<Builder> e : body) {
+                e.accept(b);
+            }
+            g.subs(20, 20, 1).bne(loop);
+        });
+        return this;
+    }
+
+    /**
+     * Exits.
+     *
+     * @param code the exit code
+     * @return this
+     */
+    public Workload exit(long code) {
+        steps.add("exit " + code);
+        emitters.add(b -> b.code().mov(0, code).syscall(Syscall.EXIT));
+        return this;
+    }
+
+    /**
+     * Compiles the steps (ending with exit(0) if no exit was given).
+     *
+     * @return the program
+     */
+    public GuestProgram program() {
+        return base -> {
+            // two passes: the first lays the code out, the second knows where the texts land
+            List<String> texts = new ArrayList<>();
+            GuestCode first = compile(base, texts, null);
+            int codeWords = first.words().length;
+            long[] at = new long[texts.size()];
+            long p = base + 4L * codeWords;
+            for (int i = 0; i < texts.size(); i++) {
+                at[i] = p;
+                p += (texts.get(i).length() + 4) & ~3;
+            }
+            GuestCode code = compile(base, new ArrayList<>(), at);
+            byte[] head = code.bytes();
+            byte[] out = new byte[(int) (p - base)];
+            System.arraycopy(head, 0, out, 0, head.length);
+            for (int i = 0; i < texts.size(); i++) {
+                byte[] t = texts.get(i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                System.arraycopy(t, 0, out, (int) (at[i] - base), t.length);
+            }
+            return out;
+        };
+    }
+
+    private GuestCode compile(long base, List<String> texts, long[] at) {
+        GuestCode g = new GuestCode();
+        int[] next = {0};
+        Builder b = new Builder() {
+            @Override
+            public GuestCode code() {
+                return g;
+            }
+
+            @Override
+            public long dataAddress(String text) {
+                texts.add(text);
+                return at == null ? 0 : at[next[0]++];
+            }
+        };
+        for (java.util.function.Consumer<Builder> e : emitters) {
+            e.accept(b);
+        }
+        g.mov(0, 0).syscall(Syscall.EXIT);
+        return g;
+    }
+
+    @Override
+    public String toString() {
+        return name + ": " + String.join(", ", steps);
+    }
+}
