@@ -105,8 +105,9 @@ public final class Workload {
     }
 
     /**
-     * Maps {@code pages} pages at {@code va}, writes each, and unmaps them (user tasks only: the
-     * calls fail with -EINVAL in a kernel task, which goes on).
+     * Maps {@code pages} pages at {@code va}, writes each, and unmaps them. User tasks only: in a
+     * kernel task mmap fails with -EINVAL and the first store faults (there is no user address
+     * space), so the task is killed.
      *
      * @param va a page-aligned user address in the mmap area
      * @param pages 1..256
@@ -122,6 +123,18 @@ public final class Workload {
             }
             g.mov(0, va).mov(1, pages).syscall(Syscall.MUNMAP);
         });
+        return this;
+    }
+
+    /**
+     * Reads address 0x8, which nothing maps: the task dies with a data abort (translation fault),
+     * and the kernel reaps it like any other.
+     *
+     * @return this
+     */
+    public Workload crash() {
+        steps.add("crash (read 0x8)");
+        emitters.add(b -> b.code().mov(10, 8).ldr(0, 10));
         return this;
     }
 
