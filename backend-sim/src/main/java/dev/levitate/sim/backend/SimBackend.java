@@ -38,6 +38,7 @@ import java.util.function.IntConsumer;
  *   SVC #0                                SYSCALL, number = x8, arguments x0..x5 (readRegister)
  *   any other synchronous exception       FAULTED with ESR, FAR and the PC (ELR)
  *   instruction budget spent              BUDGET_EXHAUSTED (the context can be resumed)
+ *   a fault pushing the exception frame   FAULTED (kernel stack overflow into the guard page)
  *   machine stop (power off, no vectors)  HALTED
  * </pre>
  * Kernel addresses are VAs when {@link #setKernelTranslation} has been called (the MMU is then on
@@ -256,10 +257,17 @@ public final class SimBackend implements CpuBackend {
         memory.write64(mailbox + GuestRuntime.MB_CVAL, cval);
         cpu.setPc(runtime.toHost);
         cpu.setBreakpoint(runtime.toHost);
+        cpu.setReg(31, runtime.base + GuestRuntime.SCHED_STACK_TOP); // the scheduler loop keeps nothing on its stack between trips
         long budget = quantumCycles == Long.MAX_VALUE ? maxInstructions : Math.min(maxInstructions, quantumCycles + 100_000);
         StopKind k = machine.run(budget);
         if (k == StopKind.BUDGET) {
             return StopReason.budgetExhausted(cpu.pc());
+        }
+        if (k == StopKind.RECURSIVE_FAULT) {
+            c.exited = true;
+            return StopReason.faulted(cpu.stopPc(), cpu.stopSyndrome(), cpu.stopValue(),
+                    "kernel stack overflow: the exception vector could not push its frame (" + Esr.describe(cpu.stopSyndrome())
+                    + ", FAR " + LevitateException.hex(cpu.stopValue()) + ")");
         }
         if (k != StopKind.DEBUG_BREAK) {
             c.exited = true;

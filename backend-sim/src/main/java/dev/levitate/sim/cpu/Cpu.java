@@ -615,6 +615,18 @@ public final class Cpu {
         el = 1;
         long pa = mmuOn ? mmu.translate(vector, Mmu.EXEC, 1) : vector;
         el = savedEl;
+        boolean inVectors = kindOffset == 0 && el == 1 && returnAddress - sys.vbar >= 0 && returnAddress - sys.vbar < 0x800;
+        if (inVectors && (Esr.ec(esr) == Esr.EC_DABT_SAME || Esr.ec(esr) == Esr.EC_SP_ALIGNMENT)) {
+            // a fault in a vector's own first instructions (its frame push): the stack is gone, and
+            // hardware would take the same fault forever; stop with the reason instead
+            stop = StopKind.RECURSIVE_FAULT;
+            stopPc = returnAddress;
+            stopWord = 0;
+            stopValue = far;
+            stopSyndrome = esr;
+            sys.far = farValid ? far : sys.far;
+            return;
+        }
         if (pa == Mmu.FAULT || !bus.executable(pa)) {
             stop = kindOffset == 0x80 ? StopKind.UNHANDLED_IRQ : stopKindOf(esr);
             stopPc = kindOffset == 0x80 ? returnAddress : pc;

@@ -24,6 +24,12 @@ public enum StopKind {
     ALIGNMENT,
     /** An IRQ was taken with no vector table to take it to. */
     UNHANDLED_IRQ,
+    /**
+     * A data abort (or SP alignment fault) inside the vector table itself at EL1 — typically the
+     * frame push of a vector on an overflowed kernel stack. Hardware would fault forever; the value
+     * is the fault address, {@link Cpu#stopSyndrome()} the syndrome.
+     */
+    RECURSIVE_FAULT,
     /** The instruction budget ran out. */
     BUDGET,
     /** A debugger breakpoint address was reached. */
