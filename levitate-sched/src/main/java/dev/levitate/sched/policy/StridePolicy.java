@@ -22,10 +22,13 @@ import java.util.Arrays;
  *   <li>{@link #tick(Task)} counts the ticks the running task has run since it was picked;</li>
  *   <li>{@link #ran(Task, long, boolean)}: {@code pass += stride(nice) × max(1, ticks counted)},
  *       with the nice value read at that moment;</li>
- *   <li>enqueue: the virtual time is the least pass among queued tasks, or, with none queued, the
- *       pass the last picked task had when picked (0 at first). A new task starts at the virtual
- *       time; a known one at {@code max(its pass, virtual time)}, so a sleeper cannot bank CPU
- *       time while away and then monopolise the CPU.</li>
+ *   <li>enqueue: the virtual time is the pass the last picked task had when it was picked (0 at
+ *       first): the least pass at the moment of the last decision. It never decreases, since every
+ *       queued pass is at least that. A new task starts at the virtual time; a known one at
+ *       {@code max(its pass, virtual time)}, so a sleeper cannot bank CPU time while away and then
+ *       monopolise the CPU, while a task that has just run (its pass is above the virtual time)
+ *       keeps its pass exactly. (Clamping to the least <em>queued</em> pass instead would rob a
+ *       heavy task that is still the furthest behind of its lead: the share test caught that.)</li>
  * </ol>
  * {@link #BIG} is 2^30, so that the smallest stride (88761 tickets) is still 12,097 and the
  * rounding error of {@code BIG / tickets} stays below 0.01%; a {@code long} pass cannot overflow
@@ -81,10 +84,13 @@ public final class StridePolicy implements SchedulingPolicy {
         return "stride (quantum " + quantumTicks + " ticks)";
     }
 
-    /** The virtual time: least queued pass, else the pass of the last task picked. */
-    private long virtualTime() {
-        int top = heap.peek();
-        return top < 0 ? lastPickedPass : heap.primaryKey(top);
+    /**
+     * Returns the virtual time: the pass the last picked task had when picked (0 at first).
+     *
+     * @return the virtual time, where new tasks start
+     */
+    public long virtualTime() {
+        return lastPickedPass;
     }
 
     /**

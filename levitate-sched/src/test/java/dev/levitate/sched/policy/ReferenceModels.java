@@ -244,12 +244,6 @@ final class ReferenceModels {
         @Override
         public void enqueue(Task t) {
             long vt = lastPicked;
-            if (!queue.isEmpty()) {
-                vt = Long.MAX_VALUE;
-                for (Task q : queue) {
-                    vt = Math.min(vt, state.get(q)[0]);
-                }
-            }
             long[] s = state.get(t);
             if (s == null) {
                 state.put(t, new long[] {vt, 0});
