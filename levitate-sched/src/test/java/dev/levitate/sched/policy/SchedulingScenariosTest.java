@@ -288,20 +288,19 @@ class SchedulingScenariosTest {
 
     @Test
     void fairGivesASleeperOnlyASmallCreditNotItsWholeSleep() {
-        FairPolicy p = new FairPolicy(); // credit = 6 ticks × 1e6 / 2 = 3e6
+        FairPolicy p = new FairPolicy(); // credit = 6 ticks x 1e6 cycles / 2 = 3e6
         Task busy = task(2, "busy");
         Task sleeper = task(3, "sleeper");
+        p.enqueue(busy);
         p.enqueue(sleeper);
-        p.enqueue(busy);
-        assertEquals(busy, p.pickNext().equals(sleeper) ? p.pickNext() : busy); // both at 0
-        p.remove(sleeper); // it goes to sleep
-        p.enqueue(sleeper);
-        p.remove(sleeper);
-        p.ran(busy, 100 * CYCLES_PER_TICK, true);
-        p.enqueue(busy);
-        p.pickNext();
-        p.ran(busy, 100 * CYCLES_PER_TICK, true); // minVruntime is now 200e6
-        p.enqueue(busy);
+        assertEquals(busy, p.pickNext(), "both at vruntime 0: the lower id");
+        assertTrue(p.remove(sleeper)); // it goes to sleep with vruntime 0
+        for (int i = 0; i < 2; i++) {
+            p.ran(busy, 100 * CYCLES_PER_TICK, true);
+            p.enqueue(busy);
+            assertEquals(busy, p.pickNext());
+        }
+        assertEquals(200 * CYCLES_PER_TICK, p.minVruntime());
         p.enqueue(sleeper); // wakes after 200 ticks
         assertEquals(p.minVruntime() - 3 * CYCLES_PER_TICK, p.vruntime(sleeper));
         assertEquals(sleeper, p.pickNext(), "it runs first, but with a lead of 3 ticks, not 200");
