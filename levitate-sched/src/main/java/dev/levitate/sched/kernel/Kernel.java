@@ -893,6 +893,24 @@ public final class Kernel implements AutoCloseable {
             case GETPID:
                 cpu.writeRegister(t.context, 0, t.task.id());
                 break;
+            case SET_PRIORITY: {
+                long id = arg(t, 0);
+                TaskControlBlock target = id == 0 ? t : id > Integer.MAX_VALUE || id < 2 ? null : tasks.get((int) id);
+                if (target == null || target.task.state() == TaskState.EXITED || target.task.state() == TaskState.REAPED) {
+                    cpu.writeRegister(t.context, 0, Syscall.EINVAL);
+                    break;
+                }
+                cpu.writeRegister(t.context, 0, 0);
+                int p = (int) arg(t, 1);
+                target.basePriority = p;
+                setPriority(target, p);
+                boolean outranked = false;
+                for (TaskControlBlock o : tasks.values()) {
+                    outranked |= o != t && o.task.state() == TaskState.READY && policy.preempts(o.task, t.task);
+                }
+                preemptByWake(outranked);
+                break;
+            }
             case SLEEP: {
                 long ticks = arg(t, 0);
                 cpu.writeRegister(t.context, 0, 0);

@@ -13,6 +13,8 @@ public enum Syscall {
     SLEEP(101),
     /** yield(): back to the ready queue. */
     YIELD(124),
+    /** set_priority(tid, priority): tid 0 is the caller; if a ready task now outranks the caller, it runs at once. */
+    SET_PRIORITY(140),
     /** getpid(): the task's id. */
     GETPID(172),
     /** munmap(va, pages): unmaps anonymous pages (tables emptied are reclaimed, TLB invalidated). */
