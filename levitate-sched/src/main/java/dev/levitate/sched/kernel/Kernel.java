@@ -529,6 +529,58 @@ public final class Kernel implements AutoCloseable {
         return t.task;
     }
 
+    /**
+     * Spawns a user task from a static AArch64 ELF executable: each PT_LOAD segment mapped page by
+     * page (executable segments read-only and executable at EL0, writable ones read-write, the rest
+     * read-only), the part past the file bytes zeroed, a user stack, entry at e_entry.
+     *
+     * @param name its name
+     * @param elf the file's bytes
+     * @param argument x0 at entry
+     * @return the task, READY
+     * @throws IllegalArgumentException if the file is not a runnable program (nothing is allocated)
+     */
+    public Task spawnUserElf(String name, byte[] elf, long argument) {
+        ElfProgram program = ElfProgram.parse(elf);
+        TaskControlBlock t = new TaskControlBlock(new Task(ids.next(), name, 0), true);
+        AsidAllocator.Context ac = asids.newContext();
+        int asid = asids.activate(ac);
+        PageTable pt = null;
+        try {
+            pt = PageTable.builder(memory, frames, tlb).half(Half.LOWER).vaBits(48).asid(asid).build();
+            t.space = new AddressSpace(pt, asid, frames);
+            for (ElfProgram.Segment s : program.segments()) {
+                Attributes attrs = s.executable() ? Attributes.USER_CODE : s.writable() ? Attributes.USER_DATA : Attributes.USER_RODATA;
+                for (long page = s.vaddr() & ~4095L; page < s.vaddr() + s.memsz(); page += 4096) {
+                    t.space.mapNew(page, attrs, false);
+                }
+                for (int i = 0; i < s.bytes().length; i++) {
+                    memory.write8(t.space.table().translatePa(s.vaddr() + i), s.bytes()[i]);
+                }
+            }
+            for (int i = 1; i <= USER_STACK_PAGES; i++) {
+                t.space.mapNew(AddressSpace.STACK_TOP - 4096L * i, Attributes.USER_STACK, false);
+            }
+            allocateStack(t);
+            t.context = cpu.createContext(ContextSpec.user(name, program.entry(), t.kernelStackTop(),
+                    AddressSpace.STACK_TOP, argument, pt.root(), asid));
+        } catch (RuntimeException e) {
+            if (t.stackPa != 0) {
+                freeStack(t);
+            }
+            if (t.space != null) {
+                t.space.destroy();
+            } else if (pt != null) {
+                pt.destroy();
+            }
+            asids.release(ac);
+            throw e;
+        }
+        asidContexts.put(t.task.id(), ac);
+        admit(t);
+        return t.task;
+    }
+
     private static byte[] checkCode(String name, byte[] code) {
         if (code == null || code.length == 0 || code.length > MAX_CODE_BYTES || code.length % 4 != 0) {
             throw new IllegalArgumentException("task '" + name + "': code must be 4..65536 bytes, whole instructions; got "
