@@ -11,7 +11,8 @@ import java.util.List;
  *   Workload.named("hog").compute(5_000_000).yield().sleep(3).write("done\n").exit(0)
  * </pre>
  * Steps: compute about N cycles (a SUBS/B.NE loop), sleep T ticks, yield, write text to the
- * console, touch pages (a user task maps, writes and unmaps them), repeat the steps so far, exit.
+ * console, touch pages (a user task maps, writes and unmaps them), lock/unlock a mutex, down/up a
+ * semaphore, crash, repeat the steps so far, exit.
  */
 public final class Workload {
     private final String name;
@@ -123,6 +124,54 @@ public final class Workload {
             }
             g.mov(0, va).mov(1, pages).syscall(Syscall.MUNMAP);
         });
+        return this;
+    }
+
+    /**
+     * Takes a mutex made with {@link Kernel#createMutex()} (blocks while another task holds it).
+     *
+     * @param mutex the mutex id
+     * @return this
+     */
+    public Workload lock(int mutex) {
+        steps.add("lock " + mutex);
+        emitters.add(b -> b.code().mov(0, mutex).syscall(Syscall.MUTEX_LOCK));
+        return this;
+    }
+
+    /**
+     * Releases a mutex.
+     *
+     * @param mutex the mutex id
+     * @return this
+     */
+    public Workload unlock(int mutex) {
+        steps.add("unlock " + mutex);
+        emitters.add(b -> b.code().mov(0, mutex).syscall(Syscall.MUTEX_UNLOCK));
+        return this;
+    }
+
+    /**
+     * P on a semaphore made with {@link Kernel#createSemaphore(long)}.
+     *
+     * @param semaphore the semaphore id
+     * @return this
+     */
+    public Workload down(int semaphore) {
+        steps.add("down " + semaphore);
+        emitters.add(b -> b.code().mov(0, semaphore).syscall(Syscall.SEM_DOWN));
+        return this;
+    }
+
+    /**
+     * V on a semaphore.
+     *
+     * @param semaphore the semaphore id
+     * @return this
+     */
+    public Workload up(int semaphore) {
+        steps.add("up " + semaphore);
+        emitters.add(b -> b.code().mov(0, semaphore).syscall(Syscall.SEM_UP));
         return this;
     }
 

@@ -107,4 +107,22 @@ class PriorityScenarioTest {
             assertEquals(0, mlfq.level(chat), "the task that sleeps stays on top");
         }
     }
+
+    private static String inversion(boolean inheritance) {
+        try (Kernel k = Kernel.builder().ramMib(32).policy(new PriorityPolicy()).priorityInheritance(inheritance).build()) {
+            int m = k.createMutex();
+            long tick = k.tickCycles();
+            k.spawn("low", Workload.named("low").lock(m).compute(5 * tick).write("L").unlock(m).exit(0).program(), 0, 1);
+            k.spawn("high", Workload.named("high").sleep(1).lock(m).write("H").unlock(m).exit(0).program(), 0, 10);
+            k.spawn("medium", Workload.named("medium").sleep(2).compute(10 * tick).write("M").exit(0).program(), 0, 5);
+            assertTrue(k.run(1_000).allExited());
+            return k.console();
+        }
+    }
+
+    @Test
+    void priorityInheritanceEndsThePriorityInversion() {
+        assertEquals("MLH", inversion(false), "without inheritance the medium task keeps the high one waiting");
+        assertEquals("LHM", inversion(true), "with it, low runs at high's priority until it unlocks");
+    }
 }
