@@ -144,6 +144,31 @@ class ExceptionTest {
         assertEquals(0, rig.cpu().pstate() & 1L << 20, "exception entry clears PSTATE.IL");
     }
 
+    /** Synchronous exception priority: PC alignment and Instruction Abort come before Illegal Execution state. */
+    @Test
+    void afterAnIllegalReturnToAnUnalignedPcThePcAlignmentFaultComesFirst() {
+        rig.installVectors();
+        long bad = CODE + 0x102;
+        rig.cpu().setSystemRegister(SystemRegister.SPSR_EL1, 0b01001);
+        rig.cpu().setSystemRegister(SystemRegister.ELR_EL1, bad);
+        rig.load(Rig.code().word(ERET));
+        assertTaken(CURRENT_SPX, 0x8A00_0000L, bad, 1L << 20 | 5);
+        assertEquals(bad, sys(SystemRegister.FAR_EL1));
+    }
+
+    @Test
+    void afterAnIllegalReturnToAnUnmappedPcTheInstructionAbortComesFirst() {
+        rig.installVectors();
+        rig.enableMmu(rig.identityRoot(), 1);
+        long unmapped = 0x7_0000_0000L; // L1 entry 28: invalid
+        rig.cpu().setSystemRegister(SystemRegister.SPSR_EL1, 0b01001);
+        rig.cpu().setSystemRegister(SystemRegister.ELR_EL1, unmapped);
+        rig.load(Rig.code().word(ERET));
+        // EC 0x21 (same EL), IL, IFSC translation fault level 1
+        assertTaken(CURRENT_SPX, 0x8600_0005L, unmapped, 1L << 20 | 5);
+        assertEquals(unmapped, sys(SystemRegister.FAR_EL1));
+    }
+
     @Test
     void aBranchToAnUnalignedPcIsAPcAlignmentFaultWithFarEqualToThePc() {
         rig.installVectors();
