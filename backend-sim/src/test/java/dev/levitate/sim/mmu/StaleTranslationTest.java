@@ -116,6 +116,31 @@ class StaleTranslationTest {
         assertTrue(s.entriesInvalidated() >= 1, s::toString);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = SystemOperation.class, names = {"TLBI_VAE1", "TLBI_VALE1IS", "TLBI_VAAE1", "TLBI_VAALE1"})
+    void anUpperHalfVaIsInvalidatedThroughItsSignExtendedOperand(SystemOperation op) {
+        long va = 0xFFFF_8000_1234_5000L; // TTBR1: VA[55] = 1, so operand bit 43 = 1 stands for VA[63:55]
+        long root = rig.identityRoot();
+        long high = rig.newTable();
+        long pte = rig.map4k(high, va, frame(0), NG);
+        poke(frame(0), OLD);
+        poke(frame(1), NEW);
+        rig.enableMmu(root, ASID);
+        rig.cpu().setSystemRegister(SystemRegister.TTBR1_EL1, high);
+        rig.cpu().setSystemRegister(SystemRegister.TCR_EL1, Rig.TCR & ~(1L << 23)); // TTBR1 walks on
+        A64Assembler a = Rig.code();
+        a.mov64(10, va).mov64(11, pte).mov64(12, Rig.page(frame(1), NG)).mov64(13, operand(va, ASID));
+        a.ldr(0, 10, 0).str(12, 11, 0).word(DSB_ISH).ldr(1, 10, 0);
+        Rig.tlbi(a, op, 13);
+        a.word(DSB_ISH).word(ISB).ldr(2, 10, 0).brk(0);
+        rig.load(a);
+        runToBrk();
+        assertEquals(1L << 43, operand(va, ASID) & 1L << 43);
+        assertEquals(OLD, rig.cpu().reg(0));
+        assertEquals(OLD, rig.cpu().reg(1), "stale");
+        assertEquals(NEW, rig.cpu().reg(2), "the TLBI matched the upper-half entry");
+    }
+
     /** Two address spaces (roots A and B, ASIDs 1 and 2) for the ASID tests; returns {rootA, rootB, pteA, pteB}. */
     long[] twoAddressSpaces() {
         long rootA = rig.identityRoot();
