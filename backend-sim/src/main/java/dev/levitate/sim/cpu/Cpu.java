@@ -505,10 +505,16 @@ public final class Cpu {
                 return stop;
             }
             if ((pc & 3) != 0 || illegalState) {
-                if (illegalState) {
-                    takeSync(Esr.of(Esr.EC_ILLEGAL_STATE, 0), pc, 0, false, 0);
-                } else {
+                // priority (ARM ARM, synchronous exception prioritization): PC alignment, then an
+                // Instruction Abort on the fetch, then Illegal Execution state
+                if ((pc & 3) != 0) {
                     takeSync(Esr.of(Esr.EC_PC_ALIGNMENT, 0), pc, pc, true, 0);
+                } else if (translateFetch(pc) != Mmu.FAULT) {
+                    if (bus.executable(fetchPaBase | (pc & 0xFFF))) {
+                        takeSync(Esr.of(Esr.EC_ILLEGAL_STATE, 0), pc, 0, false, 0);
+                    } else {
+                        takeSync(Esr.of(el == 0 ? Esr.EC_IABT_LOWER : Esr.EC_IABT_SAME, Mmu.FSC_EXTERNAL), pc, pc, true, 0);
+                    }
                 }
                 if (stop != StopKind.NONE) {
                     return stop;

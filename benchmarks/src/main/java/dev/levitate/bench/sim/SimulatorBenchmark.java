@@ -11,6 +11,7 @@ import static dev.levitate.sim.isa.Field.SH;
 
 import dev.levitate.sim.cpu.StopKind;
 import dev.levitate.sim.isa.A64;
+import dev.levitate.sim.isa.SystemRegister;
 import dev.levitate.sim.machine.Machine;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -20,6 +21,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -29,6 +31,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * Guest MIPS of the simulator on the tight loop of issue #4: load, multiply-add, adds, store,
  * add, subs, branch (7 instructions), run 10^7 instructions per invocation. Throughput is in
  * instructions per microsecond, i.e. MIPS.
+ *
+ * <p>{@code mmu = on} runs the same code with stage-1 translation enabled: RAM identity-mapped by
+ * one 1 GiB block (T0SZ = 25, walks start at level 1), so after the first walk every fetch, load
+ * and store is a TLB hit — the cost measured is the translation fast path.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -40,6 +46,10 @@ public class SimulatorBenchmark {
     static final int INSTRUCTIONS = 10_000_000;
     static final long CODE = Machine.RAM_BASE;
     static final long DATA = Machine.RAM_BASE + 0x1000;
+
+    /** Stage-1 translation off (VA = PA) or on (identity map, TLB hits). */
+    @Param({"off", "on"})
+    public String mmu;
 
     private Machine machine;
     private Machine aluMachine;
@@ -73,6 +83,21 @@ public class SimulatorBenchmark {
         for (int i = 0; i < alu.length; i++) {
             aluMachine.ram().write32(CODE + 4L * i, alu[i]);
         }
+        if ("on".equals(mmu)) {
+            identityMap(machine);
+            identityMap(aluMachine);
+        }
+    }
+
+    /** TTBR0 -> one level-1 table whose entry 1 maps 0x4000_0000.. as a 1 GiB Normal block. */
+    static void identityMap(Machine m) {
+        long table = Machine.RAM_BASE + 0x10_0000;
+        m.ram().zero(table, 0x1000);
+        m.ram().write64(table + 8, Machine.RAM_BASE | 1 << 10 | 3 << 8 | 1); // AF, inner shareable, block
+        m.cpu().setSystemRegister(SystemRegister.MAIR_EL1, 0xFF);
+        m.cpu().setSystemRegister(SystemRegister.TCR_EL1, 25 | 1L << 8 | 1L << 10 | 3L << 12 | 1L << 23 | 25L << 16);
+        m.cpu().setSystemRegister(SystemRegister.TTBR0_EL1, table);
+        m.cpu().setSystemRegister(SystemRegister.SCTLR_EL1, m.cpu().systemRegister(SystemRegister.SCTLR_EL1) | 1);
     }
 
     /**
