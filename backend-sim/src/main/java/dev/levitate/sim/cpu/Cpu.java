@@ -551,7 +551,7 @@ public final class Cpu {
             if (id == Decoder.UNDEFINED) {
                 undefined(word);
             } else if (execute(ROWS[id], word)) {
-                cycles += timing.cost(id);
+                cycles = timing.retire(cycles, id, word, pa, pc);
                 instructions++;
                 continue;
             }
