@@ -56,7 +56,8 @@ import dev.levitate.sim.isa.Field;
  *               it pairs with the previous one (which issued in now - 1)
  *   ready[r]    the first cycle in which an instruction reading r may issue; r = 0..30 the X
  *               registers, 31 SP, 32 XZR (always 0), 33 a sink for writes to XZR, 34 NZCV
- *   busy[u]     the first cycle unit u (load/store, multiplier, divider) accepts an instruction
+ *   busy[u]     the first cycle unit u (load/store, multiplier, divider) accepts an instruction;
+ *               busy[0] stands for "no unit" and never exceeds the last issue cycle
  *   v           a row's variant: id &lt;&lt; 1 | one bit of the word that changes its timing (sf of
  *               MADD/UDIV, store-vs-load of the general load/store rows, a non-zero shift amount)
  * </pre>
@@ -247,11 +248,36 @@ final class CycleModel {
     long retire(long now, int id, int word, long pa, long nextPc) {
         final int v = (id << 1) | variantBit(SELECTOR[id], word);
         final int f = FLAGS_OF[v];
+        final int unit = (f >>> UNIT_SHIFT) & UNIT_MASK;
+        final long need = Math.max(operandsReady(f, word), busy[unit]);
+        final long issue;
+        if (open && lastIssue == now - 1 && need <= lastIssue && (f & SINGLE) == 0 && (f & firstFlags & PAIR_RESOURCES) == 0) {
+            issue = lastIssue;
+            open = false;
+            pairs++;
+        } else {
+            issue = Math.max(now, need);
+            lastIssue = issue;
+            open = (f & SINGLE) == 0;
+            firstFlags = f;
+        }
+        writeResults(f, word, issue, issue + LATENCY[v]);
+        busy[unit] = issue + OCCUPANCY[v];
+        long end = issue + 1 + AFTER[v];
+        if ((f & (BRANCH_MASK << BRANCH_SHIFT)) != 0) {
+            end = branch(f, id, word, pa, nextPc, end);
+        }
+        expectedVa = nextPc;
+        return Math.max(now, end);
+    }
+
+    /** The first cycle in which all the operands an instruction reads are ready. */
+    private long operandsReady(int f, int word) {
         final long[] r = ready;
         final int late = (f & LATE) != 0 ? LATE_READ : 0;
         long need = 0;
         if ((f & READ_N) != 0) {
-            need = Math.max(need, r[source(word >>> RN_SHIFT, f & SP_N)]);
+            need = r[source(word >>> RN_SHIFT, f & SP_N)];
         }
         if ((f & READ_M) != 0) {
             need = Math.max(need, r[source(word >>> RM_SHIFT, 0)]);
@@ -265,24 +291,12 @@ final class CycleModel {
         if ((f & READ_FLAGS) != 0) {
             need = Math.max(need, r[FLAGS] - late);
         }
-        final int unit = (f >>> UNIT_SHIFT) & UNIT_MASK;
-        if (unit != NO_UNIT) {
-            need = Math.max(need, busy[unit]);
-        }
+        return need;
+    }
 
-        final long issue;
-        if (open && lastIssue == now - 1 && need <= lastIssue && (f & SINGLE) == 0 && (f & firstFlags & PAIR_RESOURCES) == 0) {
-            issue = lastIssue;
-            open = false;
-            pairs++;
-        } else {
-            issue = Math.max(now, need);
-            lastIssue = issue;
-            open = (f & SINGLE) == 0;
-            firstFlags = f;
-        }
-
-        final long done = issue + LATENCY[v];
+    /** Marks when the registers an instruction writes become ready. */
+    private void writeResults(int f, int word, long issue, long done) {
+        final long[] r = ready;
         if ((f & WRITE_D) != 0) {
             r[destination(word >>> RD_SHIFT, f & SP_D)] = done;
         }
@@ -301,43 +315,38 @@ final class CycleModel {
         if ((f & WRITE_LR) != 0) {
             r[LINK_REGISTER] = issue + ALU;
         }
-        if (unit != NO_UNIT) {
-            busy[unit] = issue + OCCUPANCY[v];
-        }
+    }
 
-        long end = issue + 1 + AFTER[v];
+    /** Predicts a branch, trains the predictor, and returns the cycle count after it. */
+    private long branch(int f, int id, int word, long pa, long nextPc, long end) {
         final long va = ((expectedVa ^ pa) & PAGE_OFFSET_MASK) == 0 ? expectedVa : pa;
-        expectedVa = nextPc;
-        final int kind = (f >>> BRANCH_SHIFT) & BRANCH_MASK;
-        if (kind != NOT_BRANCH) {
-            final boolean taken = nextPc != va + 4;
-            final boolean wrong;
-            switch (kind) {
-                case CONDITIONAL:
-                    wrong = predictor.conditional(va, ((word >>> SIGN_BIT[id]) & 1) != 0, taken);
-                    break;
-                case RETURN:
-                    wrong = predictor.ret(va, nextPc);
-                    break;
-                case INDIRECT:
-                    wrong = predictor.indirect(va, nextPc);
-                    break;
-                default:
-                    wrong = false;
-                    break;
-            }
-            if ((f & WRITE_LR) != 0) {
-                predictor.call(va + 4);
-            }
-            if (wrong) {
-                mispredicts++;
-                end += MISPREDICT;
-            }
-            if (taken || wrong) {
-                open = false; // a taken branch ends the issue group
-            }
+        final boolean taken = nextPc != va + 4;
+        final boolean wrong;
+        switch ((f >>> BRANCH_SHIFT) & BRANCH_MASK) {
+            case CONDITIONAL:
+                wrong = predictor.conditional(va, ((word >>> SIGN_BIT[id]) & 1) != 0, taken);
+                break;
+            case RETURN:
+                wrong = predictor.ret(va, nextPc);
+                break;
+            case INDIRECT:
+                wrong = predictor.indirect(va, nextPc);
+                break;
+            default:
+                wrong = false;
+                break;
         }
-        return Math.max(now, end);
+        if ((f & WRITE_LR) != 0) {
+            predictor.call(va + 4);
+        }
+        if (taken || wrong) {
+            open = false; // a taken branch ends the issue group
+        }
+        if (wrong) {
+            mispredicts++;
+            return end + MISPREDICT;
+        }
+        return end;
     }
 
     /**
@@ -598,6 +607,9 @@ final class CycleModel {
             f |= READ_FLAGS;
         } else if (n.startsWith("ADDS") || n.startsWith("SUBS") || n.startsWith("ANDS") || n.startsWith("BICS")) {
             f |= WRITE_FLAGS;
+        }
+        if (((f >>> UNIT_SHIFT) & UNIT_MASK) == NO_UNIT) {
+            occupancy = 0; // busy[NO_UNIT] then never exceeds the last issue cycle: no constraint
         }
         SELECTOR[id] = (byte) selector;
         FLAGS_OF[2 * id] = f;
