@@ -160,11 +160,11 @@ final class CycleModel {
     private static final int BRANCH_SHIFT = 18;
     private static final int BRANCH_WIDTH = 3;
     private static final int BRANCH_MASK = (1 << BRANCH_WIDTH) - 1;
-    static final int NOT_BRANCH = 0;
-    static final int DIRECT = 1;
-    static final int CONDITIONAL = 2;
-    static final int INDIRECT = 3;
-    static final int RETURN = 4;
+    private static final int NOT_BRANCH = 0;
+    private static final int DIRECT = 1;
+    private static final int CONDITIONAL = 2;
+    private static final int INDIRECT = 3;
+    private static final int RETURN = 4;
     /** The unit whose busy[] the variant checks and sets, in two bits from {@link #UNIT_SHIFT}. */
     private static final int UNIT_SHIFT = BRANCH_SHIFT + BRANCH_WIDTH;
     private static final int UNIT_WIDTH = 2;
