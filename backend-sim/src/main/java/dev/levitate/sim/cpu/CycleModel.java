@@ -179,6 +179,15 @@ final class CycleModel {
     private static final int SEL_SF = 1;
     private static final int SEL_STORE = 2;
     private static final int SEL_SHIFTED = 3;
+    /**
+     * A selector packed for the hot path: variant bit = ((word &gt;&gt;&gt; shift) &amp; mask) != 0, XOR invert.
+     * Bits [4:0] shift, [11:5] mask, [12] invert; mask 0 (SEL_NONE) always gives variant 0.
+     */
+    private static final int SELECT_SHIFT_WIDTH = 5;
+    private static final int SELECT_SHIFT_MASK = (1 << SELECT_SHIFT_WIDTH) - 1;
+    private static final int SELECT_MASK_SHIFT = SELECT_SHIFT_WIDTH;
+    private static final int SELECT_MASK_WIDTH = 7;
+    private static final int SELECT_INVERT_SHIFT = SELECT_MASK_SHIFT + SELECT_MASK_WIDTH;
 
     // ---- scoreboard indices beyond the 31 X registers
     private static final int SP_INDEX = 31;
@@ -203,8 +212,8 @@ final class CycleModel {
     private static final int LDST_OPC_MASK = (1 << A64.LDST_uimm.encoding().width(Field.LDST_OPC)) - 1;
 
     private static final int ROWS = A64.values().length;
-    /** Per row: which SEL_ decides the variant. */
-    private static final byte[] SELECTOR = new byte[ROWS];
+    /** Per row: the packed selector of its variant bit (see SELECT_SHIFT_WIDTH). */
+    private static final int[] SELECT = new int[ROWS];
     /** Per row: the bit that holds the sign of a conditional branch's offset, or -1. */
     private static final byte[] SIGN_BIT = new byte[ROWS];
     /** Per variant: flags, result latency, unit occupancy, extra cycles after issue. */
@@ -246,7 +255,9 @@ final class CycleModel {
      * @return the cycle count after it
      */
     long retire(long now, int id, int word, long pa, long nextPc) {
-        final int v = (id << 1) | variantBit(SELECTOR[id], word);
+        final int sel = SELECT[id];
+        final int bits = (word >>> (sel & SELECT_SHIFT_MASK)) & (sel >>> SELECT_MASK_SHIFT);
+        final int v = (id << 1) | (((bits | -bits) >>> 31) ^ ((sel >>> SELECT_INVERT_SHIFT) & 1)); // no branch
         final int f = FLAGS_OF[v];
         final int unit = (f >>> UNIT_SHIFT) & UNIT_MASK;
         final long need = Math.max(operandsReady(f, word), busy[unit]);
@@ -384,19 +395,6 @@ final class CycleModel {
      */
     long mispredicts() {
         return mispredicts;
-    }
-
-    private static int variantBit(int selector, int word) {
-        switch (selector) {
-            case SEL_SF:
-                return (word >>> SF_SHIFT) & 1;
-            case SEL_STORE:
-                return ((word >>> LDST_OPC_SHIFT) & LDST_OPC_MASK) == 0 ? 1 : 0;
-            case SEL_SHIFTED:
-                return ((word >>> SHIFT_AMOUNT_SHIFT) & SHIFT_AMOUNT_MASK) != 0 ? 1 : 0;
-            default:
-                return 0;
-        }
     }
 
     /** The scoreboard index a register field reads: 31 is SP or XZR. */
@@ -611,7 +609,7 @@ final class CycleModel {
         if (((f >>> UNIT_SHIFT) & UNIT_MASK) == NO_UNIT) {
             occupancy = 0; // busy[NO_UNIT] then never exceeds the last issue cycle: no constraint
         }
-        SELECTOR[id] = (byte) selector;
+        SELECT[id] = select(selector);
         FLAGS_OF[2 * id] = f;
         FLAGS_OF[2 * id + 1] = f1 >= 0 ? f1 : f;
         LATENCY[2 * id] = (byte) latency;
@@ -620,6 +618,20 @@ final class CycleModel {
         OCCUPANCY[2 * id + 1] = (byte) (selector == SEL_SF && occupancy > 1 ? latency1 : occupancy);
         AFTER[2 * id] = (byte) after;
         AFTER[2 * id + 1] = (byte) after;
+    }
+
+    /** Packs a SEL_ kind into shift, mask and invert (the masks come from the table's field widths). */
+    private static int select(int selector) {
+        switch (selector) {
+            case SEL_SF:
+                return SF_SHIFT | 1 << SELECT_MASK_SHIFT;
+            case SEL_STORE:
+                return LDST_OPC_SHIFT | LDST_OPC_MASK << SELECT_MASK_SHIFT | 1 << SELECT_INVERT_SHIFT;
+            case SEL_SHIFTED:
+                return SHIFT_AMOUNT_SHIFT | SHIFT_AMOUNT_MASK << SELECT_MASK_SHIFT;
+            default:
+                return 0;
+        }
     }
 
     /** A load's flags turned into a store's: Rd and Ra are read (late), nothing but the base is written. */
