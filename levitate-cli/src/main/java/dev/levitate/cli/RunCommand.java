@@ -42,6 +42,9 @@ public final class RunCommand implements Callable<Integer> {
             description = "Stop after N instructions (default: ${DEFAULT-VALUE}).")
     private long maxInstructions;
 
+    @Option(names = "--timing", defaultValue = "fixed", description = "Cycle model: fixed (a cost per instruction class) or a53 (in-order dual-issue Cortex-A53-like; slower). Default: ${DEFAULT-VALUE}.")
+    private String timing;
+
     @Option(names = "--ram-mib", defaultValue = "128", description = "RAM size in MiB (default: ${DEFAULT-VALUE}).")
     private int ramMib;
 
@@ -72,7 +75,14 @@ public final class RunCommand implements Callable<Integer> {
         }
         ElfImage elf;
         OutputStream stdout = System.out;
-        Machine m = new Machine((long) ramMib << 20, b -> write(stdout, b), b -> write(stdout, b), b -> write(err, b));
+        dev.levitate.sim.cpu.CpuConfig.Timing model;
+        switch (timing.toLowerCase(java.util.Locale.ROOT)) {
+            case "fixed": model = dev.levitate.sim.cpu.CpuConfig.Timing.FIXED; break;
+            case "a53": model = dev.levitate.sim.cpu.CpuConfig.Timing.A53; break;
+            default: throw new CommandLine.ParameterException(spec.commandLine(), "--timing must be fixed or a53, got '" + timing + "'");
+        }
+        Machine m = new Machine((long) ramMib << 20, dev.levitate.sim.cpu.CpuConfig.defaults().withTiming(model),
+                b -> write(stdout, b), b -> write(stdout, b), b -> write(err, b));
         try {
             elf = ElfImage.parse(file);
             m.loadElf(elf);
@@ -102,8 +112,9 @@ public final class RunCommand implements Callable<Integer> {
         System.out.flush();
         Cpu cpu = m.cpu();
         if (stats) {
-            err.printf("levitate run: %,d instructions in %.3f s: %.1f MIPS%n", cpu.instructions(), ns / 1e9,
-                    cpu.instructions() / (ns / 1e3));
+            err.printf("levitate run: %,d instructions in %.3f s: %.1f MIPS; %,d simulated cycles (%s timing, IPC %.2f), %,d exceptions, TLB: %s%n",
+                    cpu.instructions(), ns / 1e9, cpu.instructions() / (ns / 1e3), cpu.cycles(), timing,
+                    cpu.cycles() == 0 ? 0.0 : cpu.instructions() / (double) cpu.cycles(), cpu.exceptionsTaken(), cpu.mmu().stats());
         }
         String where = String.format("pc=0x%x%s", cpu.stopPc(), elf.symbolize(cpu.stopPc()) == null ? "" : " <" + elf.symbolize(cpu.stopPc()) + ">");
         switch (stop) {

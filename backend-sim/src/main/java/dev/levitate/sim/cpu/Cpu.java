@@ -72,6 +72,9 @@ public final class Cpu {
     private final Mmu mmu;
     final SystemRegisters sys;
     private final CycleModel timing;
+    private final boolean detailedTiming;
+    /** Cycles per row under {@link CpuConfig.Timing#FIXED}. */
+    private static final byte[] FIXED_COST = CycleModel.fixedCosts();
     private SemihostingHandler semihosting;
     private InterruptLine interrupts;
     private long instructions;
@@ -180,6 +183,7 @@ public final class Cpu {
         }, new Tlb(config.tlbEntries(), config.tlbWays(), config.replacement()), config.walkCacheEntries(), CycleModel.WALK_READ);
         this.sys = new SystemRegisters(this, timer);
         this.timing = new CycleModel(config);
+        this.detailedTiming = config.timing() == CpuConfig.Timing.A53;
         regimeChanged();
     }
 
@@ -557,7 +561,11 @@ public final class Cpu {
             if (id == Decoder.UNDEFINED) {
                 undefined(word);
             } else if (execute(ROWS[id], word)) {
-                cycles += timing.cost(id);
+                if (detailedTiming) {
+                    cycles = timing.retire(cycles, id, word, pa, pc);
+                } else {
+                    cycles += FIXED_COST[id];
+                }
                 instructions++;
                 continue;
             }

@@ -13,10 +13,26 @@ import java.util.Objects;
  * @param walkCacheEntries entries of the walk cache
  * @param coreHz the core clock: cycles per simulated second
  * @param counterHz CNTFRQ_EL0, the generic timer's count rate (at most the core clock)
+ * @param timing how instructions are charged cycles
  */
-public record CpuConfig(int tlbEntries, int tlbWays, Tlb.Replacement replacement, int walkCacheEntries, long coreHz, long counterHz) {
+public record CpuConfig(int tlbEntries, int tlbWays, Tlb.Replacement replacement, int walkCacheEntries, long coreHz, long counterHz,
+                        Timing timing) {
+    /** How the core charges cycles for instructions. */
+    public enum Timing {
+        /**
+         * A fixed cost per instruction class (1 for most, 3-5 multiply, 12 divide, 2 pairs and
+         * exclusives): cheap, deterministic, the default.
+         */
+        FIXED,
+        /**
+         * The in-order dual-issue Cortex-A53-like model (scoreboard, pairing, unit occupancy,
+         * branch predictor; see docs/cycle-model.md): closer to hardware, about half the speed.
+         */
+        A53
+    }
+
     /** Cortex-A53-like: a 512-entry 4-way main TLB, a 64-entry walk cache, 1 GHz, and QEMU virt's 62.5 MHz counter. */
-    private static final CpuConfig DEFAULTS = new CpuConfig(512, 4, Tlb.Replacement.LRU, 64, 1_000_000_000L, 62_500_000L);
+    private static final CpuConfig DEFAULTS = new CpuConfig(512, 4, Tlb.Replacement.LRU, 64, 1_000_000_000L, 62_500_000L, Timing.FIXED);
 
     /**
      * Checks the configuration.
@@ -27,10 +43,12 @@ public record CpuConfig(int tlbEntries, int tlbWays, Tlb.Replacement replacement
      * @param walkCacheEntries walk-cache entries
      * @param coreHz the core clock
      * @param counterHz the counter frequency
+     * @param timing the timing model
      * @throws IllegalArgumentException if a size is not positive or the counter is faster than the core
      */
     public CpuConfig {
         Objects.requireNonNull(replacement, "replacement");
+        Objects.requireNonNull(timing, "timing");
         if (tlbEntries <= 0 || tlbWays <= 0 || walkCacheEntries <= 0) {
             throw new IllegalArgumentException("TLB and walk cache sizes must be positive: entries=" + tlbEntries
                     + ", ways=" + tlbWays + ", walk cache=" + walkCacheEntries);
@@ -58,7 +76,7 @@ public record CpuConfig(int tlbEntries, int tlbWays, Tlb.Replacement replacement
      * @return the new configuration
      */
     public CpuConfig withTlb(int entries, int ways, Tlb.Replacement policy) {
-        return new CpuConfig(entries, ways, policy, walkCacheEntries, coreHz, counterHz);
+        return new CpuConfig(entries, ways, policy, walkCacheEntries, coreHz, counterHz, timing);
     }
 
     /**
@@ -68,6 +86,16 @@ public record CpuConfig(int tlbEntries, int tlbWays, Tlb.Replacement replacement
      * @return the new configuration
      */
     public CpuConfig withCoreHz(long hz) {
-        return new CpuConfig(tlbEntries, tlbWays, replacement, walkCacheEntries, hz, counterHz);
+        return new CpuConfig(tlbEntries, tlbWays, replacement, walkCacheEntries, hz, counterHz, timing);
+    }
+
+    /**
+     * Returns this configuration with another timing model.
+     *
+     * @param model the model
+     * @return the new configuration
+     */
+    public CpuConfig withTiming(Timing model) {
+        return new CpuConfig(tlbEntries, tlbWays, replacement, walkCacheEntries, coreHz, counterHz, model);
     }
 }

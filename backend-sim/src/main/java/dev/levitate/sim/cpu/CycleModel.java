@@ -1,38 +1,378 @@
 package dev.levitate.sim.cpu;
 
 import dev.levitate.sim.isa.A64;
+import dev.levitate.sim.isa.Encoding;
+import dev.levitate.sim.isa.Field;
 
 /**
- * The cycles each instruction and event costs — the simulator's clock, and so the timer's.
+ * The cycles each instruction and event costs: a timing model of an in-order, dual-issue,
+ * Cortex-A53-like core. The cycle count it returns is the simulator's clock, and so the timer's.
  *
- * <p>This first model is single-issue and in order: a fixed cost per row class, from Cortex-A53
- * figures (Arm's Cortex-A53 software optimisation material lists the same classes). It is
- * deterministic by construction: the same instructions cost the same cycles every run.
+ * <h2>Parameters</h2>
+ * All of them, in one place (docs/cycle-model.md repeats this table and explains the sources: Arm's
+ * Cortex-A53 TRM and the Cortex-A53 pipeline description Arm contributed to GCC, cortex-a53.md):
+ * <table>
+ *   <caption>Cycle-model parameters</caption>
+ *   <tr><th>constant</th><th>value</th><th>meaning</th></tr>
+ *   <tr><td>{@link #ISSUE_WIDTH}</td><td>2</td><td>instructions issued per cycle, in order</td></tr>
+ *   <tr><td>{@link #ALU}</td><td>1</td><td>latency of ALU, logical, move, ADR(P), CSEL, CLZ/RBIT/REV, CCMP</td></tr>
+ *   <tr><td>{@link #ALU_SHIFTED}</td><td>2</td><td>latency with a shifted or extended register operand, bitfield
+ *       moves (LSL/LSR/ASR #imm, UBFX, SXTW …), EXTR, variable shifts</td></tr>
+ *   <tr><td>{@link #MUL_W}</td><td>3</td><td>MUL/MADD/MSUB (32-bit), SMADDL/UMADDL/…; the multiplier is pipelined</td></tr>
+ *   <tr><td>{@link #MUL_X}</td><td>4</td><td>MUL/MADD/MSUB (64-bit)</td></tr>
+ *   <tr><td>{@link #MULH}</td><td>5</td><td>SMULH/UMULH</td></tr>
+ *   <tr><td>{@link #DIV_W}</td><td>12</td><td>UDIV/SDIV (32-bit): latency, and the cycles the iterative divider stays busy</td></tr>
+ *   <tr><td>{@link #DIV_X}</td><td>20</td><td>UDIV/SDIV (64-bit), likewise (worst cases: the model does not see operand values)</td></tr>
+ *   <tr><td>{@link #LOAD_USE}</td><td>3</td><td>load to use, every load form, both registers of LDP, exclusive and atomic results</td></tr>
+ *   <tr><td>{@link #LDP_X_BUSY}</td><td>2</td><td>cycles LDP of X registers holds the load/store unit (64 bits per cycle)</td></tr>
+ *   <tr><td>{@link #ATOMIC_BUSY}</td><td>2</td><td>cycles CAS and the LSE atomics hold the load/store unit (a read and a write)</td></tr>
+ *   <tr><td>{@link #LATE_READ}</td><td>1</td><td>how much later a store reads its data, and a conditional branch its flags or
+ *       register, than other operands are read (A53's forwarding into those stages)</td></tr>
+ *   <tr><td>{@link #MISPREDICT}</td><td>8</td><td>cycles lost when a branch was mispredicted</td></tr>
+ *   <tr><td>{@link #CONDITIONAL_ENTRIES}</td><td>512</td><td>two-bit counters of the bimodal predictor (static
+ *       backward-taken/forward-not-taken on first sight)</td></tr>
+ *   <tr><td>{@link #RETURN_ENTRIES}</td><td>8</td><td>return-stack entries</td></tr>
+ *   <tr><td>{@link #INDIRECT_ENTRIES}</td><td>64</td><td>last-target entries for BR/BLR</td></tr>
+ *   <tr><td>{@link #BARRIER}</td><td>8</td><td>extra cycles after DMB/DSB/ISB (a pipeline refill)</td></tr>
+ *   <tr><td>{@link #EXCEPTION_ENTRY}</td><td>12</td><td>taking an exception (flush, vector fetch)</td></tr>
+ *   <tr><td>{@link #EXCEPTION_RETURN}</td><td>8</td><td>extra cycles after ERET (a pipeline refill)</td></tr>
+ *   <tr><td>{@link #TLBI_COST}</td><td>8</td><td>a TLB invalidation</td></tr>
+ *   <tr><td>{@link #WALK_READ}</td><td>20</td><td>one descriptor read of a table walk (charged through the MMU)</td></tr>
+ * </table>
+ *
+ * <h2>Pairing (dual issue)</h2>
+ * An instruction issues in the same cycle as the one before it when all of these hold: that one
+ * issued in the cycle just ended and left its second slot open (it was not single-issue, not a
+ * taken branch, not mispredicted); neither is single-issue (system instructions, barriers,
+ * exclusives and acquire/release, atomics, LDP of X registers, exception generating); they do not
+ * both need the load/store unit, both the multiply/divide unit, or both be branches; and every
+ * operand of the second is ready in that cycle, which rules out depending on the first (ALU results
+ * are ready a cycle later), except through the late reads above: an ALU op can pair with the store
+ * of its result and a flag-setting op with the conditional branch on its flags.
+ *
+ * <h2>Notation and state</h2>
  * <pre>
- *   class                                   cycles
- *   ALU, logical, moves, bitfield, ADR(P)     1
- *   branches (taken or not)                   1
- *   MADD/MSUB/SMADDL/UMADDL/…                 3
- *   SMULH/UMULH                               5
- *   UDIV/SDIV                                12
- *   loads, stores (one register)              1
- *   LDP/STP, exclusives, acquire/release      2
- *   system register access, barriers          1
- *   exception entry                          12
- *   TLBI                                      8
- *   one descriptor read of a table walk      20   (charged through the MMU)
+ *   now         the core's cycle count when an instruction retires: the cycle it may issue in, unless
+ *               it pairs with the previous one (which issued in now - 1)
+ *   ready[r]    the first cycle in which an instruction reading r may issue; r = 0..30 the X
+ *               registers, 31 SP, 32 XZR (always 0), 33 a sink for writes to XZR, 34 NZCV
+ *   busy[u]     the first cycle unit u (load/store, multiplier, divider) accepts an instruction;
+ *               busy[0] stands for "no unit" and never exceeds the last issue cycle
+ *   v           a row's variant: id &lt;&lt; 1 | one bit of the word that changes its timing (sf of
+ *               MADD/UDIV, store-vs-load of the general load/store rows, a non-zero shift amount)
  * </pre>
+ *
+ * <h2>Retiring an instruction ({@link #retire})</h2>
+ * <ol>
+ *   <li>Pick the variant; look up its flags, latency and unit occupancy (primitive arrays, built once
+ *       from the {@link A64} table: which of Rd, Rn, Rm, Ra a row reads and writes, whether 31
+ *       means SP or XZR).</li>
+ *   <li>need = the latest ready[] over the operands read (late reads one cycle early) and busy[] of
+ *       its unit.</li>
+ *   <li>If it can pair, it issues in now - 1; else in max(now, need). Cycles between now and issue
+ *       are stalls.</li>
+ *   <li>Write ready[] of the registers written (issue + latency; base writeback and BL's X30:
+ *       issue + {@link #ALU}) and busy[] of the unit.</li>
+ *   <li>Branches consult the {@link BranchPredictor}; a misprediction adds {@link #MISPREDICT}.</li>
+ *   <li>Return the new count: issue + 1 (+ penalty or refill), never less than now.</li>
+ * </ol>
+ * Cycles added by others (table walks, exception entry, WFI) move now forward: ready[] and busy[]
+ * are absolute cycles, so they simply stop mattering, and nothing pairs across such a gap.
+ *
+ * <h2>Determinism and cost</h2>
+ * The state depends only on the instructions retired, their words, addresses and outcomes, so the
+ * same image gives the same cycles on every run. Per instruction: a handful of array loads and
+ * compares, no allocation.
+ *
+ * <h2>What it leaves out</h2>
+ * Caches (every access hits), the fetch and decode stages (fetch never starves issue), the store
+ * buffer, data-dependent divide times, and forwarding subtleties finer than one cycle (the
+ * multiply-accumulate forwarding path, which operand of a shifted-register op is shifted).
  */
 final class CycleModel {
+    /** Instructions issued per cycle. */
+    static final int ISSUE_WIDTH = 2;
+    /** Latency of simple integer operations. */
+    static final int ALU = 1;
+    /** Latency of operations with a shifted or extended register, bitfield moves, EXTR, variable shifts. */
+    static final int ALU_SHIFTED = 2;
+    /** Latency of 32-bit and widening multiplies. */
+    static final int MUL_W = 3;
+    /** Latency of 64-bit multiplies. */
+    static final int MUL_X = 4;
+    /** Latency of SMULH/UMULH. */
+    static final int MULH = 5;
+    /** Latency and divider occupancy of a 32-bit divide. */
+    static final int DIV_W = 12;
+    /** Latency and divider occupancy of a 64-bit divide. */
+    static final int DIV_X = 20;
+    /** Load-to-use latency. */
+    static final int LOAD_USE = 3;
+    /** Cycles an LDP of X registers holds the load/store unit. */
+    static final int LDP_X_BUSY = 2;
+    /** Cycles an atomic holds the load/store unit. */
+    static final int ATOMIC_BUSY = 2;
+    /** How much later store data and conditional-branch operands are read. */
+    static final int LATE_READ = 1;
+    /** Cycles lost to a mispredicted branch. */
+    static final int MISPREDICT = 8;
+    /** Two-bit counters of the conditional predictor. */
+    static final int CONDITIONAL_ENTRIES = 512;
+    /** Return-stack entries. */
+    static final int RETURN_ENTRIES = 8;
+    /** Last-target entries for indirect branches. */
+    static final int INDIRECT_ENTRIES = 64;
+    /** Extra cycles after a barrier. */
+    static final int BARRIER = 8;
+    /** Cycles to take an exception. */
+    static final int EXCEPTION_ENTRY = 12;
+    /** Extra cycles after ERET. */
+    static final int EXCEPTION_RETURN = 8;
+    /** Cycles of a TLB invalidation. */
+    static final int TLBI_COST = 8;
     /** Cycles per descriptor read during a table walk. */
     static final int WALK_READ = 20;
-    private static final int EXCEPTION_ENTRY = 12;
-    private static final int TLBI = 8;
 
-    private final int[] cost = new int[A64.values().length];
+    // ---- the flags of a variant (one int each)
+    private static final int READ_D = 1;
+    private static final int READ_N = 1 << 1;
+    private static final int READ_M = 1 << 2;
+    private static final int READ_A = 1 << 3;
+    private static final int WRITE_D = 1 << 4;
+    private static final int WRITE_N = 1 << 5;
+    private static final int WRITE_M = 1 << 6;
+    private static final int WRITE_A = 1 << 7;
+    private static final int READ_FLAGS = 1 << 8;
+    private static final int WRITE_FLAGS = 1 << 9;
+    private static final int WRITE_LR = 1 << 10;
+    /** Rd, Ra and the flags are read {@link #LATE_READ} late (store data, branch conditions). */
+    private static final int LATE = 1 << 11;
+    /** Register 31 in Rd means SP (else XZR). */
+    private static final int SP_D = 1 << 12;
+    /** Register 31 in Rn means SP (else XZR). */
+    private static final int SP_N = 1 << 13;
+    private static final int SINGLE = 1 << 14;
+    private static final int USES_LS = 1 << 15;
+    private static final int USES_MAC = 1 << 16;
+    private static final int USES_BRANCH = 1 << 17;
+    private static final int PAIR_RESOURCES = USES_LS | USES_MAC | USES_BRANCH;
+    /** The branch kind, in three bits from {@link #BRANCH_SHIFT}. */
+    private static final int BRANCH_SHIFT = 18;
+    private static final int BRANCH_WIDTH = 3;
+    private static final int BRANCH_MASK = (1 << BRANCH_WIDTH) - 1;
+    private static final int NOT_BRANCH = 0;
+    private static final int DIRECT = 1;
+    private static final int CONDITIONAL = 2;
+    private static final int INDIRECT = 3;
+    private static final int RETURN = 4;
+    /** The unit whose busy[] the variant checks and sets, in two bits from {@link #UNIT_SHIFT}. */
+    private static final int UNIT_SHIFT = BRANCH_SHIFT + BRANCH_WIDTH;
+    private static final int UNIT_WIDTH = 2;
+    private static final int UNIT_MASK = (1 << UNIT_WIDTH) - 1;
+    private static final int NO_UNIT = 0;
+    private static final int LS_UNIT = 1;
+    private static final int MAC_UNIT = 2;
+    private static final int DIV_UNIT = 3;
+
+    // ---- the word bit that selects a row's variant
+    private static final int SEL_NONE = 0;
+    private static final int SEL_SF = 1;
+    private static final int SEL_STORE = 2;
+    private static final int SEL_SHIFTED = 3;
+    /**
+     * A selector packed for the hot path: variant bit = ((word &gt;&gt;&gt; shift) &amp; mask) != 0, XOR invert.
+     * Bits [4:0] shift, [11:5] mask, [12] invert; mask 0 (SEL_NONE) always gives variant 0.
+     */
+    private static final int SELECT_SHIFT_WIDTH = 5;
+    private static final int SELECT_SHIFT_MASK = (1 << SELECT_SHIFT_WIDTH) - 1;
+    private static final int SELECT_MASK_SHIFT = SELECT_SHIFT_WIDTH;
+    private static final int SELECT_MASK_WIDTH = 7;
+    private static final int SELECT_INVERT_SHIFT = SELECT_MASK_SHIFT + SELECT_MASK_WIDTH;
+
+    // ---- scoreboard indices beyond the 31 X registers
+    private static final int SP_INDEX = 31;
+    private static final int ZR = 32;
+    private static final int SINK = 33;
+    private static final int FLAGS = 34;
+    private static final int SCOREBOARD = 35;
+
+    private static final int REG_MASK = 31;
+    private static final int PAGE_OFFSET_MASK = 0xFFF;
+    private static final int LINK_REGISTER = 30;
+
+    // ---- field positions, derived from the table (and checked against every row in build())
+    private static final int RD_SHIFT = shiftOf(A64.MADD.encoding(), Field.RD);
+    private static final int RN_SHIFT = shiftOf(A64.MADD.encoding(), Field.RN);
+    private static final int RM_SHIFT = shiftOf(A64.MADD.encoding(), Field.RM);
+    private static final int RA_SHIFT = shiftOf(A64.MADD.encoding(), Field.RA);
+    private static final int SF_SHIFT = shiftOf(A64.MADD.encoding(), Field.SF);
+    private static final int SHIFT_AMOUNT_SHIFT = shiftOf(A64.ADD_shift.encoding(), Field.IMM);
+    private static final int SHIFT_AMOUNT_MASK = (1 << A64.ADD_shift.encoding().width(Field.IMM)) - 1;
+    private static final int LDST_OPC_SHIFT = shiftOf(A64.LDST_uimm.encoding(), Field.LDST_OPC);
+    private static final int LDST_OPC_MASK = (1 << A64.LDST_uimm.encoding().width(Field.LDST_OPC)) - 1;
+
+    private static final int ROWS = A64.values().length;
+    /** Per row: the packed selector of its variant bit (see SELECT_SHIFT_WIDTH). */
+    private static final int[] SELECT = new int[ROWS];
+    /** Per row: the bit that holds the sign of a conditional branch's offset, or -1. */
+    private static final byte[] SIGN_BIT = new byte[ROWS];
+    /** Per variant: flags, result latency, unit occupancy, extra cycles after issue. */
+    private static final int[] FLAGS_OF = new int[2 * ROWS];
+    private static final byte[] LATENCY = new byte[2 * ROWS];
+    private static final byte[] OCCUPANCY = new byte[2 * ROWS];
+    private static final byte[] AFTER = new byte[2 * ROWS];
+
+    static {
+        for (A64 r : A64.values()) {
+            build(r);
+        }
+    }
+
+    private final long[] ready = new long[SCOREBOARD];
+    private final long[] busy = new long[UNIT_MASK + 1];
+    private final BranchPredictor predictor = new BranchPredictor();
+    /** The cycle the last instruction issued in, and whether its second slot is still open. */
+    private long lastIssue = -1;
+    private boolean open;
+    private int firstFlags;
+    /** The PC after the last retired instruction: the VA of the next one unless something intervened. */
+    private long expectedVa = -1;
+    private long pairs;
+    private long mispredicts;
 
     CycleModel(CpuConfig config) {
-        for (A64 r : A64.values()) {
+        // the parameters are fixed; the configuration is for later variants (other cores)
+    }
+
+    /**
+     * Accounts for one retired instruction.
+     *
+     * @param now the cycle count before it
+     * @param id its row (an {@link A64} ordinal)
+     * @param word the instruction
+     * @param pa its physical address
+     * @param nextPc the PC after it (where a branch went)
+     * @return the cycle count after it
+     */
+    long retire(long now, int id, int word, long pa, long nextPc) {
+        final int sel = SELECT[id];
+        final int bits = (word >>> (sel & SELECT_SHIFT_MASK)) & (sel >>> SELECT_MASK_SHIFT);
+        final int v = (id << 1) | (((bits | -bits) >>> 31) ^ ((sel >>> SELECT_INVERT_SHIFT) & 1)); // no branch
+        final int f = FLAGS_OF[v];
+        final int unit = (f >>> UNIT_SHIFT) & UNIT_MASK;
+        final long need = Math.max(operandsReady(f, word), busy[unit]);
+        final long issue;
+        if (open && lastIssue == now - 1 && need <= lastIssue && (f & SINGLE) == 0 && (f & firstFlags & PAIR_RESOURCES) == 0) {
+            issue = lastIssue;
+            open = false;
+            pairs++;
+        } else {
+            issue = Math.max(now, need);
+            lastIssue = issue;
+            open = (f & SINGLE) == 0;
+            firstFlags = f;
+        }
+        writeResults(f, word, issue, issue + LATENCY[v]);
+        busy[unit] = issue + OCCUPANCY[v];
+        long end = issue + 1 + AFTER[v];
+        if ((f & (BRANCH_MASK << BRANCH_SHIFT)) != 0) {
+            end = branch(f, id, word, pa, nextPc, end);
+        }
+        expectedVa = nextPc;
+        return Math.max(now, end);
+    }
+
+    /** The first cycle in which all the operands an instruction reads are ready. */
+    private long operandsReady(int f, int word) {
+        final long[] r = ready;
+        final int late = (f & LATE) != 0 ? LATE_READ : 0;
+        long need = 0;
+        if ((f & READ_N) != 0) {
+            need = r[source(word >>> RN_SHIFT, f & SP_N)];
+        }
+        if ((f & READ_M) != 0) {
+            need = Math.max(need, r[source(word >>> RM_SHIFT, 0)]);
+        }
+        if ((f & READ_A) != 0) {
+            need = Math.max(need, r[source(word >>> RA_SHIFT, 0)] - late);
+        }
+        if ((f & READ_D) != 0) {
+            need = Math.max(need, r[source(word >>> RD_SHIFT, f & SP_D)] - late);
+        }
+        if ((f & READ_FLAGS) != 0) {
+            need = Math.max(need, r[FLAGS] - late);
+        }
+        return need;
+    }
+
+    /** Marks when the registers an instruction writes become ready. */
+    private void writeResults(int f, int word, long issue, long done) {
+        final long[] r = ready;
+        if ((f & WRITE_D) != 0) {
+            r[destination(word >>> RD_SHIFT, f & SP_D)] = done;
+        }
+        if ((f & WRITE_A) != 0) {
+            r[destination(word >>> RA_SHIFT, 0)] = done;
+        }
+        if ((f & WRITE_M) != 0) {
+            r[destination(word >>> RM_SHIFT, 0)] = done;
+        }
+        if ((f & WRITE_N) != 0) {
+            r[destination(word >>> RN_SHIFT, f & SP_N)] = issue + ALU;
+        }
+        if ((f & WRITE_FLAGS) != 0) {
+            r[FLAGS] = done;
+        }
+        if ((f & WRITE_LR) != 0) {
+            r[LINK_REGISTER] = issue + ALU;
+        }
+    }
+
+    /** Predicts a branch, trains the predictor, and returns the cycle count after it. */
+    private long branch(int f, int id, int word, long pa, long nextPc, long end) {
+        final long va = ((expectedVa ^ pa) & PAGE_OFFSET_MASK) == 0 ? expectedVa : pa;
+        final boolean taken = nextPc != va + 4;
+        final boolean wrong;
+        switch ((f >>> BRANCH_SHIFT) & BRANCH_MASK) {
+            case CONDITIONAL:
+                wrong = predictor.conditional(va, ((word >>> SIGN_BIT[id]) & 1) != 0, taken);
+                break;
+            case RETURN:
+                wrong = predictor.ret(va, nextPc);
+                break;
+            case INDIRECT:
+                wrong = predictor.indirect(va, nextPc);
+                break;
+            default:
+                wrong = false;
+                break;
+        }
+        if ((f & WRITE_LR) != 0) {
+            predictor.call(va + 4);
+        }
+        if (taken || wrong) {
+            open = false; // a taken branch ends the issue group
+        }
+        if (wrong) {
+            mispredicts++;
+            return end + MISPREDICT;
+        }
+        return end;
+    }
+
+    /**
+     * The cycles taken by exception entry; also closes the open issue slot (the pipeline is flushed).
+     *
+     * @return the cycles
+     */
+    /**
+     * The fixed cost per row of {@link CpuConfig.Timing#FIXED}: 1 for most instructions, 3 for
+     * multiply-add, 5 for SMULH/UMULH, 12 for divides, 2 for pairs, exclusives and acquire/release.
+     */
+    static byte[] fixedCosts() {
+        A64[] rows = A64.values();
+        byte[] cost = new byte[rows.length];
+        for (A64 r : rows) {
             String n = r.name();
             int c = 1;
             if (n.matches("MADD|MSUB|[SU]M(ADD|SUB)L")) {
@@ -41,22 +381,287 @@ final class CycleModel {
                 c = 5;
             } else if (n.matches("[SU]DIV")) {
                 c = 12;
-            } else if (n.matches("(LD|ST)P.*|LD[A]?XR.*|ST[L]?XR.*|LDAR.*|STLR.*")) {
+            } else if (n.matches("(LD|ST)P.*|LD[A]?XR.*|ST[L]?XR.*|LDAR.*|STLR.*|CAS|ATOMIC")) {
                 c = 2;
             }
-            cost[r.ordinal()] = c;
+            cost[r.ordinal()] = (byte) c;
         }
-    }
-
-    int cost(int id) {
-        return cost[id];
+        return cost;
     }
 
     int exceptionEntry() {
+        open = false;
         return EXCEPTION_ENTRY;
     }
 
+    /**
+     * The cycles taken by a TLB invalidation.
+     *
+     * @return the cycles
+     */
     int tlbi() {
-        return TLBI;
+        return TLBI_COST;
+    }
+
+    /**
+     * How many instructions issued as the second of a pair.
+     *
+     * @return the count since reset
+     */
+    long pairs() {
+        return pairs;
+    }
+
+    /**
+     * How many branches were mispredicted.
+     *
+     * @return the count since reset
+     */
+    long mispredicts() {
+        return mispredicts;
+    }
+
+    /** The scoreboard index a register field reads: 31 is SP or XZR. */
+    private static int source(int field, int sp) {
+        final int reg = field & REG_MASK;
+        return reg != REG_MASK ? reg : sp != 0 ? SP_INDEX : ZR;
+    }
+
+    /** The scoreboard index a register field writes: 31 is SP or the sink. */
+    private static int destination(int field, int sp) {
+        final int reg = field & REG_MASK;
+        return reg != REG_MASK ? reg : sp != 0 ? SP_INDEX : SINK;
+    }
+
+    // ------------------------------------------------------------------ the per-row tables
+
+    /** The lowest bit of a field, found by asking the encoding. */
+    private static int shiftOf(Encoding e, Field f) {
+        for (int b = 0; b < Integer.SIZE; b++) {
+            if (e.get(1 << b, f) != 0) {
+                return b;
+            }
+        }
+        throw new IllegalStateException(e.name() + ": field " + f + " has no bits");
+    }
+
+    /** The highest bit of a field. */
+    private static int topOf(Encoding e, Field f) {
+        return shiftOf(e, f) + e.width(f) - 1;
+    }
+
+    private static void check(Encoding e, Field f, int expectedShift) {
+        if (e.has(f) && shiftOf(e, f) != expectedShift) {
+            throw new IllegalStateException(e.name() + ": " + f + " is not at bit " + expectedShift + "; the cycle model assumes it is");
+        }
+    }
+
+    /** Classifies one row into its two variants (the A53 class of each is in the comments). */
+    private static void build(A64 row) {
+        final Encoding e = row.encoding();
+        final String n = row.name();
+        final String syntax = e.syntax();
+        check(e, Field.RD, RD_SHIFT);
+        check(e, Field.RN, RN_SHIFT);
+        check(e, Field.RM, RM_SHIFT);
+        check(e, Field.RA, RA_SHIFT);
+        final int id = row.ordinal();
+        final boolean memory = e.has(Field.RN) && (n.startsWith("LD") || n.startsWith("ST") || n.equals("CAS") || n.equals("ATOMIC"))
+                || n.endsWith("_lit");
+        int f = 0;
+        int latency = ALU;
+        int occupancy = 1;
+        int after = 0;
+        int selector = SEL_NONE;
+        int latency1 = -1;
+        int f1 = -1;
+        SIGN_BIT[id] = -1;
+        if (e.has(Field.RN)) {
+            f |= READ_N;
+        }
+        if (e.has(Field.RM)) {
+            f |= READ_M;
+        }
+        if (e.has(Field.RA)) {
+            f |= READ_A;
+        }
+        if (e.has(Field.RD)) {
+            f |= WRITE_D;
+        }
+        if (syntax.contains("{Rd|sp}")) {
+            f |= SP_D;
+        }
+        if (syntax.contains("{Rn|sp}") || syntax.contains("{Xn|sp}") || memory) {
+            f |= SP_N;
+        }
+        switch (n) {
+            // ---- branches: no result but X30; conditions read late (flag forwarding to branches)
+            case "B":
+                f = USES_BRANCH | DIRECT << BRANCH_SHIFT;
+                break;
+            case "BL":
+                f = USES_BRANCH | DIRECT << BRANCH_SHIFT | WRITE_LR;
+                break;
+            case "B_cond":
+                f = USES_BRANCH | CONDITIONAL << BRANCH_SHIFT | READ_FLAGS | LATE;
+                SIGN_BIT[id] = (byte) topOf(e, Field.IMM);
+                break;
+            case "CBZ":
+            case "CBNZ":
+            case "TBZ":
+            case "TBNZ":
+                f = USES_BRANCH | CONDITIONAL << BRANCH_SHIFT | READ_D | LATE;
+                SIGN_BIT[id] = (byte) topOf(e, Field.IMM);
+                break;
+            case "BR":
+                f = USES_BRANCH | INDIRECT << BRANCH_SHIFT | READ_N;
+                break;
+            case "BLR":
+                f = USES_BRANCH | INDIRECT << BRANCH_SHIFT | READ_N | WRITE_LR;
+                break;
+            case "RET":
+                f = USES_BRANCH | RETURN << BRANCH_SHIFT | READ_N;
+                break;
+            // ---- exception generating and system: single issue
+            case "SVC":
+            case "HVC":
+            case "SMC":
+            case "BRK":
+            case "HLT":
+            case "MSR_imm":
+                f = SINGLE;
+                break;
+            case "HINT":
+                f = 0; // NOP, YIELD, WFI …: an issue slot, no operands
+                break;
+            case "BARRIER":
+                f = SINGLE;
+                after = BARRIER;
+                break;
+            case "SYS":
+            case "MSR_reg":
+                f = SINGLE | READ_D;
+                break;
+            case "MRS":
+                f = SINGLE | WRITE_D;
+                break;
+            case "ERET":
+                f = SINGLE;
+                after = EXCEPTION_RETURN;
+                break;
+            // ---- multiply and divide
+            case "MADD":
+            case "MSUB":
+                f |= USES_MAC | MAC_UNIT << UNIT_SHIFT;
+                latency = MUL_W;
+                selector = SEL_SF;
+                latency1 = MUL_X;
+                break;
+            case "SMADDL":
+            case "SMSUBL":
+            case "UMADDL":
+            case "UMSUBL":
+                f |= USES_MAC | MAC_UNIT << UNIT_SHIFT;
+                latency = MUL_W;
+                break;
+            case "SMULH":
+            case "UMULH":
+                f |= USES_MAC | MAC_UNIT << UNIT_SHIFT;
+                latency = MULH;
+                break;
+            case "UDIV":
+            case "SDIV":
+                f |= USES_MAC | DIV_UNIT << UNIT_SHIFT;
+                latency = DIV_W;
+                occupancy = DIV_W;
+                selector = SEL_SF;
+                latency1 = DIV_X;
+                break;
+            default:
+                break;
+        }
+        if (memory) {
+            final boolean atomic = n.equals("CAS") || n.equals("ATOMIC");
+            final boolean pair = n.startsWith("LDP") || n.startsWith("STP");
+            final boolean ordered = n.contains("XR") || n.startsWith("LDAR") || n.startsWith("STLR");
+            f |= USES_LS | LS_UNIT << UNIT_SHIFT;
+            latency = LOAD_USE;
+            if (n.endsWith("_pre") || n.endsWith("_post")) {
+                f |= WRITE_N;
+            }
+            if (atomic || ordered) {
+                f |= SINGLE;
+            }
+            if (atomic) {
+                occupancy = ATOMIC_BUSY;
+                if (n.equals("CAS")) {
+                    f = (f & ~WRITE_D) | READ_D | WRITE_M; // compare Rs, store Rt, old value to Rs
+                }
+            } else if (n.startsWith("LDST_")) {
+                selector = SEL_STORE; // variant 1: opc == 00, a store
+                f1 = asStore(f);
+                latency1 = LOAD_USE;
+            } else if (n.startsWith("ST")) {
+                f = asStore(f);
+                if (n.startsWith("STXR") || n.startsWith("STLXR")) {
+                    f = (f & ~READ_M) | WRITE_M; // Rs receives the status
+                }
+            } else if (pair) {
+                f = (f & ~READ_A) | WRITE_A;
+                if (e.scale() == Long.BYTES && !n.startsWith("LDPSW")) {
+                    f |= SINGLE;
+                    occupancy = LDP_X_BUSY;
+                }
+            }
+        } else if (n.endsWith("_shift")) {
+            selector = SEL_SHIFTED; // variant 1: a non-zero shift amount
+            latency1 = ALU_SHIFTED;
+        } else if (n.endsWith("_ext") || n.equals("SBFM") || n.equals("BFM") || n.equals("UBFM") || n.equals("EXTR")
+                || n.equals("LSLV") || n.equals("LSRV") || n.equals("ASRV") || n.equals("RORV")) {
+            latency = ALU_SHIFTED;
+        }
+        if (n.equals("MOVK") || n.equals("BFM")) {
+            f |= READ_D; // they keep the other bits of Rd
+        }
+        if (n.startsWith("CCMN") || n.startsWith("CCMP")) {
+            f |= READ_FLAGS | WRITE_FLAGS;
+        } else if (n.startsWith("CS")) {
+            f |= READ_FLAGS;
+        } else if (n.startsWith("ADDS") || n.startsWith("SUBS") || n.startsWith("ANDS") || n.startsWith("BICS")) {
+            f |= WRITE_FLAGS;
+        }
+        if (((f >>> UNIT_SHIFT) & UNIT_MASK) == NO_UNIT) {
+            occupancy = 0; // busy[NO_UNIT] then never exceeds the last issue cycle: no constraint
+        }
+        SELECT[id] = select(selector);
+        FLAGS_OF[2 * id] = f;
+        FLAGS_OF[2 * id + 1] = f1 >= 0 ? f1 : f;
+        LATENCY[2 * id] = (byte) latency;
+        LATENCY[2 * id + 1] = (byte) (latency1 >= 0 ? latency1 : latency);
+        OCCUPANCY[2 * id] = (byte) occupancy;
+        OCCUPANCY[2 * id + 1] = (byte) (selector == SEL_SF && occupancy > 1 ? latency1 : occupancy);
+        AFTER[2 * id] = (byte) after;
+        AFTER[2 * id + 1] = (byte) after;
+    }
+
+    /** Packs a SEL_ kind into shift, mask and invert (the masks come from the table's field widths). */
+    private static int select(int selector) {
+        switch (selector) {
+            case SEL_SF:
+                return SF_SHIFT | 1 << SELECT_MASK_SHIFT;
+            case SEL_STORE:
+                return LDST_OPC_SHIFT | LDST_OPC_MASK << SELECT_MASK_SHIFT | 1 << SELECT_INVERT_SHIFT;
+            case SEL_SHIFTED:
+                return SHIFT_AMOUNT_SHIFT | SHIFT_AMOUNT_MASK << SELECT_MASK_SHIFT;
+            default:
+                return 0;
+        }
+    }
+
+    /** A load's flags turned into a store's: Rd and Ra are read (late), nothing but the base is written. */
+    private static int asStore(int f) {
+        int s = f & ~(WRITE_D | WRITE_A);
+        s |= READ_D | LATE;
+        return s;
     }
 }
