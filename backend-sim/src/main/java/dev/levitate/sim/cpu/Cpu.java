@@ -630,8 +630,10 @@ public final class Cpu {
         long pa = mmuOn ? mmu.translate(vector, Mmu.EXEC, 1) : vector;
         el = savedEl;
         boolean inVectors = kindOffset == 0 && el == 1 && returnAddress - sys.vbar >= 0 && returnAddress - sys.vbar < 0x800;
-        if (inVectors && (Esr.ec(esr) == Esr.EC_DABT_SAME || Esr.ec(esr) == Esr.EC_SP_ALIGNMENT)) {
-            // a fault in a vector's own first instructions (its frame push): the stack is gone, and
+        boolean onStack = Esr.ec(esr) == Esr.EC_SP_ALIGNMENT
+                || Esr.ec(esr) == Esr.EC_DABT_SAME && farValid && Math.abs(far - x[31]) < 0x1000;
+        if (inVectors && onStack) {
+            // a vector's own stack access (its frame push) faulted: the stack is gone, and the
             // hardware would take the same fault forever; stop with the reason instead
             stop = StopKind.RECURSIVE_FAULT;
             stopPc = returnAddress;

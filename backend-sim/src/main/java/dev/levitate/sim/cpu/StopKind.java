@@ -25,8 +25,9 @@ public enum StopKind {
     /** An IRQ was taken with no vector table to take it to. */
     UNHANDLED_IRQ,
     /**
-     * A data abort (or SP alignment fault) inside the vector table itself at EL1 — typically the
-     * frame push of a vector on an overflowed kernel stack. Hardware would fault forever; the value
+     * A data abort on a stack access (within 4 KiB of SP) or an SP alignment fault, by an
+     * instruction of the vector table itself at EL1 — the frame push of a vector on an overflowed
+     * kernel stack. Hardware would fault forever; the value
      * is the fault address, {@link Cpu#stopSyndrome()} the syndrome.
      */
     RECURSIVE_FAULT,
