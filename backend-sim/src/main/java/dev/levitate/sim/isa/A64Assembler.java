@@ -66,6 +66,9 @@ public final class A64Assembler {
     private int count;
     private int labels;
     private final List<Fixup> fixups = new ArrayList<>();
+    /** Literals waiting for the next pool: their labels and values. */
+    private final List<Label> poolLabels = new ArrayList<>();
+    private final List<Long> poolValues = new ArrayList<>();
 
     /**
      * Creates an assembler for code that will run at {@code base}.
@@ -391,6 +394,55 @@ public final class A64Assembler {
         return emit(A64.STRW_uimm, IMM, scaled(offset, 4), RN, rn, RD, rt);
     }
 
+    // ---- literal pools
+
+    /**
+     * LDR x{rt}, =value: a PC-relative literal load from the next literal pool (placed by
+     * {@link #pool()}, or at the end of the code by {@link #assemble()}). Equal values share a slot.
+     * The pool must land within 1 MiB of the load.
+     *
+     * @param rt destination
+     * @param value the 64-bit constant
+     * @return this assembler
+     */
+    public A64Assembler ldrLiteral(int rt, long value) {
+        int i = poolValues.indexOf(value);
+        Label slot;
+        if (i >= 0) {
+            slot = poolLabels.get(i);
+        } else {
+            slot = label();
+            poolLabels.add(slot);
+            poolValues.add(value);
+        }
+        return branch(A64.LDRX_lit, slot, RD, rt);
+    }
+
+    /**
+     * Places the pending literals here (8-byte aligned, after a NOP if needed). Call it where
+     * execution never falls through — after an unconditional branch or a return — in code longer
+     * than 1 MiB; short code needs no call, as {@link #assemble()} places what is left at the end.
+     *
+     * @return this assembler
+     */
+    public A64Assembler pool() {
+        if (poolLabels.isEmpty()) {
+            return this;
+        }
+        if ((here() & 7) != 0) {
+            word(0xD503_201F); // NOP: align the 64-bit literals
+        }
+        for (int i = 0; i < poolLabels.size(); i++) {
+            bind(poolLabels.get(i));
+            long v = poolValues.get(i);
+            word((int) v);
+            word((int) (v >>> 32));
+        }
+        poolLabels.clear();
+        poolValues.clear();
+        return this;
+    }
+
     // ---- system
 
     /**
@@ -656,6 +708,7 @@ public final class A64Assembler {
      * @throws IllegalStateException if a label is unbound or a target is out of the branch's range
      */
     public int[] assemble() {
+        pool();
         int[] out = Arrays.copyOf(words, count);
         for (Fixup f : fixups) {
             if (f.label.position < 0) {

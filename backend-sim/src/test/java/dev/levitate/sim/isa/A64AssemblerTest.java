@@ -73,4 +73,20 @@ class A64AssemblerTest {
         assertThrows(IllegalArgumentException.class, () -> new A64Assembler(BASE).ldr(0, 1, 12));
         assertThrows(IllegalArgumentException.class, () -> new A64Assembler(BASE + 2));
     }
+
+    @Test
+    void literalPoolsLoadSixtyFourBitConstants() {
+        A64Assembler a = new A64Assembler(dev.levitate.sim.machine.Machine.RAM_BASE);
+        a.ldrLiteral(1, 0x1122_3344_5566_7788L).ldrLiteral(2, -2L).ldrLiteral(3, 0x1122_3344_5566_7788L);
+        a.add(4, 1, 2).hlt(0xF000 + 1); // not semihosting: an undefined stop ends the run
+        byte[] code = a.assembleBytes();
+        assertEquals(5 * 4 + 4 + 2 * 8, code.length, "five instructions, an alignment NOP, two shared slots");
+        dev.levitate.sim.machine.Machine m = new dev.levitate.sim.machine.Machine(16L << 20, b -> { }, b -> { }, b -> { });
+        m.loadRaw(dev.levitate.sim.machine.Machine.RAM_BASE, code);
+        m.run(4);
+        assertEquals(0x1122_3344_5566_7788L, m.cpu().reg(1));
+        assertEquals(-2L, m.cpu().reg(2));
+        assertEquals(0x1122_3344_5566_7788L, m.cpu().reg(3), "equal values share a slot");
+        assertEquals(0x1122_3344_5566_7786L, m.cpu().reg(4));
+    }
 }
