@@ -63,10 +63,10 @@ public final class HtmlReport implements KernelListener {
     private record Snapshot(String header, List<Entry> entries, String stats, long tick, int leaves, boolean live) {
     }
 
-    /** Pixels per tick the timeline never goes below (300 ticks fill 1,200 px). */
-    private static final double MIN_PX_PER_TICK = 4;
-    /** The width the timeline aims for when the run is short. */
-    private static final double TARGET_WIDTH = 1200;
+    /** Pixels per tick the timeline never goes below (300 ticks fill 1,050 px); longer runs scroll. */
+    private static final double MIN_PX_PER_TICK = 3.5;
+    /** The width the timeline aims for (it fits a 1,400 px window next to the labels). */
+    private static final double TARGET_WIDTH = 1050;
     /** Width of the lane labels on the left of the timeline. */
     private static final int LABEL_WIDTH = 170;
     /** Height of one lane; the bars are {@link #BAR_HEIGHT} high inside it. */
@@ -333,7 +333,7 @@ public final class HtmlReport implements KernelListener {
         int plotW = (int) Math.ceil(end * pxPerCycle) + 10;
         int top = 30;
         int lanesH = tasks.size() * LANE_HEIGHT;
-        int legendY = top + lanesH + 22;
+        int legendY = top + lanesH + 36;
         int width = LABEL_WIDTH + plotW + 10;
         int height = legendY + 26;
         Map<Integer, Integer> lane = new TreeMap<>();
@@ -503,10 +503,13 @@ public final class HtmlReport implements KernelListener {
         int maxOrder = kernel.frames().maxOrder();
         long[] perOrder = new long[maxOrder + 1];
         long most = 1;
+        int shown = 1;
         for (int o = 0; o <= maxOrder; o++) {
             perOrder[o] = kernel.frames().freeBlocks(o).length;
             most = Math.max(most, perOrder[o]);
+            shown = perOrder[o] > 0 ? Math.min(maxOrder + 1, o + 2) : shown;
         }
+        perOrder = java.util.Arrays.copyOf(perOrder, shown);
         bars(h, perOrder, most, o -> "order " + o + " (" + ((4L << o) >= 1024 ? ((4L << o) / 1024) + " MiB" : (4L << o) + " KiB") + ")");
         h.append("</section>\n<section><h2>TLB</h2>\n<table class=\"kv\">");
         kv(h, "invalidations the kernel issued", fmt("%,d", kernel.tlbInvalidations()));
