@@ -330,6 +330,7 @@ public final class HtmlReport implements KernelListener {
         double totalTicks = Math.max(1, ms(end) / tickMs);
         double pxPerTick = Math.max(MIN_PX_PER_TICK, TARGET_WIDTH / totalTicks);
         double pxPerCycle = pxPerTick / kernel.tickCycles();
+        double markHalf = Math.max(1.5, Math.min(4, pxPerTick / 2.5)); // marks shrink so that one per tick stays apart
         int plotW = (int) Math.ceil(end * pxPerCycle) + 10;
         int top = 30;
         int lanesH = tasks.size() * LANE_HEIGHT;
@@ -418,7 +419,8 @@ public final class HtmlReport implements KernelListener {
                 String tip = escape(m.kind().name().toLowerCase(Locale.ROOT)) + fmt(" at %.2f ms (tick %d)", ms(m.cycles()), m.tick())
                         + (m.detail().isEmpty() ? "" : ": " + escape(m.detail()));
                 switch (m.kind()) {
-                    case PREEMPT -> h.append(fmt("<path class=\"preempt\" d=\"M%.2f %dl-4 -6h8z\"><title>%s</title></path>", x, barY, tip));
+                    case PREEMPT -> h.append(fmt("<path class=\"preempt\" d=\"M%.2f %dl%.2f -6h%.2fz\"><title>%s</title></path>",
+                            x, barY, -markHalf, 2 * markHalf, tip));
                     case YIELD -> h.append(fmt("<circle class=\"yield\" cx=\"%.2f\" cy=\"%d\" r=\"3\"><title>%s</title></circle>", x, barY - 2, tip));
                     case EXIT -> h.append(fmt("<path class=\"exit\" d=\"M%.2f %dl5 -5M%.2f %dl-5 -5M%.2f %dl5 5M%.2f %dl-5 5\"><title>%s</title></path>",
                             x, y + 15, x, y + 15, x, y + 15, x, y + 15, tip));
