@@ -1,15 +1,9 @@
 package dev.levitate.cli;
 
-import dev.levitate.core.spi.SavedContextLayout;
-import dev.levitate.sched.RoundRobinPolicy;
 import dev.levitate.sched.Task;
 import dev.levitate.sched.kernel.Kernel;
-import dev.levitate.sched.kernel.KernelEvent;
 import dev.levitate.sched.kernel.TaskControlBlock;
-import dev.levitate.sched.kernel.Timeline;
-import dev.levitate.sched.kernel.TraceExport;
 import dev.levitate.sched.kernel.Workload;
-import dev.levitate.sim.backend.SimBackend;
 import dev.levitate.sim.cpu.Cpu;
 import dev.levitate.sim.isa.SystemOperation;
 import dev.levitate.sim.mmu.TlbStats;
@@ -19,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,14 +35,14 @@ public final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--quantum", defaultValue = "1", description = "Round-robin quantum in ticks (default: ${DEFAULT-VALUE}; a tick is 10 ms).")
-    private int quantum;
-
-    @Option(names = "--rounds", defaultValue = "10", description = "How many letters each printing task writes (default: ${DEFAULT-VALUE}).")
-    private int rounds;
+    @CommandLine.Mixin
+    private DemoScenario.Options options = new DemoScenario.Options();
 
     @Option(names = "--trace", description = "Also write a Chrome/Perfetto trace (open it at ui.perfetto.dev).")
     private Path trace;
+
+    @Option(names = "--html", description = "Also write a self-contained HTML report (timeline, statistics, page tables; open it in a browser).")
+    private Path html;
 
     @Option(names = "--width", defaultValue = "100", description = "Timeline width in ticks per line (default: ${DEFAULT-VALUE}).")
     private int width;
@@ -59,63 +54,36 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        if (quantum < 1 || quantum > 100) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--quantum must be 1..100 ticks, got " + quantum);
-        }
-        if (rounds < 1 || rounds > 1000) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--rounds must be 1..1000, got " + rounds);
-        }
-        try (Kernel k = Kernel.builder().ramMib(128).policy(new RoundRobinPolicy(quantum)).build()) {
-            Timeline timeline = new Timeline(k.tickCycles());
-            TraceExport export = new TraceExport(k.coreHz());
-            k.addListener(timeline);
-            k.addListener(export);
-            long[] tlbi = new long[1];
-            k.addListener(e -> {
-                if (e.kind() == KernelEvent.Kind.TLBI) {
-                    tlbi[0]++;
-                }
-            });
-            SimBackend sim = (SimBackend) k.backend();
-            Cpu cpu = sim.machine().cpu();
-            long boot = k.frames().freeFrames();
+        options.validate(spec.commandLine());
+        try (DemoScenario d = new DemoScenario(options.quantum, options.rounds)) {
+            Kernel k = d.kernel;
+            Cpu cpu = d.cpu;
+            long boot = d.freeAfterBoot;
             out.println("Levitate demo — a small kernel on the simulated AArch64 machine");
-            out.printf(Locale.ROOT, "Machine: QEMU virt layout, Cortex-A53-like core at %d MHz, generic timer at %d Hz, GICv2, 128 MiB RAM%n",
-                    k.coreHz() / 1_000_000, 100);
+            out.printf(Locale.ROOT, "Machine: QEMU virt layout, Cortex-A53-like core at %d MHz, generic timer at %d Hz, GICv2, %d MiB RAM%n",
+                    k.coreHz() / 1_000_000, DemoScenario.TICK_HZ, DemoScenario.RAM_MIB);
             out.printf(Locale.ROOT, "Kernel:  TTBR1 maps RAM and devices at 0x%x + PA (built with levitate-mmu, %d tables, walked by the simulated MMU)%n",
                     Kernel.KERNEL_BASE, k.kernelSpace().tables().size());
             out.printf(Locale.ROOT, "         %,d frames free after boot; policy: %s%n%n", boot, k.policy().name());
 
-            long tick = k.tickCycles();
-            Workload a = Workload.named("A").write("A").compute(tick * 3 / 2).repeat(rounds).exit(1);
-            Workload b = Workload.named("B").write("B").compute(tick * 3 / 2).repeat(rounds).exit(2);
-            Workload mapper = Workload.named("mapper").touchPages(0x2000_0000L, 8).sleep(2).repeat(4).write("[mapper done]").exit(3);
-            Workload sleeper = Workload.named("sleeper").sleep(5).write("z").repeat(3).exit(4);
-            Task ta = k.spawn(a);
-            Task tb = k.spawn(b);
-            Task tm = k.spawnUser(mapper);
-            Task ts = k.spawn(sleeper);
+            Map<Task, Workload> tasks = d.spawn();
             out.println("Tasks:");
-            for (Task t : new Task[] {ta, tb, tm, ts}) {
+            for (Map.Entry<Task, Workload> e : tasks.entrySet()) {
+                Task t = e.getKey();
                 TaskControlBlock tcb = k.controlBlock(t);
-                Workload w = t == ta ? a : t == tb ? b : t == tm ? mapper : sleeper;
                 out.printf(Locale.ROOT, "  %2d %-8s %-6s %s%n", t.id(), t.name(), tcb.isUser() ? "EL0" : "EL1",
-                        String.join(", ", w.steps()) + (tcb.isUser() ? "  (own address space, ASID " + tcb.addressSpace().asid() + ")" : ""));
+                        String.join(", ", e.getValue().steps()) + (tcb.isUser() ? "  (own address space, ASID " + tcb.addressSpace().asid() + ")" : ""));
             }
-            TaskControlBlock tcbA = k.controlBlock(ta);
 
-            long hostStart = System.nanoTime();
-            long instructionsBefore = cpu.instructions();
-            Kernel.RunResult r = k.run(100_000);
-            double hostSeconds = (System.nanoTime() - hostStart) / 1e9;
-            long instructions = cpu.instructions() - instructionsBefore;
+            Kernel.RunResult r = d.run();
+            long instructions = d.instructions();
 
             out.println();
             out.println("Console (what the tasks wrote with the write system call):");
             out.println("  " + k.console().replace("\n", "\n  "));
             out.println();
-            out.printf(Locale.ROOT, "Timeline (%d ticks of %d ms):%n", r.ticks(), 1000 / 100);
-            out.print(timeline.render(width));
+            out.printf(Locale.ROOT, "Timeline (%d ticks of %d ms):%n", r.ticks(), 1000 / DemoScenario.TICK_HZ);
+            out.print(d.timeline.render(width));
             out.println();
             out.println("Per task:");
             out.printf(Locale.ROOT, "  %2s %-8s %12s %9s %11s %9s %12s  %s%n", "id", "name", "cycles run", "switched", "preempted", "yielded", "wait (ms)", "end");
@@ -127,11 +95,11 @@ public final class DemoCommand implements Callable<Integer> {
             out.println();
             TlbStats s = cpu.mmu().stats();
             out.printf(Locale.ROOT, "Machine: %,d instructions, %,d cycles (%.3f s simulated, %,d idle in WFI); %.1f MIPS on this host%n",
-                    instructions, r.cycles(), r.cycles() / (double) k.coreHz(), cpu.idleCycles(), instructions / hostSeconds / 1e6);
+                    instructions, r.cycles(), r.cycles() / (double) k.coreHz(), cpu.idleCycles(), instructions / d.hostSeconds() / 1e6);
             out.printf(Locale.ROOT, "         %,d exceptions taken, %,d interrupts acknowledged at the GIC, %,d context switches%n",
-                    cpu.exceptionsTaken(), sim.machine().gic().acknowledged(), r.switches());
+                    cpu.exceptionsTaken(), d.sim.machine().gic().acknowledged(), r.switches());
             out.printf(Locale.ROOT, "TLB:     %,d hits, %,d misses, %,d walks (%.2f descriptor reads each), %,d TLBI from the kernel (VAE1 %d, VALE1 %d, VAAE1 %d, VAALE1 %d, ASIDE1 %d)%n",
-                    s.hits(), s.misses(), s.walks(), s.readsPerWalk(), tlbi[0],
+                    s.hits(), s.misses(), s.walks(), s.readsPerWalk(), d.tlbiEvents(),
                     s.invalidations(SystemOperation.TLBI_VAE1IS), s.invalidations(SystemOperation.TLBI_VALE1IS),
                     s.invalidations(SystemOperation.TLBI_VAAE1IS), s.invalidations(SystemOperation.TLBI_VAALE1IS),
                     s.invalidations(SystemOperation.TLBI_ASIDE1IS));
@@ -139,10 +107,13 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "Memory:  %,d frames free after boot, %,d after every task was reaped: %s%n", boot, after,
                     after == boot ? "every stack, page, table and ASID came back" : (boot - after) + " FRAMES LEAKED");
             if (trace != null) {
-                Files.writeString(trace, export.toJson(), StandardCharsets.UTF_8);
-                out.printf("Trace:   %s (%,d events; open it at ui.perfetto.dev)%n", trace, export.size());
+                Files.writeString(trace, d.export.toJson(), StandardCharsets.UTF_8);
+                out.printf("Trace:   %s (%,d events; open it at ui.perfetto.dev)%n", trace, d.export.size());
             }
-            return r.allExited() && after == boot ? 0 : 1;
+            if (html != null) {
+                ReportCommand.writeHtml(d, html, out);
+            }
+            return d.clean() ? 0 : 1;
         }
     }
 }

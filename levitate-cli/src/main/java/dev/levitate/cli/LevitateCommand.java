@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
             "how a kernel manages memory and tasks.",
             ""
         },
-        subcommands = {DemoCommand.class, MemoryTourCommand.class, RunCommand.class, BenchCommand.class, GdbCommand.class, PageTableCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ReportCommand.class, MemoryTourCommand.class, RunCommand.class, BenchCommand.class, GdbCommand.class, PageTableCommand.class, CommandLine.HelpCommand.class})
 public final class LevitateCommand implements Runnable {
 
     @CommandLine.Spec
