@@ -26,6 +26,7 @@ public final class Task {
     private long timesScheduled;
     private long preemptions;
     private long voluntarySwitches;
+    private long waitCycles;
 
     /**
      * Creates a task in state NEW.
@@ -76,6 +77,24 @@ public final class Task {
      */
     public void accountCycles(long cycles) {
         cyclesRun += cycles;
+    }
+
+    /**
+     * Adds cycles spent READY, waiting for the CPU.
+     *
+     * @param cycles the cycles
+     */
+    public void accountWait(long cycles) {
+        waitCycles += cycles;
+    }
+
+    /**
+     * Returns the cycles spent READY, waiting for the CPU (wait time).
+     *
+     * @return cycles
+     */
+    public long waitCycles() {
+        return waitCycles;
     }
 
     /** Counts one more time the task got the CPU. */

@@ -756,6 +756,7 @@ public final class Kernel implements AutoCloseable {
         TaskControlBlock t = next == null ? idle : tasks.get(next.id());
         if (t != idle) {
             t.waitCycles += cpu.cycles() - t.readySince;
+            t.task.accountWait(cpu.cycles() - t.readySince);
             t.ticksLeft = Math.max(1, policy.quantum(t.task));
         } else {
             t.ticksLeft = 1;
