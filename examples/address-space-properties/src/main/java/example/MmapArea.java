@@ -26,8 +26,9 @@ import java.util.TreeMap;
  * separate one, so a test can count each.
  *
  * <p>Planting a bug: run with {@code -Dexample.bug=munmap-keeps-last-page} and {@code munmap} of
- * two pages or more forgets to unmap the last page of the run, but still forgets it and frees its
- * frame (a use-after-free waiting to happen). The property test finds it and shrinks it.
+ * two pages or more leaves the last page of the run mapped in the table while dropping it from the
+ * bookkeeping and freeing its frame (a use-after-free waiting to happen). The property test finds
+ * it and shrinks it.
  */
 public final class MmapArea {
     private static final long PAGE = PageTable.PAGE_SIZE;
