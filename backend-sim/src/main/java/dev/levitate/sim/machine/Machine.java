@@ -201,7 +201,8 @@ public final class Machine {
         for (dev.levitate.sim.elf.ElfImage.Segment s : image.segments()) {
             if (!ram.contains(s.address(), Math.max(1, s.memorySize()))) {
                 throw new dev.levitate.sim.elf.ElfFormatException(String.format(
-                        "%s is outside RAM [0x%x, 0x%x)", s, RAM_BASE, ramLimit));
+                        "%s is outside RAM [0x%x, 0x%x)%s", s, RAM_BASE, ramLimit, s.address() < RAM_BASE
+                        ? " (if it holds only GNU ld's build-id note, link with -Wl,--build-id=none)" : ""));
             }
         }
         for (dev.levitate.sim.elf.ElfImage.Segment s : image.segments()) {
