@@ -106,7 +106,26 @@ public final class RunCommand implements Callable<Integer> {
                 }
             }
         } else {
-            stop = m.run(maxInstructions);
+            // in chunks, so a long run can say how it is going (on stderr, after the first 3 s)
+            long left = maxInstructions;
+            long lastReport = start;
+            boolean reported = false;
+            do {
+                long chunk = Math.min(left, 50_000_000L);
+                stop = m.run(chunk);
+                left -= chunk; // a BUDGET stop spent the whole chunk (instructions and exception entries)
+                long now = System.nanoTime();
+                if (stop == StopKind.BUDGET && left > 0 && now - lastReport > 3_000_000_000L) {
+                    err.printf("levitate run: %,d instructions so far (%.0f s), pc=0x%x ...%n", m.cpu().instructions(),
+                            (now - start) / 1e9, m.cpu().pc());
+                    err.flush();
+                    lastReport = now;
+                    reported = true;
+                }
+            } while (stop == StopKind.BUDGET && left > 0);
+            if (reported) {
+                err.println("levitate run: done");
+            }
         }
         long ns = System.nanoTime() - start;
         System.out.flush();
