@@ -47,4 +47,18 @@ public interface Bus {
      * @return true if fetchable
      */
     boolean executable(long pa);
+
+    /**
+     * Returns the live backing array of a plain RAM page, so the CPU can cache it for the page's
+     * loads (and, when {@code forWrite}, stores) instead of going through the bus each time; null
+     * for devices, holes, pages never written (reads), and pages whose writes must be observed.
+     * The default has no fast path.
+     *
+     * @param pa an address in the page
+     * @param forWrite whether stores will go through the array (the page is then materialised)
+     * @return the 4096-byte array, or null
+     */
+    default byte[] ramPage(long pa, boolean forWrite) {
+        return null;
+    }
 }

@@ -102,6 +102,24 @@ public final class Cpu {
     private long fetchEpoch;
     /** Set by a memory access that took an exception; the instruction must not complete. */
     private boolean memFault;
+    /**
+     * The last data pages read and written: VA page, its RAM backing array, and the MMU epoch and
+     * (through {@link #levelChanged()}) the EL they were checked for. Cleared whenever a
+     * translation, the EL, or a page's watch could change, and at the start of every run (the
+     * owner may drop pages between runs).
+     */
+    private long readVpn = -1;
+    private byte[] readPage;
+    private long readEpoch;
+    private long writeVpn = -1;
+    private byte[] writePage;
+    private long writeEpoch;
+    private static final java.lang.invoke.VarHandle LE16 =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(short[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.invoke.VarHandle LE32 =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.invoke.VarHandle LE64 =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     /** Services HLT #0xF000 (Arm semihosting) and PSCI calls for the machine. */
     public interface SemihostingHandler {
@@ -168,7 +186,10 @@ public final class Cpu {
      */
     public Cpu(Bus bus, java.util.function.LongConsumer onNewDecodedPage, CpuConfig config) {
         this.bus = bus;
-        this.cache = new DecodeCache(onNewDecodedPage);
+        this.cache = new DecodeCache(page -> {
+            writeVpn = -1; // the page becomes watched: its stores must be observed from now on
+            onNewDecodedPage.accept(page);
+        });
         this.timer = new GenericTimer(config.counterHz(), config.coreHz());
         this.mmu = new Mmu(new Mmu.TableMemory() {
             @Override
@@ -232,6 +253,8 @@ public final class Cpu {
         spAlignCheck = ((sys.sctlr >>> (el == 0 ? 4 : 3)) & 1) != 0;
         alignCheck = (sys.sctlr & 2) != 0;
         fetchVpn = -1;
+        readVpn = -1;
+        writeVpn = -1;
     }
 
     boolean irqAsserted() {
@@ -496,6 +519,8 @@ public final class Cpu {
      */
     public StopKind run(long budget) {
         stop = StopKind.NONE;
+        readVpn = -1;
+        writeVpn = -1;
         long left = budget;
         while (left > 0) {
             if (cycles >= nextEvent) {
@@ -783,8 +808,18 @@ public final class Cpu {
     /** Reads guest memory at a VA; on a fault sets memFault (the exception is already taken). */
     private long vread(long va, int size) {
         memFault = false;
-        if (((va & 0xFFF) + size) > 0x1000) {
+        int off = (int) va & 0xFFF;
+        if (off + size > 0x1000) {
             return vreadSplit(va, size);
+        }
+        if ((va >>> 12) == readVpn && readEpoch == mmu.epoch()) {
+            byte[] p = readPage;
+            switch (size) {
+                case 8: return (long) LE64.get(p, off);
+                case 4: return Integer.toUnsignedLong((int) LE32.get(p, off));
+                case 2: return Short.toUnsignedLong((short) LE16.get(p, off));
+                default: return p[off] & 0xFF;
+            }
         }
         long pa = translateData(va, size, false);
         if (pa == Mmu.FAULT) {
@@ -794,6 +829,14 @@ public final class Cpu {
         if (bus.faulted()) {
             dataAbort(va, Mmu.FSC_EXTERNAL, false);
             return 0;
+        }
+        if (!alignCheck && !(mmuOn && mmu.lastDevice())) {
+            byte[] p = bus.ramPage(pa, false);
+            if (p != null) {
+                readVpn = va >>> 12;
+                readPage = p;
+                readEpoch = mmu.epoch();
+            }
         }
         return value;
     }
@@ -822,9 +865,19 @@ public final class Cpu {
     /** Writes guest memory at a VA; on a fault sets memFault. */
     private void vwrite(long va, int size, long value) {
         memFault = false;
-        if (((va & 0xFFF) + size) > 0x1000) {
+        int off = (int) va & 0xFFF;
+        if (off + size > 0x1000) {
             vwriteSplit(va, size, value);
             return;
+        }
+        if ((va >>> 12) == writeVpn && writeEpoch == mmu.epoch()) {
+            byte[] p = writePage;
+            switch (size) {
+                case 8: LE64.set(p, off, value); return;
+                case 4: LE32.set(p, off, (int) value); return;
+                case 2: LE16.set(p, off, (short) value); return;
+                default: p[off] = (byte) value; return;
+            }
         }
         long pa = translateData(va, size, true);
         if (pa == Mmu.FAULT) {
@@ -833,6 +886,15 @@ public final class Cpu {
         bus.write(pa, size, value);
         if (bus.faulted()) {
             dataAbort(va, Mmu.FSC_EXTERNAL, true);
+            return;
+        }
+        if (!alignCheck && !(mmuOn && mmu.lastDevice())) {
+            byte[] p = bus.ramPage(pa, true);
+            if (p != null) {
+                writeVpn = va >>> 12;
+                writePage = p;
+                writeEpoch = mmu.epoch();
+            }
         }
     }
 

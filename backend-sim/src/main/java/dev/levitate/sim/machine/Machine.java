@@ -282,6 +282,14 @@ public final class Machine {
         }
 
         @Override
+        public byte[] ramPage(long pa, boolean forWrite) {
+            if (pa < RAM_BASE || pa >= ramLimit || forWrite && ram.isWatched(pa)) {
+                return null;
+            }
+            return ram.backingPage(pa, forWrite);
+        }
+
+        @Override
         public boolean executable(long pa) {
             return pa >= RAM_BASE && pa <= ramLimit - 4;
         }

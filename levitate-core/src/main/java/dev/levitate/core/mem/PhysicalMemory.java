@@ -561,6 +561,29 @@ public final class PhysicalMemory {
     }
 
     /**
+     * Tells whether writes to a page are reported to the {@link PageWriteObserver}.
+     *
+     * @param pa any address inside the page
+     * @return true if the page is watched (false outside RAM)
+     */
+    public boolean isWatched(long pa) {
+        if (watchedPages == 0) {
+            return false;
+        }
+        Store s = find(pa & ~PAGE_MASK, PAGE_SIZE);
+        if (s == null) {
+            return false;
+        }
+        long p = ((pa & ~PAGE_MASK) - s.base) >>> PAGE_SHIFT;
+        long[][] w2 = s.watch[(int) (p >>> L1_SHIFT)];
+        if (w2 == null) {
+            return false;
+        }
+        long[] bits = w2[(int) (p >>> L3_BITS) & L2_MASK];
+        return bits != null && (bits[((int) p & L3_MASK) >>> 6] & (1L << p)) != 0;
+    }
+
+    /**
      * Starts watching a page: every later write to it (through this class) calls the observer.
      *
      * @param pa any address inside the page
