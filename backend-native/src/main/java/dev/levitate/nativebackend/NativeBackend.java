@@ -39,7 +39,7 @@ public final class NativeBackend implements CpuBackend {
     /** The backend's name for {@link dev.levitate.core.spi.CpuBackends#open}. */
     public static final String NAME = "native";
     /** The system-call number a SLEEP step stops with; {@code readRegister(ctx, 0)} gives the ticks. */
-    public static final long SYSCALL_SLEEP = 3;
+    public static final long SYSCALL_SLEEP = dev.levitate.core.spi.ScriptStep.SLEEP_SYSCALL;
     /** Default stack size of a task, 16 KiB (the original kernel's plan). */
     public static final long DEFAULT_STACK = 16 * 1024;
 
@@ -128,6 +128,43 @@ public final class NativeBackend implements CpuBackend {
      * @throws IllegalArgumentException if the script is empty
      */
     public ContextId createScript(Script script) {
+        return createScriptContext(script);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Runs the steps in the shim's script body: COMPUTE loops in native code, YIELD switches
+     * back, SLEEP stops with the kernel's sleep call, EXIT ends.
+     */
+    @Override
+    public ContextId createScripted(String name, java.util.List<dev.levitate.core.spi.ScriptStep> steps) {
+        if (steps.isEmpty() || steps.get(steps.size() - 1).kind() != dev.levitate.core.spi.ScriptStep.Kind.EXIT) {
+            throw new IllegalArgumentException("script '" + name + "' must end with EXIT, got " + steps);
+        }
+        Script s = Script.create();
+        for (dev.levitate.core.spi.ScriptStep step : steps) {
+            switch (step.kind()) {
+                case COMPUTE: s.compute(step.value()); break;
+                case YIELD: s.yieldCpu(); break;
+                case SLEEP: s.sleep(step.value()); break;
+                default: s.exit(step.value()); break;
+            }
+        }
+        return createScriptContext(s);
+    }
+
+    /**
+     * Native contexts run the shim's bodies and scripts, not guest code.
+     *
+     * @return false
+     */
+    @Override
+    public boolean runsGuestCode() {
+        return false;
+    }
+
+    private ContextId createScriptContext(Script script) {
         if (script.steps() == 0) {
             throw new IllegalArgumentException("a script needs at least one step");
         }

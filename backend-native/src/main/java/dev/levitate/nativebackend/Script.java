@@ -11,7 +11,7 @@ import java.util.Arrays;
  *   opcode 0 EXIT     argument = exit code      (ends the task)
  *   opcode 1 COMPUTE  argument = iterations     (spin on the CPU)
  *   opcode 2 YIELD    argument ignored          (give up the CPU: StopReason YIELDED)
- *   opcode 3 SLEEP    argument = ticks          (StopReason SYSCALL {@link NativeBackend#SYSCALL_SLEEP})
+ *   opcode 3 SLEEP    argument = ticks          (StopReason SYSCALL {@link NativeBackend#SYSCALL_SLEEP}, the kernel's sleep)
  * </pre>
  * A script that runs off its end exits with 0. Immutable once built; the builder is not
  * thread-safe.

@@ -121,6 +121,30 @@ public interface CpuBackend extends AutoCloseable {
     }
 
     /**
+     * Tells whether contexts run guest code the kernel provides (entry points in memory; the
+     * simulator) or only the backend's own bodies and scripts (the native backend).
+     *
+     * @return true for guest code
+     */
+    default boolean runsGuestCode() {
+        return true;
+    }
+
+    /**
+     * Creates a context that runs a script of steps (see {@link ScriptStep}), for backends that do
+     * not run guest code.
+     *
+     * @param name a name for traces
+     * @param steps the steps, ending with EXIT
+     * @return the context
+     * @throws UnsupportedOperationException if this backend runs guest code instead
+     * @throws IllegalArgumentException if the script is empty or does not end with EXIT
+     */
+    default ContextId createScripted(String name, java.util.List<ScriptStep> steps) {
+        throw new UnsupportedOperationException("the '" + name() + "' backend runs guest code: compile the script for it instead");
+    }
+
+    /**
      * Returns the port that invalidates this CPU's TLB.
      *
      * @return the TLB maintenance port

@@ -55,6 +55,14 @@ import java.util.TreeMap;
  * TLB maintenance levitate-mmu issues, so after a workload the allocator's free count is back to
  * its value after boot ({@link #freeFramesAfterBoot()}).
  *
+ * <h2>Backends</h2>
+ * On the simulator ({@code "sim"}) everything above holds. On a backend that runs scripts rather
+ * than guest code (the native backend: {@link CpuBackend#runsGuestCode()} is false), the kernel
+ * runs in host mode: only {@link #spawn(Workload)} with compute, yield, sleep and exit steps; no
+ * timer interrupt, so tasks switch when they yield, sleep or exit; ticks come from the host's
+ * clock ({@code CpuBackend.cycles()}, TSC or CNTVCT) passing {@code coreHz / tickHz}. A
+ * yield-driven scenario gives the same order of events on both backends.
+ *
  * <p>Not thread-safe: a kernel belongs to the thread that built it.
  */
 public final class Kernel implements AutoCloseable {
@@ -91,6 +99,8 @@ public final class Kernel implements AutoCloseable {
     private final Map<Integer, AsidAllocator.Context> asidContexts = new HashMap<>();
     private final SchedulingPolicy policy;
     private final TaskIds ids = new TaskIds();
+    /** Whether the backend runs guest code (the simulator) or only scripts (the native backend: "host mode"). */
+    private final boolean guest;
     private final TreeMap<Integer, TaskControlBlock> tasks = new TreeMap<>();
     private final TaskControlBlock idle;
     private final List<KernelListener> listeners = new ArrayList<>();
@@ -223,6 +233,7 @@ public final class Kernel implements AutoCloseable {
         this.memory = PhysicalMemory.of(RAM_BASE, b.ramBytes);
         this.coreHz = b.coreHz;
         this.cpu = CpuBackends.open(b.backend, new BackendConfig(memory, Map.of("sim.coreHz", Long.toString(b.coreHz))));
+        this.guest = cpu.runsGuestCode();
         BuddyAllocator.Builder ab = BuddyAllocator.builder().regions(memory).zeroOnAllocate(memory);
         for (long[] r : cpu.reservedMemory()) {
             ab.reserve(r[0], r[1]);
@@ -242,10 +253,12 @@ public final class Kernel implements AutoCloseable {
         // the idle task: WFI forever, with IRQs on (the EL1 trampoline enables them)
         Task idleTask = new Task(TaskIds.IDLE, "idle", Integer.MIN_VALUE);
         this.idle = new TaskControlBlock(idleTask, false);
-        GuestCode idleCode = new GuestCode();
-        int loop = idleCode.here();
-        idleCode.wfi().b(loop);
-        createKernelContext(idle, base -> idleCode.bytes(), 0);
+        if (guest) {
+            GuestCode idleCode = new GuestCode();
+            int loop = idleCode.here();
+            idleCode.wfi().b(loop);
+            createKernelContext(idle, base -> idleCode.bytes(), 0);
+        } // in host mode the idle task is the kernel waiting on the host's clock for the next tick
         idleTask.moveTo(TaskState.READY);
         this.nextTickCycle = cpu.cycles() + tickCycles;
         this.freeAfterBoot = frames.freeFrames();
@@ -443,6 +456,7 @@ public final class Kernel implements AutoCloseable {
      * @return the task, READY
      */
     public Task spawn(String name, GuestProgram program, long argument, int priority) {
+        requireGuest("guest code for '" + name + "'");
         TaskControlBlock t = new TaskControlBlock(new Task(ids.next(), name, priority), false);
         createKernelContext(t, program, argument);
         admit(t);
@@ -456,6 +470,12 @@ public final class Kernel implements AutoCloseable {
      * @return the task, READY
      */
     public Task spawn(Workload w) {
+        if (!guest) {
+            TaskControlBlock t = new TaskControlBlock(new Task(ids.next(), w.name(), 0), false);
+            t.context = cpu.createScripted(w.name(), w.scriptSteps());
+            admit(t);
+            return t.task;
+        }
         return spawn(w.name(), w.program(), 0);
     }
 
@@ -493,6 +513,7 @@ public final class Kernel implements AutoCloseable {
      * @return the task, READY
      */
     public Task spawnUser(String name, GuestProgram program, long argument, int priority) {
+        requireGuest("user task '" + name + "'");
         TaskControlBlock t = new TaskControlBlock(new Task(ids.next(), name, priority), true);
         byte[] code = checkCode(name, program.assemble(AddressSpace.CODE_BASE));
         AsidAllocator.Context ac = asids.newContext();
@@ -541,6 +562,7 @@ public final class Kernel implements AutoCloseable {
      * @throws IllegalArgumentException if the file is not a runnable program (nothing is allocated)
      */
     public Task spawnUserElf(String name, byte[] elf, long argument) {
+        requireGuest("ELF program '" + name + "'");
         ElfProgram program = ElfProgram.parse(elf);
         TaskControlBlock t = new TaskControlBlock(new Task(ids.next(), name, 0), true);
         AsidAllocator.Context ac = asids.newContext();
@@ -579,6 +601,19 @@ public final class Kernel implements AutoCloseable {
         asidContexts.put(t.task.id(), ac);
         admit(t);
         return t.task;
+    }
+
+    private void requireGuest(String what) {
+        if (!guest) {
+            throw new UnsupportedOperationException("the '" + cpu.name() + "' backend runs scripted workloads only (spawn(Workload)); "
+                    + what + " needs a backend that runs guest code, such as 'sim'");
+        }
+    }
+
+    private void setResult(TaskControlBlock t, long value) {
+        if (guest) {
+            cpu.writeRegister(t.context, 0, value);
+        }
     }
 
     private static byte[] checkCode(String name, byte[] code) {
@@ -708,8 +743,18 @@ public final class Kernel implements AutoCloseable {
         long startSwitches = switches;
         long endTick = tick + maxTicks;
         while (tick < endTick && liveTasks() > 0) {
+            if (!guest && cpu.cycles() >= nextTickCycle) {
+                hostTick();
+            }
             if (current == null) {
                 schedule();
+            }
+            if (current == idle && !guest) {
+                while (cpu.cycles() < nextTickCycle) {
+                    Thread.onSpinWait(); // nothing is ready: wait for the next tick on the host's clock
+                }
+                hostTick();
+                continue;
             }
             long quantum = Math.max(1, nextTickCycle - cpu.cycles());
             long before = cpu.cycles();
@@ -847,9 +892,28 @@ public final class Kernel implements AutoCloseable {
         }
     }
 
+    /** Host mode (no timer interrupt): the tick is the host clock passing the next tick's cycle. */
+    private void hostTick() {
+        while (nextTickCycle <= cpu.cycles()) {
+            tick++;
+            nextTickCycle += tickCycles;
+        }
+        emit(KernelEvent.Kind.TICK, current, "");
+        policy.tick(current == null || current == idle ? null : current.task);
+        while (!sleepers.isEmpty() && sleepers.peek().wakeTick <= tick) {
+            TaskControlBlock s = sleepers.poll();
+            s.wakeTick = -1;
+            wake(s, 0);
+        }
+        if (current == idle && policy.size() > 0) {
+            idle.task.moveTo(TaskState.READY);
+            current = null;
+        }
+    }
+
     /** A sleeping or blocked task becomes READY with a syscall result; true if it should preempt the running task. */
     private boolean wake(TaskControlBlock t, long result) {
-        cpu.writeRegister(t.context, 0, result);
+        setResult(t, result);
         t.blockedOn = null;
         emit(KernelEvent.Kind.WAKE, t, "");
         makeReady(t);
@@ -900,7 +964,9 @@ public final class Kernel implements AutoCloseable {
         t.task.moveTo(TaskState.REAPED);
         cpu.destroyContext(t.context);
         t.context = null;
-        freeStack(t);
+        if (t.stackPa != 0) {
+            freeStack(t);
+        }
         if (t.codeOrder >= 0) {
             frames.free(t.codePa, t.codeOrder);
             t.codeOrder = -1;
@@ -924,13 +990,13 @@ public final class Kernel implements AutoCloseable {
     private void syscall(TaskControlBlock t, long number) {
         Syscall call = Syscall.of(number);
         if (call == null) {
-            cpu.writeRegister(t.context, 0, Syscall.ENOSYS);
+            setResult(t, Syscall.ENOSYS);
             return;
         }
         switch (call) {
             case WRITE: {
                 long n = write(t, arg(t, 1), arg(t, 2));
-                cpu.writeRegister(t.context, 0, n);
+                setResult(t, n);
                 break;
             }
             case EXIT:
@@ -938,22 +1004,22 @@ public final class Kernel implements AutoCloseable {
                 break;
             case YIELD:
                 emit(KernelEvent.Kind.YIELD, t, "");
-                cpu.writeRegister(t.context, 0, 0);
+                setResult(t, 0);
                 stopRunning(t, false);
                 t.task.moveTo(TaskState.READY);
                 requeue(t);
                 break;
             case GETPID:
-                cpu.writeRegister(t.context, 0, t.task.id());
+                setResult(t, t.task.id());
                 break;
             case SET_PRIORITY: {
                 long id = arg(t, 0);
                 TaskControlBlock target = id == 0 ? t : id > Integer.MAX_VALUE || id < 2 ? null : tasks.get((int) id);
                 if (target == null || target.task.state() == TaskState.EXITED || target.task.state() == TaskState.REAPED) {
-                    cpu.writeRegister(t.context, 0, Syscall.EINVAL);
+                    setResult(t, Syscall.EINVAL);
                     break;
                 }
-                cpu.writeRegister(t.context, 0, 0);
+                setResult(t, 0);
                 int p = (int) arg(t, 1);
                 target.basePriority = p;
                 setPriority(target, p);
@@ -966,7 +1032,7 @@ public final class Kernel implements AutoCloseable {
             }
             case SLEEP: {
                 long ticks = arg(t, 0);
-                cpu.writeRegister(t.context, 0, 0);
+                setResult(t, 0);
                 if (ticks > 0) {
                     t.wakeTick = tick + ticks;
                     sleepers.add(t);
@@ -978,9 +1044,9 @@ public final class Kernel implements AutoCloseable {
                 long id = arg(t, 0);
                 TaskControlBlock target = id > Integer.MAX_VALUE || id < 2 ? null : tasks.get((int) id);
                 if (target == null || target == t || target.task.state() == TaskState.REAPED || target.joining == t) {
-                    cpu.writeRegister(t.context, 0, Syscall.EINVAL);
+                    setResult(t, Syscall.EINVAL);
                 } else if (target.task.state() == TaskState.EXITED) {
-                    cpu.writeRegister(t.context, 0, target.task.exitCode());
+                    setResult(t, target.task.exitCode());
                     reap(target);
                 } else {
                     target.joiners.add(t);
@@ -990,18 +1056,18 @@ public final class Kernel implements AutoCloseable {
                 break;
             }
             case MMAP:
-                cpu.writeRegister(t.context, 0, mmap(t, arg(t, 0), arg(t, 1)));
+                setResult(t, mmap(t, arg(t, 0), arg(t, 1)));
                 break;
             case MUNMAP:
-                cpu.writeRegister(t.context, 0, munmap(t, arg(t, 0), arg(t, 1)));
+                setResult(t, munmap(t, arg(t, 0), arg(t, 1)));
                 break;
             case SEM_DOWN: {
                 long[] s = semaphores.get((int) arg(t, 0));
                 if (s == null) {
-                    cpu.writeRegister(t.context, 0, Syscall.EINVAL);
+                    setResult(t, Syscall.EINVAL);
                 } else if (s[0] > 0) {
                     s[0]--;
-                    cpu.writeRegister(t.context, 0, 0);
+                    setResult(t, 0);
                 } else {
                     semaphoreWaiters.get((int) arg(t, 0)).add(t);
                     block(t, TaskState.BLOCKED, s, "sem_down(" + arg(t, 0) + ")");
@@ -1012,10 +1078,10 @@ public final class Kernel implements AutoCloseable {
                 int id = (int) arg(t, 0);
                 long[] s = semaphores.get(id);
                 if (s == null) {
-                    cpu.writeRegister(t.context, 0, Syscall.EINVAL);
+                    setResult(t, Syscall.EINVAL);
                     break;
                 }
-                cpu.writeRegister(t.context, 0, 0);
+                setResult(t, 0);
                 TaskControlBlock w = highestPriority(semaphoreWaiters.get(id));
                 if (w == null) {
                     s[0]++;
@@ -1029,10 +1095,10 @@ public final class Kernel implements AutoCloseable {
                 int id = (int) arg(t, 0);
                 List<TaskControlBlock> waiters = mutexWaiters.get(id);
                 if (waiters == null || mutexOwner.get(id) == t) {
-                    cpu.writeRegister(t.context, 0, Syscall.EINVAL);
+                    setResult(t, Syscall.EINVAL);
                 } else if (!mutexOwner.containsKey(id)) {
                     mutexOwner.put(id, t);
-                    cpu.writeRegister(t.context, 0, 0);
+                    setResult(t, 0);
                 } else {
                     waiters.add(t);
                     TaskControlBlock owner = mutexOwner.get(id);
@@ -1046,15 +1112,15 @@ public final class Kernel implements AutoCloseable {
             case MUTEX_UNLOCK: {
                 int id = (int) arg(t, 0);
                 if (mutexOwner.get(id) != t) {
-                    cpu.writeRegister(t.context, 0, Syscall.EINVAL);
+                    setResult(t, Syscall.EINVAL);
                     break;
                 }
-                cpu.writeRegister(t.context, 0, 0);
+                setResult(t, 0);
                 preemptByWake(unlock(id, t));
                 break;
             }
             default:
-                cpu.writeRegister(t.context, 0, Syscall.ENOSYS);
+                setResult(t, Syscall.ENOSYS);
         }
     }
 

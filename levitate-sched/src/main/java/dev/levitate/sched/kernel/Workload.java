@@ -18,6 +18,9 @@ public final class Workload {
     private final String name;
     private final List<String> steps = new ArrayList<>();
     private final List<java.util.function.Consumer<Builder>> emitters = new ArrayList<>();
+    /** The same steps for backends that run scripts, or null once a step has no script form. */
+    private List<dev.levitate.core.spi.ScriptStep> script = new ArrayList<>();
+    private String notScriptable = "";
 
     /** Emits one step into the code being built. */
     private interface Builder {
@@ -67,6 +70,7 @@ public final class Workload {
     public Workload compute(long cycles) {
         steps.add("compute " + cycles);
         emitters.add(b -> b.code().spin(Math.max(1, cycles / 2)));
+        script(dev.levitate.core.spi.ScriptStep.Kind.COMPUTE, Math.max(1, cycles / 2));
         return this;
     }
 
@@ -79,6 +83,7 @@ public final class Workload {
     public Workload sleep(long ticks) {
         steps.add("sleep " + ticks);
         emitters.add(b -> b.code().mov(0, ticks).syscall(Syscall.SLEEP));
+        script(dev.levitate.core.spi.ScriptStep.Kind.SLEEP, Math.max(0, ticks));
         return this;
     }
 
@@ -90,6 +95,7 @@ public final class Workload {
     public Workload yield() {
         steps.add("yield");
         emitters.add(b -> b.code().syscall(Syscall.YIELD));
+        script(dev.levitate.core.spi.ScriptStep.Kind.YIELD, 0);
         return this;
     }
 
@@ -102,6 +108,7 @@ public final class Workload {
     public Workload write(String text) {
         steps.add("write \"" + text.replace("\n", "\\n") + "\"");
         emitters.add(b -> b.code().mov(0, 1).movFixed(1, b.dataAddress(text)).mov(2, text.length()).syscall(Syscall.WRITE));
+        noScript("write");
         return this;
     }
 
@@ -116,6 +123,7 @@ public final class Workload {
      */
     public Workload touchPages(long va, int pages) {
         steps.add("touch " + pages + " page(s) at 0x" + Long.toHexString(va));
+        noScript("touch pages");
         emitters.add(b -> {
             GuestCode g = b.code();
             g.mov(0, va).mov(1, pages).syscall(Syscall.MMAP);
@@ -136,6 +144,7 @@ public final class Workload {
     public Workload lock(int mutex) {
         steps.add("lock " + mutex);
         emitters.add(b -> b.code().mov(0, mutex).syscall(Syscall.MUTEX_LOCK));
+        noScript("lock");
         return this;
     }
 
@@ -148,6 +157,7 @@ public final class Workload {
     public Workload unlock(int mutex) {
         steps.add("unlock " + mutex);
         emitters.add(b -> b.code().mov(0, mutex).syscall(Syscall.MUTEX_UNLOCK));
+        noScript("unlock");
         return this;
     }
 
@@ -160,6 +170,7 @@ public final class Workload {
     public Workload down(int semaphore) {
         steps.add("down " + semaphore);
         emitters.add(b -> b.code().mov(0, semaphore).syscall(Syscall.SEM_DOWN));
+        noScript("down");
         return this;
     }
 
@@ -172,6 +183,7 @@ public final class Workload {
     public Workload up(int semaphore) {
         steps.add("up " + semaphore);
         emitters.add(b -> b.code().mov(0, semaphore).syscall(Syscall.SEM_UP));
+        noScript("up");
         return this;
     }
 
@@ -184,6 +196,7 @@ public final class Workload {
     public Workload crash() {
         steps.add("crash (read 0x8)");
         emitters.add(b -> b.code().mov(10, 8).ldr(0, 10));
+        noScript("crash");
         return this;
     }
 
@@ -199,6 +212,16 @@ public final class Workload {
         }
         List<java.util.function.Consumer<Builder>> body = new ArrayList<>(emitters);
         steps.add("repeat all of the above " + times + " times");
+        if (script != null) {
+            if ((long) script.size() * times > 1_000_000) {
+                noScript("repeat " + times + " times (too long to unroll)");
+            } else {
+                List<dev.levitate.core.spi.ScriptStep> once = new ArrayList<>(script);
+                for (int i = 1; i < times; i++) {
+                    script.addAll(once);
+                }
+            }
+        }
         emitters.clear();
         emitters.add(b -> {
             GuestCode g = b.code();
@@ -221,7 +244,41 @@ public final class Workload {
     public Workload exit(long code) {
         steps.add("exit " + code);
         emitters.add(b -> b.code().mov(0, code).syscall(Syscall.EXIT));
+        script(dev.levitate.core.spi.ScriptStep.Kind.EXIT, code);
         return this;
+    }
+
+    private void script(dev.levitate.core.spi.ScriptStep.Kind kind, long value) {
+        if (script != null) {
+            script.add(new dev.levitate.core.spi.ScriptStep(kind, value));
+        }
+    }
+
+    private void noScript(String why) {
+        if (script != null) {
+            script = null;
+            notScriptable = why;
+        }
+    }
+
+    /**
+     * Returns the steps as a script for backends that do not run guest code (the native backend):
+     * compute, sleep, yield and exit only, repeats unrolled, ending with exit(0) if no exit was given.
+     *
+     * @return the script
+     * @throws UnsupportedOperationException if a step has no script form (write, touch pages, lock,
+     *     unlock, down, up, crash)
+     */
+    public List<dev.levitate.core.spi.ScriptStep> scriptSteps() {
+        if (script == null) {
+            throw new UnsupportedOperationException("workload '" + name + "' cannot run as a script: its '" + notScriptable
+                    + "' step needs guest code (run it on the simulator)");
+        }
+        List<dev.levitate.core.spi.ScriptStep> out = new ArrayList<>(script);
+        if (out.isEmpty() || out.get(out.size() - 1).kind() != dev.levitate.core.spi.ScriptStep.Kind.EXIT) {
+            out.add(new dev.levitate.core.spi.ScriptStep(dev.levitate.core.spi.ScriptStep.Kind.EXIT, 0));
+        }
+        return out;
     }
 
     /**
