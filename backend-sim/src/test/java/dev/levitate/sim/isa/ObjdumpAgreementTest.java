@@ -73,6 +73,23 @@ class ObjdumpAgreementTest {
             }
             assertTrue(got > 0, row + " never decoded to itself");
         }
+        // the system space whole: every hint, barrier, PSTATE field, SYS operation and system register
+        for (int k = 0; k < 1 << 15; k++) {
+            words.add(0xD530_0000 | k << 5 | rnd.nextInt(32));             // MRS
+            words.add(0xD510_0000 | k << 5 | rnd.nextInt(32));             // MSR (register)
+            if (k < 1 << 14) {
+                words.add(0xD508_0000 | k << 5 | (k % 3 == 0 ? 31 : rnd.nextInt(32))); // SYS
+            }
+            if (k < 1 << 10) {
+                words.add(0xD500_401F | (k >>> 7) << 16 | (k & 0x7F) << 5);  // MSR (immediate)
+            }
+            if (k < 128) {
+                words.add(0xD503_201F | k << 5);                             // HINT
+            }
+            if (k < 64) {
+                words.add(0xD503_309F | (k >>> 2) << 8 | (4 + (k & 3)) << 5); // barriers
+            }
+        }
         Path dir = Files.createTempDirectory("levitate-objdump");
         Path bin = dir.resolve("rows.bin");
         ByteBuffer buf = ByteBuffer.allocate(4 * words.size()).order(ByteOrder.LITTLE_ENDIAN);
@@ -136,6 +153,7 @@ class ObjdumpAgreementTest {
         objects.add(compile(c, dir.resolve("corpus-O2.o"), "-O2"));
         objects.add(compile(c, dir.resolve("corpus-Os.o"), "-Os"));
         objects.add(compile(c, dir.resolve("corpus-lse.o"), "-O2", "-march=armv8.1-a"));
+        objects.add(compile(c, dir.resolve("corpus-llsc.o"), "-O1", "-mno-outline-atomics"));
         for (String s : List.of("/asm/hello.S", "/asm/gdb-target.S", "/baremetal/exceptions.S", "/baremetal/mmu.S", "/baremetal/timer.S")) {
             Path src = copy(s, dir);
             if (s.startsWith("/baremetal/")) {
@@ -144,16 +162,21 @@ class ObjdumpAgreementTest {
             objects.add(compile(src, dir.resolve(src.getFileName() + ".o")));
         }
         int compared = 0;
+        int relocated = 0;
         int notInTable = 0;
         Map<String, Integer> missingRows = new TreeMap<>();
         List<String> wrong = new ArrayList<>();
         for (Path o : objects) {
             for (Map.Entry<Long, String[]> e : objdumpSections(o).entrySet()) {
                 String[] line = e.getValue();
+                if (line.length > 2) {
+                    relocated++;
+                    continue;
+                }
                 int w = (int) Long.parseLong(line[0], 16);
                 long pc = e.getKey() & 0xFFFF_FFFFL;
                 int id = Decoder.decode(w);
-                if (id == Decoder.UNDEFINED) {
+                if (id == Decoder.UNDEFINED && !(line[1].startsWith("udf ") || line[1].startsWith(".inst "))) {
                     notInTable++;
                     missingRows.merge(line[1].split(" ")[0], 1, Integer::sum);
                     continue;
@@ -163,12 +186,16 @@ class ObjdumpAgreementTest {
                 if (!ours.equals(line[1])) {
                     wrong.add(String.format("%s %x %08x: ours '%s', objdump '%s'", o.getFileName(), pc, w, ours, line[1]));
                 }
+                if (id == Decoder.UNDEFINED) {
+                    continue; // UDF or an undefined word: read alike, nothing to re-encode
+                }
                 Encoding enc = A64.of(id).encoding();
                 assertEquals(w & fieldAndFixedBits(enc), reencode(enc, w), () -> String.format("%08x re-encodes", w));
             }
         }
-        System.out.printf("objdump agreement on GCC output: %d instructions compared, %d disagree; %d not in the table %s%n",
-                compared, wrong.size(), notInTable, missingRows);
+        System.out.printf("objdump agreement on GCC output: %d instructions compared, %d disagree; excluded: %d not in the table %s,"
+                + " %d PC-relative with an unresolved relocation (objdump prints the symbol's address, not the word's target)%n",
+                compared, wrong.size(), notInTable, missingRows, relocated);
         assertTrue(compared > 1000, "the corpus is too small: " + compared);
         assertTrue(wrong.isEmpty(), wrong.size() + " GCC-emitted instruction(s) disagree with objdump:\n  "
                 + String.join("\n  ", wrong.subList(0, Math.min(40, wrong.size()))));
@@ -288,13 +315,30 @@ class ObjdumpAgreementTest {
         return out;
     }
 
-    /** Every instruction (not data: {@code .word} and the like) of every executable section of an object, keyed by section index and offset. */
+    private static final Pattern RELOC = Pattern.compile("^\\s*([0-9a-f]+): (R_AARCH64_\\w+)\\s.*$");
+    private static final java.util.Set<String> PC_RELATIVE_RELOCS = java.util.Set.of("R_AARCH64_CALL26", "R_AARCH64_JUMP26",
+            "R_AARCH64_CONDBR19", "R_AARCH64_TSTBR14", "R_AARCH64_ADR_PREL_LO21", "R_AARCH64_LD_PREL_LO19");
+
+    /**
+     * Every instruction (not data: {@code .word} and the like) of every executable section of an
+     * object, keyed by section index and offset; a third element marks a PC-relative instruction
+     * with a relocation (objdump prints the symbol's address for it, not the word's own target).
+     */
     private static Map<Long, String[]> objdumpSections(Path o) throws Exception {
         Map<Long, String[]> out = new LinkedHashMap<>();
         long section = 0;
-        for (String l : run(List.of(OBJDUMP, "-d", o.toString()), null).split("\n")) {
+        for (String l : run(List.of(OBJDUMP, "-d", "-r", o.toString()), null).split("\n")) {
             if (l.startsWith("Disassembly of section")) {
                 section++;
+            }
+            Matcher r = RELOC.matcher(l);
+            if (r.matches() && PC_RELATIVE_RELOCS.contains(r.group(2))) {
+                long key = section << 32 | Long.parseUnsignedLong(r.group(1), 16);
+                String[] line = out.get(key);
+                if (line != null) {
+                    out.put(key, new String[] {line[0], line[1], r.group(2)});
+                }
+                continue;
             }
             Matcher m = LINE.matcher(l);
             if (m.matches() && !m.group(3).startsWith(".")) {
