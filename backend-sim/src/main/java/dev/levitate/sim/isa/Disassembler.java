@@ -1,7 +1,13 @@
 package dev.levitate.sim.isa;
 
 /**
- * Prints instructions in GNU syntax from the {@link A64} table's syntax templates.
+ * Prints instructions as GNU objdump ({@code aarch64-linux-gnu-objdump -d}, binutils 2.40) prints
+ * them, less its {@code //} comments and symbol names: from the {@link A64} table's syntax
+ * templates, with GNU's preferred aliases where their conditions hold ({@code mov}, {@code cmp},
+ * {@code lsl}, {@code ubfx}, {@code cset}, {@code mul} …, ARM ARM C6.2), the encodings a row admits
+ * but the architecture reserves as {@code .inst 0x........ ; undefined}, and objdump's names of
+ * system registers and SYS operations (resources generated from objdump). ObjdumpAgreementTest
+ * holds it to that.
  *
  * <p>Operand tokens of the templates:
  * <pre>
