@@ -368,10 +368,8 @@ public final class Disassembler {
 
         static String systemRegister(int key, boolean write) {
             String n = SYSREGS.get(key);
-            if (n == null) {
-                return SystemRegister.nameOf(key).startsWith("s") && !SYSREGS.isEmpty()
-                        ? String.format("s%d_%d_c%d_c%d_%d", key >>> 14, (key >>> 11) & 7, (key >>> 7) & 15, (key >>> 3) & 15, key & 7)
-                        : SystemRegister.nameOf(key);
+            if (n == null) { // objdump names every register SystemRegister does; the rest are generic
+                return String.format("s%d_%d_c%d_c%d_%d", key >>> 14, (key >>> 11) & 7, (key >>> 7) & 15, (key >>> 3) & 15, key & 7);
             }
             int space = n.indexOf(' ');
             return space < 0 ? n : write ? n.substring(space + 1) : n.substring(0, space);
