@@ -49,7 +49,7 @@ class A64AssemblerTest {
         Label l = a.label();
         a.bind(l).addImm(31, 31, 16).subsImm(31, 0, 1).bCond(Cond.NE, l).ldr(0, 1, 8).ret().nop();
         int[] code = a.assemble();
-        String[] expected = {"add sp, sp, #16", "subs xzr, x0, #1", "b.ne 0x40000000", "ldr x0, [x1, #8]", "ret", "nop"};
+        String[] expected = {"add sp, sp, #0x10", "cmp x0, #0x1", "b.ne 0x40000000", "ldr x0, [x1, #8]", "ret", "nop"};
         for (int i = 0; i < code.length; i++) {
             assertEquals(expected[i], Disassembler.disassemble(code[i], BASE + 4L * i));
         }

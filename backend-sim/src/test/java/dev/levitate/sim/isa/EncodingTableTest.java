@@ -57,15 +57,38 @@ class EncodingTableTest {
 
     @Test
     void disassemblyReadsLikeGnuSyntax() {
-        assertEquals("add sp, sp, #16", Disassembler.disassemble(0x910043ff, 0));
-        assertEquals("movz x0, #0x2a", Disassembler.disassemble(0xd2800540, 0));
+        assertEquals("add sp, sp, #0x10", Disassembler.disassemble(0x910043ff, 0));
+        assertEquals("mov x0, #0x2a", Disassembler.disassemble(0xd2800540, 0));
         assertEquals("ret", Disassembler.disassemble(0xd65f03c0, 0));
         assertEquals("b.ne 0x3ffffffc", Disassembler.disassemble(0x54ffffe1, 0x4000_0000L));
         assertEquals("stp x29, x30, [sp, #-16]!", Disassembler.disassemble(0xa9bf7bfd, 0));
         assertEquals("ldr x0, [x1, #8]", Disassembler.disassemble(0xf9400420, 0));
         assertEquals("orr x0, xzr, #0xff", Disassembler.disassemble(0xb2401fe0, 0));
         assertEquals("nop", Disassembler.disassemble(0xd503201f, 0));
-        assertEquals(".inst 0x00000000 ; undefined", Disassembler.disassemble(0, 0));
+        assertEquals("udf #0", Disassembler.disassemble(0, 0));
+        assertEquals(".inst 0x0adfdc57 ; undefined", Disassembler.disassemble(0x0adfdc57, 0), "ROR on a 32-bit shift of 55 is reserved");
+    }
+
+    @Test
+    void preferredAliasesAreTheOnesObjdumpPrints() {
+        // each pair: the word and aarch64-linux-gnu-objdump's text (binutils 2.40), comments dropped
+        String[][] known = {
+            {"aa0103e0", "mov x0, x1"}, {"910003fd", "mov x29, sp"}, {"eb01001f", "cmp x0, x1"},
+            {"f100001f", "cmp x0, #0x0"}, {"b100a81f", "cmn x0, #0x2a"}, {"ea01001f", "tst x0, x1"},
+            {"cb0003e0", "neg x0, x0"}, {"aa2003e0", "mvn x0, x0"}, {"53057c23", "lsr w3, w1, #5"},
+            {"13047c00", "asr w0, w0, #4"}, {"d3453800", "ubfx x0, x0, #5, #10"}, {"531d1823", "ubfiz w3, w1, #3, #7"},
+            {"93403c21", "sxth x1, w1"}, {"93c04400", "ror x0, x0, #17"}, {"1a9fa7e0", "cset w0, lt"},
+            {"5a9f13e0", "csetm w0, eq"}, {"9a829440", "cinc x0, x2, hi"}, {"da80a400", "cneg x0, x0, lt"},
+            {"9b017c00", "mul x0, x0, x1"}, {"9b00fc20", "mneg x0, x1, x0"}, {"9b217c00", "smull x0, w0, w1"},
+            {"d2a00020", "mov x0, #0x10000"}, {"d2a00000", "movz x0, #0x0, lsl #16"}, {"92800000", "mov x0, #0xffffffffffffffff"},
+            {"b2401fe0", "orr x0, xzr, #0xff"}, {"b23f6bff", "mov sp, #0xffffffe0ffffffe"},
+            {"d50323ff", "autibsp"}, {"d5033bbf", "dmb ish"}, {"d5033fdf", "isb"},
+            {"d508751f", "ic iallu"}, {"d50b7520", "ic ivau, x0"}, {"d538d080", "mrs x0, tpidr_el1"},
+            {"ba470220", "ccmn x17, x7, #0x0, eq"}, {"f98d1bdf", "prfm #0x1f, [x30, #6704]"},
+        };
+        for (String[] k : known) {
+            assertEquals(k[1], Disassembler.disassemble((int) Long.parseLong(k[0], 16), 0), k[0]);
+        }
     }
 
     @Test

@@ -18,9 +18,9 @@ class GuestCodeTest {
         g.bne(loop).b(loop).wfi();
         g.word(0xD400_0001);
         List<String> expected = List.of(
-                "movz x3, #0x5678", "movk x3, #0x1234, lsl #32",
-                "movz x4, #0x0", "movk x4, #0x0, lsl #16", "movk x4, #0x0, lsl #32", "movk x4, #0x0, lsl #48",
-                "subs x9, x9, #1", "add x1, x2, #3", "str x10, [x11]", "ldr x12, [x13]",
+                "mov x3, #0x5678", "movk x3, #0x1234, lsl #32",
+                "mov x4, #0x0", "movk x4, #0x0, lsl #16", "movk x4, #0x0, lsl #32", "movk x4, #0x0, lsl #48",
+                "subs x9, x9, #0x1", "add x1, x2, #0x3", "str x10, [x11]", "ldr x12, [x13]",
                 "b.ne 0x1028", "b 0x1028", "wfi", "svc #0x0");
         int[] w = g.words();
         assertEquals(expected.size(), w.length);
