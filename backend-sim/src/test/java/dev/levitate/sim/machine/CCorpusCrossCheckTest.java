@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The C corpus in {@code src/test/resources/corpus} — integer arithmetic on every width, bit
  * manipulation, loads and stores of every size, strings, sorting, recursion, function pointers
- * and bytecode interpreters, and the benchmark's workload — compiled by {@code aarch64-linux-gnu-gcc
+ * and bytecode interpreters, the benchmark's workload, and the pair loads and stores of
+ * {@code pairs.S} (LDNP/STNP, LDPSW with writeback) — compiled by {@code aarch64-linux-gnu-gcc
  * -O2 -ffreestanding -nostdlib -mgeneral-regs-only -mstrict-align} with the corpus's own crt0,
  * linker script and printf, then run on {@code qemu-system-aarch64 -M virt -cpu cortex-a53
  * -semihosting} and on the simulator: the UART and semihosting output must be identical byte for
@@ -38,13 +39,15 @@ class CCorpusCrossCheckTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "{0}.c exits {1}")
-    @CsvSource({"arith, 0", "bits, 0", "memory, 0", "strings, 0", "sort, 0", "recursion, 42", "fnptr, 0", "bench, 0"})
-    void sameOutputAndExitStatusAsQemu(String program, int expectedStatus) throws Exception {
+    @ParameterizedTest(name = "{0} exits {1}")
+    @CsvSource({"arith.c, 0", "bits.c, 0", "memory.c, 0", "strings.c, 0", "sort.c, 0", "recursion.c, 42", "fnptr.c, 0",
+        "bench.c, 0", "pairs.S, 0"})
+    void sameOutputAndExitStatusAsQemu(String source, int expectedStatus) throws Exception {
+        String program = source.substring(0, source.lastIndexOf('.'));
         ExternalTools.require(GCC + " (apt-get install gcc-aarch64-linux-gnu)", ExternalTools.missing(GCC));
         ExternalTools.require(QEMU + " (apt-get install qemu-system-arm)", ExternalTools.missing(QEMU));
         List<String> files = new ArrayList<>(SOURCES);
-        files.add(program + ".c");
+        files.add(source);
         for (String f : files) {
             try (InputStream in = getClass().getResourceAsStream("/corpus/" + f)) {
                 Files.copy(in, dir.resolve(f));
@@ -54,7 +57,7 @@ class CCorpusCrossCheckTest {
         List<String> gcc = new ArrayList<>(List.of(GCC));
         gcc.addAll(CFLAGS);
         gcc.addAll(List.of("-T", dir.resolve("link.ld").toString(), "-o", elf.toString(),
-                dir.resolve("crt0.S").toString(), dir.resolve("lib.c").toString(), dir.resolve(program + ".c").toString()));
+                dir.resolve("crt0.S").toString(), dir.resolve("lib.c").toString(), dir.resolve(source).toString()));
         Result compiled = run(60, gcc.toArray(String[]::new));
         assertTrue(Files.exists(elf) && compiled.status == 0, "the cross compiler failed: " + compiled.output);
 
