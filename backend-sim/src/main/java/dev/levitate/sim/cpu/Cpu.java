@@ -671,7 +671,8 @@ public final class Cpu {
         if (pa == Mmu.FAULT || !bus.executable(pa)) {
             stop = kindOffset == 0x80 ? StopKind.UNHANDLED_IRQ : stopKindOf(esr);
             stopPc = kindOffset == 0x80 ? returnAddress : pc;
-            stopWord = 0;
+            // an UNDEFINED instruction passes its word as stopValueIfUnhandled: report it
+            stopWord = kindOffset == 0 && Esr.ec(esr) == Esr.EC_UNKNOWN ? (int) stopValueIfUnhandled : 0;
             stopValue = farValid ? far : stopValueIfUnhandled != 0 ? stopValueIfUnhandled : esr & 0xFFFF;
             stopSyndrome = esr;
             if (farValid) {
@@ -1749,11 +1750,15 @@ public final class Cpu {
             case LDPW_pre:
             case STPW_post:
             case LDPW_post:
-            case LDPSW_off: {
+            case LDPSW_off:
+            case LDPSW_pre:
+            case LDPSW_post:
+            case STNP_w:
+            case LDNP_w: {
                 long off = sext(bits(w, 15, 7), 7) * 4;
                 int rt2 = (w >>> 10) & 31;
-                boolean post = row == A64.STPW_post || row == A64.LDPW_post;
-                boolean writeback = post || row == A64.STPW_pre || row == A64.LDPW_pre;
+                boolean post = row == A64.STPW_post || row == A64.LDPW_post || row == A64.LDPSW_post;
+                boolean writeback = post || row == A64.STPW_pre || row == A64.LDPW_pre || row == A64.LDPSW_pre;
                 boolean isLoad = row.name().startsWith("LD");
                 long address = post ? x[rn] : x[rn] + off;
                 if (isLoad) {
@@ -1765,7 +1770,7 @@ public final class Cpu {
                     if (memFault) {
                         return false;
                     }
-                    if (row == A64.LDPSW_off) {
+                    if (row == A64.LDPSW_off || row == A64.LDPSW_pre || row == A64.LDPSW_post) {
                         a = (long) (int) a;
                         b = (long) (int) b;
                     }
@@ -1868,12 +1873,14 @@ public final class Cpu {
             case STP_pre:
             case LDP_pre:
             case STP_post:
-            case LDP_post: {
+            case LDP_post:
+            case STNP_x:
+            case LDNP_x: {
                 long off = sext(bits(w, 15, 7), 7) * 8;
                 int rt2 = (w >>> 10) & 31;
                 boolean post = row == A64.STP_post || row == A64.LDP_post;
                 boolean writeback = post || row == A64.STP_pre || row == A64.LDP_pre;
-                boolean isLoad = row == A64.LDP_off || row == A64.LDP_pre || row == A64.LDP_post;
+                boolean isLoad = row == A64.LDP_off || row == A64.LDP_pre || row == A64.LDP_post || row == A64.LDNP_x;
                 long address = post ? x[rn] : x[rn] + off;
                 if (isLoad) {
                     long a = vread(address, 8);

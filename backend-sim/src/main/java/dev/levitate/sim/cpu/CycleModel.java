@@ -582,7 +582,7 @@ final class CycleModel {
         }
         if (memory) {
             final boolean atomic = n.equals("CAS") || n.equals("ATOMIC");
-            final boolean pair = n.startsWith("LDP") || n.startsWith("STP");
+            final boolean pair = n.startsWith("LDP") || n.startsWith("STP") || n.startsWith("LDNP") || n.startsWith("STNP");
             final boolean ordered = n.contains("XR") || n.startsWith("LDAR") || n.startsWith("STLR");
             f |= USES_LS | LS_UNIT << UNIT_SHIFT;
             latency = LOAD_USE;

@@ -305,6 +305,18 @@ public enum A64 {
     LDPW_pre("00 101 0 011 1 iiiiiii aaaaa nnnnn ddddd", "ldp {Wd}, {Wa}, {pre7}", 4),
     /** Row {@code LDPSW_off}: {@code ldpsw {Xd}, {Xa}, {off7}}. */
     LDPSW_off("01 101 0 010 1 iiiiiii aaaaa nnnnn ddddd", "ldpsw {Xd}, {Xa}, {off7}", 4),
+    /** Row {@code LDPSW_pre}: {@code ldpsw {Xd}, {Xa}, {pre7}} (C6.2.135, pre-index). */
+    LDPSW_pre("01 101 0 011 1 iiiiiii aaaaa nnnnn ddddd", "ldpsw {Xd}, {Xa}, {pre7}", 4),
+    /** Row {@code LDPSW_post}: {@code ldpsw {Xd}, {Xa}, {post7}} (C6.2.135, post-index). */
+    LDPSW_post("01 101 0 001 1 iiiiiii aaaaa nnnnn ddddd", "ldpsw {Xd}, {Xa}, {post7}", 4),
+    /** Row {@code STNP_x}: {@code stnp {Xd}, {Xa}, {off7}} (C6.2.336, the non-temporal hint only). */
+    STNP_x("10 101 0 000 0 iiiiiii aaaaa nnnnn ddddd", "stnp {Xd}, {Xa}, {off7}", 8),
+    /** Row {@code LDNP_x}: {@code ldnp {Xd}, {Xa}, {off7}} (C6.2.129). */
+    LDNP_x("10 101 0 000 1 iiiiiii aaaaa nnnnn ddddd", "ldnp {Xd}, {Xa}, {off7}", 8),
+    /** Row {@code STNP_w}: {@code stnp {Wd}, {Wa}, {off7}}. */
+    STNP_w("00 101 0 000 0 iiiiiii aaaaa nnnnn ddddd", "stnp {Wd}, {Wa}, {off7}", 4),
+    /** Row {@code LDNP_w}: {@code ldnp {Wd}, {Wa}, {off7}}. */
+    LDNP_w("00 101 0 000 1 iiiiiii aaaaa nnnnn ddddd", "ldnp {Wd}, {Wa}, {off7}", 4),
 
     // ---- Loads and stores: the general forms, after the specific rows above (which win where both match)
     /** Row {@code LDST_uimm}: every size and sign of the unsigned-offset form the rows above leave (LDRSB/LDRSH to W, PRFM). */
@@ -323,7 +335,7 @@ public enum A64 {
     ATOMIC("zz 111 0 00 -- 1 mmmmm kkkk 00 nnnnn ddddd", "{atomic} {Rs_z}, {Rt_z}, [{Xn|sp}]");
 
     // Not yet implemented (decode as UNDEFINED), in the order they come next:
-    //   LDPSW pre/post, exclusive pairs and byte/halfword exclusives, LDARB/STLRB, CASP, SYSL.
+    //   exclusive pairs and byte/halfword exclusives, LDARB/STLRB, CASP, SYSL.
 
     private final Encoding encoding;
 
