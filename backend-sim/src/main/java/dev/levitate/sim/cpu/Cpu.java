@@ -1625,6 +1625,15 @@ public final class Cpu {
                         : Integer.numberOfLeadingZeros((int) a ^ ((int) a >> 1)) - 1, sf);
                 break;
             }
+            case ADC:
+            case ADCS:
+            case SBC:
+            case SBCS: {
+                boolean sub = row == A64.SBC || row == A64.SBCS;
+                boolean flags = row == A64.ADCS || row == A64.SBCS;
+                wz(rd, addWithCarry(rz(rn), sub ? ~rz(rm) : rz(rm), c, sf, flags), sf);
+                break;
+            }
             case SMADDL:
             case SMSUBL:
             case UMADDL:

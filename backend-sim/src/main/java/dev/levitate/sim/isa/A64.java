@@ -171,6 +171,14 @@ public enum A64 {
     MADD("f00 11011 000 mmmmm 0 aaaaa nnnnn ddddd", "madd {Rd}, {Rn}, {Rm}, {Ra}"),
     /** Row {@code MSUB}: {@code msub {Rd}, {Rn}, {Rm}, {Ra}}. */
     MSUB("f00 11011 000 mmmmm 1 aaaaa nnnnn ddddd", "msub {Rd}, {Rn}, {Rm}, {Ra}"),
+    /** Row {@code ADC}: {@code adc {Rd}, {Rn}, {Rm}}. */
+    ADC("f00 11010000 mmmmm 000000 nnnnn ddddd", "adc {Rd}, {Rn}, {Rm}"),
+    /** Row {@code ADCS}: {@code adcs {Rd}, {Rn}, {Rm}}. */
+    ADCS("f01 11010000 mmmmm 000000 nnnnn ddddd", "adcs {Rd}, {Rn}, {Rm}"),
+    /** Row {@code SBC}: {@code sbc {Rd}, {Rn}, {Rm}}. */
+    SBC("f10 11010000 mmmmm 000000 nnnnn ddddd", "sbc {Rd}, {Rn}, {Rm}"),
+    /** Row {@code SBCS}: {@code sbcs {Rd}, {Rn}, {Rm}}. */
+    SBCS("f11 11010000 mmmmm 000000 nnnnn ddddd", "sbcs {Rd}, {Rn}, {Rm}"),
     /** Row {@code SMADDL}: {@code smaddl {Xd}, {Wn}, {Wm}, {Xa}}. */
     SMADDL("100 11011 001 mmmmm 0 aaaaa nnnnn ddddd", "smaddl {Xd}, {Wn}, {Wm}, {Xa}"),
     /** Row {@code SMSUBL}: {@code smsubl {Xd}, {Wn}, {Wm}, {Xa}}. */

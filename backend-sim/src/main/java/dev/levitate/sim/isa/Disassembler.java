@@ -152,6 +152,12 @@ public final class Disassembler {
                 return badSizeOpc(e, w, true);
             case LDPSW_off:
                 return (w & 31) == ((w >>> 10) & 31);
+            case LDPSW_pre: case LDPSW_post: { // CONSTRAINED UNPREDICTABLE: Rt == Rt2, or writeback into Rt/Rt2
+                int rt = w & 31;
+                int rt2 = (w >>> 10) & 31;
+                int rn = (w >>> 5) & 31;
+                return rt == rt2 || rn != 31 && (rn == rt || rn == rt2);
+            }
             case ATOMIC: {
                 int op = e.get(w, Field.LDST_OPC);
                 int ar = (w >>> 22) & 3;
