@@ -45,4 +45,41 @@ public final class ExternalTools {
         }
         return Optional.of(tool + " not found on PATH");
     }
+
+    /**
+     * What a finished process said.
+     *
+     * @param status its exit status
+     * @param output its stdout and stderr, merged, as ISO-8859-1 text
+     */
+    public record Result(int status, String output) {
+    }
+
+    /**
+     * Runs a command, collecting its output, and fails the test if it does not finish in time.
+     *
+     * @param seconds the time limit
+     * @param command the command and its arguments
+     * @return its status and output
+     * @throws Exception if it cannot be started or waited for
+     */
+    public static Result run(int seconds, String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        Thread pump = new Thread(() -> {
+            try (java.io.InputStream in = p.getInputStream()) {
+                in.transferTo(out);
+            } catch (java.io.IOException e) {
+                // the process ended
+            }
+        });
+        pump.start();
+        if (!p.waitFor(seconds, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            pump.join();
+            throw new AssertionError(command[0] + " did not finish in " + seconds + " s; output so far:\n" + out);
+        }
+        pump.join();
+        return new Result(p.exitValue(), out.toString(java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
 }

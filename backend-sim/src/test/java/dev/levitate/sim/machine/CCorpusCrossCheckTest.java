@@ -58,10 +58,10 @@ class CCorpusCrossCheckTest {
         gcc.addAll(CFLAGS);
         gcc.addAll(List.of("-T", dir.resolve("link.ld").toString(), "-o", elf.toString(),
                 dir.resolve("crt0.S").toString(), dir.resolve("lib.c").toString(), dir.resolve(source).toString()));
-        Result compiled = run(60, gcc.toArray(String[]::new));
-        assertTrue(Files.exists(elf) && compiled.status == 0, "the cross compiler failed: " + compiled.output);
+        ExternalTools.Result compiled = ExternalTools.run(60, gcc.toArray(String[]::new));
+        assertTrue(Files.exists(elf) && compiled.status() == 0, "the cross compiler failed: " + compiled.output());
 
-        Result qemu = run(60, QEMU, "-M", "virt", "-cpu", "cortex-a53", "-display", "none", "-monitor", "none",
+        ExternalTools.Result qemu = ExternalTools.run(60, QEMU, "-M", "virt", "-cpu", "cortex-a53", "-display", "none", "-monitor", "none",
                 "-serial", "stdio", "-nic", "none", "-semihosting", "-kernel", elf.toString());
 
         StringBuilder sim = new StringBuilder();
@@ -70,32 +70,10 @@ class CCorpusCrossCheckTest {
         StopKind stop = m.run(200_000_000);
         assertEquals(StopKind.EXIT, stop, () -> "simulator stopped " + stop + " at 0x" + Long.toHexString(m.cpu().stopPc())
                 + " after printing:\n" + sim);
-        assertTrue(qemu.output.contains("done"), () -> "QEMU did not finish the program:\n" + qemu.output);
-        assertEquals(qemu.output, sim.toString(), "UART and semihosting output, QEMU (expected) vs simulator");
-        assertEquals(expectedStatus, qemu.status, "QEMU's exit status");
-        assertEquals(qemu.status, m.cpu().stopValue(), "exit status, QEMU (expected) vs simulator");
+        assertTrue(qemu.output().contains("done"), () -> "QEMU did not finish the program:\n" + qemu.output());
+        assertEquals(qemu.output(), sim.toString(), "UART and semihosting output, QEMU (expected) vs simulator");
+        assertEquals(expectedStatus, qemu.status(), "QEMU's exit status");
+        assertEquals(qemu.status(), m.cpu().stopValue(), "exit status, QEMU (expected) vs simulator");
     }
 
-    private record Result(int status, String output) {
-    }
-
-    private static Result run(int seconds, String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Thread pump = new Thread(() -> {
-            try (InputStream in = p.getInputStream()) {
-                in.transferTo(out);
-            } catch (java.io.IOException e) {
-                // the process ended
-            }
-        });
-        pump.start();
-        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            pump.join();
-            throw new AssertionError(command[0] + " did not finish in " + seconds + " s; output so far:\n" + out);
-        }
-        pump.join();
-        return new Result(p.exitValue(), out.toString(StandardCharsets.ISO_8859_1));
-    }
 }

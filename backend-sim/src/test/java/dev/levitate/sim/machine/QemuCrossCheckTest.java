@@ -46,12 +46,12 @@ class QemuCrossCheckTest {
             }
         }
         Path elf = dir.resolve(program + ".elf");
-        String gccLog = run(60, GCC, "-nostdlib", "-static", "-Wl,-Ttext=0x40080000", "-Wl,--build-id=none",
-                "-Wa,-I" + dir, "-o", elf.toString(), dir.resolve(program + ".S").toString());
+        String gccLog = ExternalTools.run(60, GCC, "-nostdlib", "-static", "-Wl,-Ttext=0x40080000", "-Wl,--build-id=none",
+                "-Wa,-I" + dir, "-o", elf.toString(), dir.resolve(program + ".S").toString()).output();
         assertTrue(Files.exists(elf), "the cross compiler failed: " + gccLog);
 
-        String qemu = run(60, QEMU, "-M", "virt", "-cpu", "cortex-a53", "-display", "none", "-monitor", "none",
-                "-serial", "stdio", "-nic", "none", "-semihosting", "-kernel", elf.toString());
+        String qemu = ExternalTools.run(60, QEMU, "-M", "virt", "-cpu", "cortex-a53", "-display", "none", "-monitor", "none",
+                "-serial", "stdio", "-nic", "none", "-semihosting", "-kernel", elf.toString()).output();
 
         StringBuilder sim = new StringBuilder();
         Machine m = new Machine(128L << 20, b -> sim.append((char) b), b -> sim.append((char) b), b -> { });
@@ -64,23 +64,4 @@ class QemuCrossCheckTest {
         assertEquals(qemu, sim.toString(), "UART output, QEMU (expected) vs simulator");
     }
 
-    private static String run(int seconds, String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Thread pump = new Thread(() -> {
-            try (InputStream in = p.getInputStream()) {
-                in.transferTo(out);
-            } catch (java.io.IOException e) {
-                // the process ended
-            }
-        });
-        pump.start();
-        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            pump.join();
-            throw new AssertionError(command[0] + " did not finish in " + seconds + " s; output so far:\n" + out);
-        }
-        pump.join();
-        return out.toString(StandardCharsets.ISO_8859_1);
-    }
 }

@@ -514,40 +514,14 @@ public final class Kernel implements AutoCloseable {
      */
     public Task spawnUser(String name, GuestProgram program, long argument, int priority) {
         requireGuest("user task '" + name + "'");
-        TaskControlBlock t = new TaskControlBlock(new Task(ids.next(), name, priority), true);
         byte[] code = checkCode(name, program.assemble(AddressSpace.CODE_BASE));
-        AsidAllocator.Context ac = asids.newContext();
-        int asid = asids.activate(ac);
-        PageTable pt = null;
-        try {
-            pt = PageTable.builder(memory, frames, tlb).half(Half.LOWER).vaBits(48).asid(asid).build();
-            t.space = new AddressSpace(pt, asid, frames);
+        return spawnInNewSpace(name, priority, AddressSpace.CODE_BASE, argument, space -> {
             for (long off = 0; off < code.length; off += 4096) {
-                t.space.mapNew(AddressSpace.CODE_BASE + off, Attributes.USER_CODE, false);
-                long pa = t.space.table().translatePa(AddressSpace.CODE_BASE + off);
+                space.mapNew(AddressSpace.CODE_BASE + off, Attributes.USER_CODE, false);
+                long pa = space.table().translatePa(AddressSpace.CODE_BASE + off);
                 memory.write(pa, code, (int) off, (int) Math.min(4096, code.length - off));
             }
-            for (int i = 1; i <= USER_STACK_PAGES; i++) {
-                t.space.mapNew(AddressSpace.STACK_TOP - 4096L * i, Attributes.USER_STACK, false);
-            }
-            allocateStack(t);
-            t.context = cpu.createContext(ContextSpec.user(name, AddressSpace.CODE_BASE, t.kernelStackTop(),
-                    AddressSpace.STACK_TOP, argument, pt.root(), asid));
-        } catch (RuntimeException e) {
-            if (t.stackPa != 0) {
-                freeStack(t);
-            }
-            if (t.space != null) {
-                t.space.destroy();
-            } else if (pt != null) {
-                pt.destroy();
-            }
-            asids.release(ac);
-            throw e;
-        }
-        asidContexts.put(t.task.id(), ac);
-        admit(t);
-        return t.task;
+        });
     }
 
     /**
@@ -564,28 +538,37 @@ public final class Kernel implements AutoCloseable {
     public Task spawnUserElf(String name, byte[] elf, long argument) {
         requireGuest("ELF program '" + name + "'");
         ElfProgram program = ElfProgram.parse(elf);
-        TaskControlBlock t = new TaskControlBlock(new Task(ids.next(), name, 0), true);
+        return spawnInNewSpace(name, 0, program.entry(), argument, space -> {
+            for (ElfProgram.Segment s : program.segments()) {
+                Attributes attrs = s.executable() ? Attributes.USER_CODE : s.writable() ? Attributes.USER_DATA : Attributes.USER_RODATA;
+                for (long page = s.vaddr() & ~4095L; page < s.vaddr() + s.memsz(); page += 4096) {
+                    space.mapNew(page, attrs, false);
+                }
+                for (int i = 0; i < s.bytes().length; i++) {
+                    memory.write8(space.table().translatePa(s.vaddr() + i), s.bytes()[i]);
+                }
+            }
+        });
+    }
+
+    /**
+     * A user task in a new address space: an ASID, a TTBR0 table, the program ({@code load}), a user
+     * stack, a kernel stack and the context; on any failure everything made so far goes back.
+     */
+    private Task spawnInNewSpace(String name, int priority, long entry, long argument, java.util.function.Consumer<AddressSpace> load) {
+        TaskControlBlock t = new TaskControlBlock(new Task(ids.next(), name, priority), true);
         AsidAllocator.Context ac = asids.newContext();
         int asid = asids.activate(ac);
         PageTable pt = null;
         try {
             pt = PageTable.builder(memory, frames, tlb).half(Half.LOWER).vaBits(48).asid(asid).build();
             t.space = new AddressSpace(pt, asid, frames);
-            for (ElfProgram.Segment s : program.segments()) {
-                Attributes attrs = s.executable() ? Attributes.USER_CODE : s.writable() ? Attributes.USER_DATA : Attributes.USER_RODATA;
-                for (long page = s.vaddr() & ~4095L; page < s.vaddr() + s.memsz(); page += 4096) {
-                    t.space.mapNew(page, attrs, false);
-                }
-                for (int i = 0; i < s.bytes().length; i++) {
-                    memory.write8(t.space.table().translatePa(s.vaddr() + i), s.bytes()[i]);
-                }
-            }
+            load.accept(t.space);
             for (int i = 1; i <= USER_STACK_PAGES; i++) {
                 t.space.mapNew(AddressSpace.STACK_TOP - 4096L * i, Attributes.USER_STACK, false);
             }
             allocateStack(t);
-            t.context = cpu.createContext(ContextSpec.user(name, program.entry(), t.kernelStackTop(),
-                    AddressSpace.STACK_TOP, argument, pt.root(), asid));
+            t.context = cpu.createContext(ContextSpec.user(name, entry, t.kernelStackTop(), AddressSpace.STACK_TOP, argument, pt.root(), asid));
         } catch (RuntimeException e) {
             if (t.stackPa != 0) {
                 freeStack(t);
