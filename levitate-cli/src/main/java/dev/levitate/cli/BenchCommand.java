@@ -28,8 +28,8 @@ import picocli.CommandLine.Option;
  * look on a new machine, with progress on stderr.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Quick measurements, each beside a peer in the same run (figures for publication: the JMH",
-            "benchmarks, see docs/benchmarks.md):",
+        description = {"Quick speed figures, each beside a peer measured in the same run.", "",
+            "Quick measurements, each beside a peer in the same run (figures for publication: the JMH benchmarks, see docs/benchmarks.md):",
             "  simulator MIPS, fixed timing vs the A53 cycle model vs the MMU on;",
             "  guest context switches of the kernel vs a Java thread handoff;",
             "  page-table map+unmap with O(1) valid-entry counts vs rescanning each table."})

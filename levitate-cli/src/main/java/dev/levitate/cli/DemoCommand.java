@@ -25,11 +25,8 @@ import picocli.CommandLine.Option;
  * statistics, and the machine's TLB, interrupt and allocator figures.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Boot the Levitate kernel on the simulated AArch64 machine (QEMU virt layout) and run a",
-            "handful of tasks under round-robin with timer preemption: two kernel tasks that print in turn",
-            "(A and B interleave because the timer takes the CPU away), a user task in its own address space",
-            "that maps and unmaps pages, and a sleeper. Then: a timeline, per-task statistics, and the TLB,",
-            "interrupt and allocator figures. (The memory machinery on its own: 'levitate tour'.)"})
+        description = {"Boot the kernel on the simulator: tasks, timer preemption, a timeline.", "",
+            "Boot the Levitate kernel on the simulated AArch64 machine (QEMU virt layout) and run a handful of tasks under round-robin with timer preemption: two kernel tasks that print in turn (A and B interleave because the timer takes the CPU away), a user task in its own address space that maps and unmaps pages, and a sleeper. Then: a timeline, per-task statistics, and the TLB, interrupt and allocator figures. (The memory machinery on its own: 'levitate tour'.)"})
 public final class DemoCommand implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -24,11 +24,10 @@ import picocli.CommandLine.Parameters;
  * what the guest prints; the stub's messages go to standard error.
  */
 @Command(name = "gdb", mixinStandardHelpOptions = true,
-        description = {"Load a bare-metal AArch64 ELF image on the simulator, stopped at its entry, and serve it",
-            "to one GDB over the remote serial protocol (like qemu -s -S). Then, in another terminal:",
-            "  gdb-multiarch -ex 'set architecture aarch64' -ex 'target remote :PORT' IMAGE.elf",
-            "Exit status: 0 when GDB kills, detaches or disconnects, 126 for a file that is not a",
-            "loadable image, 2 when the port cannot be bound."})
+        description = {"Serve a bare-metal image to GDB, stopped at its entry (like qemu -s -S).", "",
+            "Load a bare-metal AArch64 ELF image on the simulator, stopped at its entry, and serve it to one GDB over the remote serial protocol (like qemu -s -S). Then, in another terminal:",
+            "  gdb-multiarch -ex 'target remote :PORT' IMAGE.elf",
+            "Exit status: 0 when GDB kills, detaches or disconnects, 126 for a file that is not a loadable image, 2 when the port cannot be bound."})
 public final class GdbCommand implements Callable<Integer> {
 
     /** The default port, the one QEMU's {@code -s} uses. */

@@ -19,10 +19,8 @@ import picocli.CommandLine.Option;
  * log, and reclamation of empty tables.
  */
 @Command(name = "tour", mixinStandardHelpOptions = true,
-        description = {"Show the kernel's memory machinery at work, step by step:",
-            "the buddy allocator (splitting, coalescing, validated frees), then a user address space",
-            "(map, a 2 MiB block split by break-before-make, unmap with the exact TLB maintenance, and",
-            "empty tables going back to the allocator)."})
+        description = {"The buddy allocator and translation tables at work, step by step.", "",
+            "Show the kernel's memory machinery at work, step by step: the buddy allocator (splitting, coalescing, validated frees), then a user address space (map, a 2 MiB block split by break-before-make, unmap with the exact TLB maintenance, and empty tables going back to the allocator)."})
 public final class MemoryTourCommand implements Callable<Integer> {
 
     @CommandLine.Spec

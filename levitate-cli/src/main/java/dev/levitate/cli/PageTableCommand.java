@@ -42,11 +42,8 @@ import picocli.CommandLine.Parameters;
  * user-stack. Numbers are hex (0x…, underscores allowed) or decimal with an optional K, M or G.
  */
 @Command(name = "pagetable", mixinStandardHelpOptions = true,
-        description = {"Build an address space from a description file and print its translation tables;",
-            "with --unmap, show what unmapping one page frees and which TLB maintenance it takes.",
-            "File lines: 'space lower|upper 48|39 asid N', 'map VA PA ATTRS',",
-            "'range VA PA SIZE ATTRS [blocks]'; ATTRS: kernel-code kernel-rodata kernel-data device",
-            "user-code user-rodata user-data user-stack."})
+        description = {"Build an address space from a file: its tree, its DOT, what an unmap frees.", "",
+            "Build an address space from a description file and print its translation tables; with --unmap, show what unmapping one page frees and which TLB maintenance it takes. File lines: 'space lower|upper 48|39 asid N', 'map VA PA ATTRS', 'range VA PA SIZE ATTRS [blocks]'; ATTRS: kernel-code kernel-rodata kernel-data device user-code user-rodata user-data user-stack."})
 public final class PageTableCommand implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -16,9 +16,8 @@ import picocli.CommandLine.Option;
  * TLB and allocator figures, the console): no script, no network, open it in any browser.
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Run the demo scenario (see 'levitate demo') and write a self-contained HTML report:",
-            "a timeline of which task ran when, per-task statistics, the kernel's and a user task's page",
-            "tables, TLB and allocator figures, and the console. One file, no script, no network access."})
+        description = {"Run the demo and write one self-contained HTML report of it.", "",
+            "Run the demo scenario (see 'levitate demo') and write a self-contained HTML report: a timeline of which task ran when, per-task statistics, the kernel's and a user task's page tables, TLB and allocator figures, and the console. One file, no script, no network access."})
 public final class ReportCommand implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -25,11 +25,8 @@ import picocli.CommandLine.Parameters;
  * the simulator says goes to standard error.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run a bare-metal AArch64 ELF image on the simulator (QEMU virt memory map:",
-            "RAM at 0x4000_0000, PL011 UART at 0x0900_0000, semihosting through HLT #0xF000).",
-            "stdout: only what the guest prints. Exit status: the image's semihosting exit code,",
-            "0 on PSCI SYSTEM_OFF, 126 for a file that is not a loadable image, 125 when the simulator",
-            "stops it for another reason (budget, undefined instruction, wild access)."})
+        description = {"Run a bare-metal AArch64 ELF image on the simulator, as QEMU virt would.", "",
+            "Run a bare-metal AArch64 ELF image on the simulator (QEMU virt memory map: RAM at 0x4000_0000, PL011 UART at 0x0900_0000, semihosting through HLT #0xF000). stdout: only what the guest prints. Exit status: the image's semihosting exit code, 0 on PSCI SYSTEM_OFF, 126 for a file that is not a loadable image, 125 when the simulator stops it for another reason (budget, undefined instruction, wild access)."})
 public final class RunCommand implements Callable<Integer> {
 
     @CommandLine.Spec
