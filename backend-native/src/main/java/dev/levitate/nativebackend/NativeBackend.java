@@ -15,7 +15,9 @@ import java.util.Map;
 
 /**
  * A {@link CpuBackend} that switches real host registers: {@code cpu_switch_to} in AArch64 or
- * x86-64 assembly (SC3), called through JNA.
+ * x86-64 assembly (SC3), called through JNA on Java 17..21 and through the JDK's foreign-function
+ * API ({@code java.lang.foreign}) on Java 22+ when the jar carries that binding: see
+ * {@link #binding()}.
  *
  * <h2>The xv6 shape</h2>
  * {@link #resume} calls the shim on the calling Java thread; the shim saves that thread's
@@ -43,6 +45,9 @@ public final class NativeBackend implements CpuBackend {
     /** Default stack size of a task, 16 KiB (the original kernel's plan). */
     public static final long DEFAULT_STACK = 16 * 1024;
 
+    /** The binding every call goes through (chosen once per JVM; a constant the JIT folds). */
+    static final ShimCalls CALLS = Bindings.CALLS;
+
     /** The shim's slot count; an id is generation &lt;&lt; 12 | slot. */
     private static final int SLOTS = 4096;
     /** The ids this backend created and has not destroyed, by slot (-1: none). */
@@ -61,6 +66,26 @@ public final class NativeBackend implements CpuBackend {
         java.util.Arrays.fill(live, -1);
     }
 
+    /**
+     * Returns the binding the native calls go through in this JVM: {@code "ffm"} (Java 22+ and the
+     * multi-release jar's FFM classes present) or {@code "jna"}. {@code -Dlevitate.native.binding=jna}
+     * forces JNA; {@link #bindingNote()} says why FFM was not chosen.
+     *
+     * @return "ffm" or "jna"
+     */
+    public static String binding() {
+        return CALLS.name();
+    }
+
+    /**
+     * Says why the FFM binding is not in use, or that it is.
+     *
+     * @return a one-line explanation
+     */
+    public static String bindingNote() {
+        return Bindings.WHY_NOT_FFM == null ? "ffm: java.lang.foreign downcalls" : "jna: " + Bindings.WHY_NOT_FFM;
+    }
+
     @Override
     public String name() {
         return NAME;
@@ -72,7 +97,7 @@ public final class NativeBackend implements CpuBackend {
      * @return "x86-64" or "aarch64"
      */
     public String architecture() {
-        return Shim.lv_arch();
+        return CALLS.arch();
     }
 
     /**
@@ -117,7 +142,7 @@ public final class NativeBackend implements CpuBackend {
         if (body == NativeBody.SCRIPT) {
             throw new IllegalArgumentException("use createScript for scripted workloads");
         }
-        return register(Shim.lv_create(body.ordinal(), a0, a1, null, 0, stackBytes), body.name());
+        return register(CALLS.create(body.ordinal(), a0, a1, null, 0, stackBytes), body.name());
     }
 
     /**
@@ -168,7 +193,7 @@ public final class NativeBackend implements CpuBackend {
         if (script.steps() == 0) {
             throw new IllegalArgumentException("a script needs at least one step");
         }
-        return register(Shim.lv_create(NativeBody.SCRIPT.ordinal(), 0, 0, script.encode(), script.steps(), DEFAULT_STACK), "script");
+        return register(CALLS.create(NativeBody.SCRIPT.ordinal(), 0, 0, script.encode(), script.steps(), DEFAULT_STACK), "script");
     }
 
     private ContextId register(int id, String what) {
@@ -200,24 +225,24 @@ public final class NativeBackend implements CpuBackend {
      *
      * <p>The quantum is ignored: the native backend has no timer, tasks give up the CPU by yielding.
      * A native task has no guest PC: the reasons carry pc 0 (the saved return address is
-     * {@code readSavedContext(context, SavedContextLayout.LR)}). One JNA call per resume.
+     * {@code readSavedContext(context, SavedContextLayout.LR)}). One native call per resume.
      */
     @Override
     public StopReason resume(ContextId context, long quantumCycles) {
         int id = idOf(context);
-        int r = Shim.lv_resume(id);
+        int r = CALLS.resume(id);
         long pc = 0;
         switch (r) {
             case Shim.STOP_YIELDED:
                 return YIELDED;
             case Shim.STOP_EXITED:
-                return StopReason.exited(pc, Shim.lv_value(id));
+                return StopReason.exited(pc, CALLS.value(id));
             case Shim.STOP_SLEEP:
                 return StopReason.syscall(pc, SYSCALL_SLEEP, 0);
             case Shim.STOP_FAULTED:
-                return StopReason.faulted(pc, 0, Shim.lv_stack_low(id),
+                return StopReason.faulted(pc, 0, CALLS.stackLow(id),
                         "stack overflow: the task would have reached its guard page below "
-                                + LevitateException.hex(Shim.lv_stack_low(id)) + " at depth " + Shim.lv_value(id));
+                                + LevitateException.hex(CALLS.stackLow(id)) + " at depth " + CALLS.value(id));
             case Shim.ERR_FINISHED:
                 throw new IllegalStateException("context " + context + " has exited or faulted; it cannot be resumed");
             case Shim.ERR_NESTED:
@@ -242,13 +267,13 @@ public final class NativeBackend implements CpuBackend {
             throw new IllegalArgumentException("register " + register + " is outside 0..31");
         }
         if (register == 0) {
-            return Shim.lv_value(id);
+            return CALLS.value(id);
         }
         if (register == 31) {
-            return Shim.lv_saved(id, SavedContextLayout.SP);
+            return CALLS.saved(id, SavedContextLayout.SP);
         }
         if (register >= 19) {
-            return Shim.lv_saved(id, SavedContextLayout.offsetOfX(register));
+            return CALLS.saved(id, SavedContextLayout.offsetOfX(register));
         }
         throw new UnsupportedOperationException("x" + register + " is caller-saved: a native switch does not preserve it");
     }
@@ -270,7 +295,7 @@ public final class NativeBackend implements CpuBackend {
         if (offset < 0 || offset >= SavedContextLayout.SIZE || offset % SavedContextLayout.SLOT != 0) {
             throw new IllegalArgumentException("offset " + offset + " is not a slot of the 104-byte saved context");
         }
-        return Shim.lv_saved(id, offset);
+        return CALLS.saved(id, offset);
     }
 
     /**
@@ -289,7 +314,7 @@ public final class NativeBackend implements CpuBackend {
                 : SavedContextLayout.NAMES;
         for (int i = 0; i < names.size(); i++) {
             if (!"-".equals(names.get(i))) {
-                out.put(names.get(i), Shim.lv_saved(id, i * SavedContextLayout.SLOT));
+                out.put(names.get(i), CALLS.saved(id, i * SavedContextLayout.SLOT));
             }
         }
         return out;
@@ -305,13 +330,13 @@ public final class NativeBackend implements CpuBackend {
      */
     public long[] stackRange(ContextId context) {
         int id = idOf(context);
-        return new long[] {Shim.lv_stack_low(id), Shim.lv_stack_high(id)};
+        return new long[] {CALLS.stackLow(id), CALLS.stackHigh(id)};
     }
 
     @Override
     public void destroyContext(ContextId context) {
         int id = idOf(context);
-        int r = Shim.lv_destroy(id);
+        int r = CALLS.destroy(id);
         if (r != 0) {
             throw new IllegalStateException("the shim refused to destroy " + context + " (error " + r + ")");
         }
@@ -326,7 +351,7 @@ public final class NativeBackend implements CpuBackend {
      * @return the count
      */
     public static int liveContextsInShim() {
-        return Shim.lv_live();
+        return CALLS.live();
     }
 
     @Override
@@ -341,7 +366,7 @@ public final class NativeBackend implements CpuBackend {
      */
     @Override
     public long cycles() {
-        return Shim.lv_cycles();
+        return CALLS.cycles();
     }
 
     /**
@@ -352,7 +377,7 @@ public final class NativeBackend implements CpuBackend {
      * @return nanoseconds in all
      */
     public static long benchSwitchNanos(long switches) {
-        return Shim.lv_bench_switch_ns(switches);
+        return CALLS.benchSwitchNanos(switches);
     }
 
     /**
@@ -362,14 +387,14 @@ public final class NativeBackend implements CpuBackend {
      * @return nanoseconds in all
      */
     public static long benchSwapcontextNanos(long switches) {
-        return Shim.lv_bench_swapcontext_ns(switches);
+        return CALLS.benchSwapcontextNanos(switches);
     }
 
     @Override
     public void close() {
         for (int i = 0; i < SLOTS && liveCount > 0; i++) {
             if (live[i] >= 0) {
-                Shim.lv_destroy(live[i]);
+                CALLS.destroy(live[i]);
                 live[i] = -1;
                 liveCount--;
             }

@@ -43,11 +43,11 @@ class NativeBackendTest {
 
     @Test
     void theShimUsesTheOneSavedContextLayout() {
-        assertEquals(SavedContextLayout.SIZE, Shim.lv_layout(0));
-        assertEquals(SavedContextLayout.FP, Shim.lv_layout(1));
-        assertEquals(SavedContextLayout.LR, Shim.lv_layout(2));
-        assertEquals(SavedContextLayout.SP, Shim.lv_layout(3));
-        assertEquals(SavedContextLayout.X19, Shim.lv_layout(4));
+        assertEquals(SavedContextLayout.SIZE, NativeBackend.CALLS.layout(0));
+        assertEquals(SavedContextLayout.FP, NativeBackend.CALLS.layout(1));
+        assertEquals(SavedContextLayout.LR, NativeBackend.CALLS.layout(2));
+        assertEquals(SavedContextLayout.SP, NativeBackend.CALLS.layout(3));
+        assertEquals(SavedContextLayout.X19, NativeBackend.CALLS.layout(4));
     }
 
     @Test
@@ -103,7 +103,7 @@ class NativeBackendTest {
         assertThrows(UnknownContextException.class, () -> cpu.resume(new ContextId("native", 123_456), 0));
         assertThrows(UnknownContextException.class, () -> cpu.resume(new ContextId("native", -1), 0));
         assertThrows(UnknownContextException.class, () -> cpu.resume(null, 0));
-        assertEquals(-1, Shim.lv_resume(987_654), "the shim itself refuses a made-up id");
+        assertEquals(-1, NativeBackend.CALLS.resume(987_654), "the shim itself refuses a made-up id");
     }
 
     @Test
