@@ -123,6 +123,9 @@ public final class PageTable {
     private boolean[] leafTableFreed = new boolean[64];
     private int leafCount;
 
+    /** Scratch for unmap: the table at each level of the walk, so reclamation does not re-walk. */
+    private final long[] path = new long[LEAF_LEVEL + 1];
+
     private PageTable(Builder b) {
         this.memory = b.memory;
         this.frames = b.frames;
@@ -875,10 +878,12 @@ public final class PageTable {
         checkLive();
         checkVa(va, PAGE_SIZE);
         // 1. walk without creating; find the leaf
+        final long[] tablesOnPath = path;
         long table = root;
         int level = startLevel;
         long d;
         while (true) {
+            tablesOnPath[level] = table;
             d = read(table, index(va, level));
             if (!Descriptor.isValid(d)) {
                 throw new NotMappedException(va, "not mapped (no entry at level " + level + ")");
@@ -898,6 +903,7 @@ public final class PageTable {
             while (level < LEAF_LEVEL) {
                 table = split(table, level, va);
                 level++;
+                tablesOnPath[level] = table;
             }
             d = read(table, index(va, LEAF_LEVEL));
         }
@@ -914,7 +920,7 @@ public final class PageTable {
             long t = table;
             int l = LEAF_LEVEL;
             while (left == 0 && t != root) {
-                long parent = parentOf(va, l);
+                long parent = tablesOnPath[l - 1];
                 write(parent, index(va, l - 1), 0);
                 queueFree(t, l, va & -span(l - 1));
                 left = counts.add(parent, -1);
@@ -949,15 +955,6 @@ public final class PageTable {
             }
         }
         return n;
-    }
-
-    /** Returns the table at {@code level - 1} whose entry points to the table at {@code level} for va. */
-    private long parentOf(long va, int level) {
-        long t = root;
-        for (int l = startLevel; l < level - 1; l++) {
-            t = Descriptor.address(read(t, index(va, l)));
-        }
-        return t;
     }
 
     /**

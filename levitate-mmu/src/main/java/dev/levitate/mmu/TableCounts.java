@@ -22,8 +22,24 @@ final class TableCounts {
 
     private final short[][][] slots = new short[1 << (36 - TOP_SHIFT)][][];
 
+    /** The chunk last returned and its key ({@code pfn >>> 12}): tables cluster in a few chunks. */
+    private long lastKey = -1;
+    private short[] lastChunk;
+
     private short[] chunk(long pa, boolean create) {
         long pfn = pa >>> 12;
+        if (pfn >>> CHUNK_BITS == lastKey) {
+            return lastChunk;
+        }
+        short[] c = lookUp(pfn, create);
+        if (c != null) {
+            lastKey = pfn >>> CHUNK_BITS;
+            lastChunk = c;
+        }
+        return c;
+    }
+
+    private short[] lookUp(long pfn, boolean create) {
         int top = (int) (pfn >>> TOP_SHIFT);
         short[][] mid = slots[top];
         if (mid == null) {

@@ -19,9 +19,20 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The buddy allocator against the sorted-set-per-order design, on three workloads:
- * alloc/free pairs of order 0; random mixed orders (0..4) around 50% occupancy; fill all
- * order-0 frames of 64 MiB then drain in random order. Throughput is in operations (one
- * allocate or one free) per microsecond.
+ * alloc/free pairs of order 0; random mixed orders (0..4) at 50% occupancy; fill all order-0
+ * frames of 64 MiB then drain in random order. Throughput is in operations (one allocate or one
+ * free) per microsecond.
+ *
+ * <p>The harness work (reading the precomputed script, keeping the array of live blocks) is the
+ * same for every implementation; {@code impl = baseline} runs it with an allocator that does
+ * nothing (it hands out a counter and forgets frees), so its figure is the harness cost alone.
+ *
+ * <p>The mixed script is computed once per iteration: exactly as many allocations as frees per
+ * invocation, the slot of each freed block drawn in advance from the live count at that point. So
+ * the number of live blocks is the same at the start of every invocation and occupancy stays
+ * around 50% however many invocations JMH makes (the first version drew alloc-or-free by coin
+ * flip per op; the same script repeated hundreds of times drifted to 10% occupancy at 64 MiB and
+ * to 0% at 1 GiB).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -34,39 +45,48 @@ public class AllocatorBenchmark {
     static final long SIZE = 64L << 20;
     static final int FRAMES = (int) (SIZE >>> 12);
     static final int MIXED_OPS = 1 << 16;
+    private static final long PAGE_MASK = 0xFFF;
 
-    /** Which allocator runs. */
-    @Param({"buddy", "sortedset"})
+    /** Which allocator runs: ours, the peer, or the empty baseline (harness cost alone). */
+    @Param({"buddy", "sortedset", "baseline"})
     public String impl;
 
     /** RAM size in MiB. */
     @Param({"64", "1024"})
     public int ramMib;
 
-    private boolean useBuddy;
-    private int frames;
+    private int mode;
     private BuddyAllocator buddy;
     private SortedSetBuddy sorted;
+    private long fakeNext;
+    private long fakeSink;
 
-    private long[] liveAddr;
-    private int[] liveOrder;
-    private int live;
+    /** Live blocks: address | order in the low 12 bits. */
+    private long[] live;
+    private int liveCount;
+    /** Mixed script: {@code ~k} = allocate order k; {@code j >= 0} = free live block j. */
     private int[] script;
+    private long[] got;
     private int[] drainOrder;
 
     /** Builds a fresh allocator and the random scripts (fixed seed). */
     @Setup(Level.Iteration)
     public void setUp() {
-        useBuddy = impl.equals("buddy");
+        mode = switch (impl) {
+            case "buddy" -> 0;
+            case "sortedset" -> 1;
+            case "baseline" -> 2;
+            default -> throw new IllegalArgumentException(impl);
+        };
         long size = (long) ramMib << 20;
-        frames = (int) (size >>> 12);
-        buddy = BuddyAllocator.builder().region(BASE, size).build();
-        sorted = new SortedSetBuddy(BASE, size, BuddyAllocator.DEFAULT_MAX_ORDER);
-        liveAddr = new long[frames];
-        liveOrder = new int[frames];
-        live = 0;
+        int frames = (int) (size >>> 12);
+        buddy = mode == 0 ? BuddyAllocator.builder().region(BASE, size).build() : null;
+        sorted = mode == 1 ? new SortedSetBuddy(BASE, size, BuddyAllocator.DEFAULT_MAX_ORDER) : null;
+        fakeNext = BASE;
+        live = new long[frames];
+        liveCount = 0;
         SplittableRandom rnd = new SplittableRandom(42);
-        // pre-fill to about 50%: random orders 0..4 (average ~6 frames a block)
+        // pre-fill to 50%: random orders 0..4 (average 6.2 frames a block)
         long used = 0;
         while (used < frames / 2) {
             int k = rnd.nextInt(5);
@@ -74,14 +94,35 @@ public class AllocatorBenchmark {
             if (pa < 0) {
                 break;
             }
-            liveAddr[live] = pa;
-            liveOrder[live++] = k;
+            live[liveCount++] = pa | k;
             used += 1L << k;
         }
+        // a balanced script: MIXED_OPS / 2 allocations and as many frees, in random order
         script = new int[MIXED_OPS];
-        for (int i = 0; i < MIXED_OPS; i++) {
-            script[i] = rnd.nextInt(1 << 20);
+        boolean[] isAlloc = new boolean[MIXED_OPS];
+        for (int i = 0; i < MIXED_OPS / 2; i++) {
+            isAlloc[i] = true;
         }
+        for (int i = MIXED_OPS - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            boolean t = isAlloc[i];
+            isAlloc[i] = isAlloc[j];
+            isAlloc[j] = t;
+        }
+        int n = liveCount;
+        for (int i = 0; i < MIXED_OPS; i++) {
+            if (isAlloc[i]) {
+                script[i] = ~rnd.nextInt(5);
+                n++;
+            } else {
+                if (n == 0) {
+                    throw new IllegalStateException("the mixed script would free from an empty set");
+                }
+                script[i] = rnd.nextInt(n);
+                n--;
+            }
+        }
+        got = new long[FRAMES];
         drainOrder = new int[FRAMES];
         for (int i = 0; i < FRAMES; i++) {
             drainOrder[i] = i;
@@ -95,14 +136,29 @@ public class AllocatorBenchmark {
     }
 
     private long alloc(int k) {
-        return useBuddy ? buddy.tryAllocate(k) : sorted.allocate(k);
+        switch (mode) {
+            case 0:
+                return buddy.tryAllocate(k);
+            case 1:
+                return sorted.allocate(k);
+            default:
+                long pa = fakeNext;
+                fakeNext = pa + (4096L << k);
+                return pa;
+        }
     }
 
     private void free(long pa, int k) {
-        if (useBuddy) {
-            buddy.free(pa, k);
-        } else {
-            sorted.free(pa, k);
+        switch (mode) {
+            case 0:
+                buddy.free(pa, k);
+                break;
+            case 1:
+                sorted.free(pa, k);
+                break;
+            default:
+                fakeSink += pa + k;
+                break;
         }
     }
 
@@ -125,33 +181,35 @@ public class AllocatorBenchmark {
 
     /**
      * Workload 2: a random mix of allocations (orders 0..4) and frees of random live blocks,
-     * keeping occupancy around 50%.
+     * at 50% occupancy (the live count is the same at the start of every invocation).
      *
      * @return a checksum
      */
     @Benchmark
     @OperationsPerInvocation(MIXED_OPS)
     public long mixedHalfFull() {
+        final int[] s = script;
+        final long[] l = live;
+        int n = liveCount;
         long sum = 0;
         for (int i = 0; i < MIXED_OPS; i++) {
-            int r = script[i];
-            if ((r & 1) == 0 || live == 0) {
-                int k = (r >>> 1) % 5;
+            int op = s[i];
+            if (op < 0) {
+                int k = ~op;
                 long pa = alloc(k);
-                if (pa >= 0) {
-                    liveAddr[live] = pa;
-                    liveOrder[live++] = k;
-                    sum += pa;
+                if (pa < 0) {
+                    throw new IllegalStateException("out of memory at 50% occupancy");
                 }
+                l[n++] = pa | k;
+                sum += pa;
             } else {
-                int j = (r >>> 1) % live;
-                free(liveAddr[j], liveOrder[j]);
-                live--;
-                liveAddr[j] = liveAddr[live];
-                liveOrder[j] = liveOrder[live];
+                long b = l[op];
+                free(b & ~PAGE_MASK, (int) (b & PAGE_MASK));
+                l[op] = l[--n];
             }
         }
-        return sum;
+        liveCount = n;
+        return sum + fakeSink;
     }
 
     /**
@@ -164,24 +222,36 @@ public class AllocatorBenchmark {
     @OperationsPerInvocation(2 * FRAMES)
     public long fillThenDrain() {
         // start from an empty allocator each call: free what the mixed pre-fill left first
-        for (int i = 0; i < live; i++) {
-            free(liveAddr[i], liveOrder[i]);
+        for (int i = 0; i < liveCount; i++) {
+            free(live[i] & ~PAGE_MASK, (int) (live[i] & PAGE_MASK));
         }
-        live = 0;
-        long[] got = liveAddr;
+        liveCount = 0;
+        if (mode == 2) {
+            fakeNext = BASE;
+        }
+        long[] g = got;
         int n = 0;
         for (long pa = alloc(0); pa >= 0 && n < FRAMES; pa = n < FRAMES ? alloc(0) : -1) {
-            got[n++] = pa;
+            g[n++] = pa;
         }
         if (n != FRAMES) {
             throw new IllegalStateException("expected " + FRAMES + " frames, got " + n);
         }
         long sum = 0;
         for (int i = 0; i < n; i++) {
-            long pa = got[drainOrder[i]];
+            long pa = g[drainOrder[i]];
             free(pa, 0);
             sum += pa;
         }
-        return sum;
+        return sum + fakeSink;
+    }
+
+    /**
+     * Returns the frames in use (for checking the occupancy the mixed workload runs at).
+     *
+     * @return used frames of the allocator under test, or -1 for the baseline
+     */
+    public long usedFrames() {
+        return mode == 0 ? buddy.usedFrames() : -1;
     }
 }

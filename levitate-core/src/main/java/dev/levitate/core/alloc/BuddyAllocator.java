@@ -127,6 +127,19 @@ public final class BuddyAllocator implements PageAllocator {
             freeMask |= 1L << k;
         }
 
+        /** Removes and returns the head of the non-empty list k. */
+        int pop(int k) {
+            int i = head[k];
+            int n = links[2 * i];
+            head[k] = n;
+            if (n == NIL) {
+                freeMask &= ~(1L << k);
+            } else {
+                links[2 * n + 1] = NIL;
+            }
+            return i;
+        }
+
         void unlink(int i, int k) {
             int n = links[2 * i];
             int p = links[2 * i + 1];
@@ -353,8 +366,7 @@ public final class BuddyAllocator implements PageAllocator {
                 continue;
             }
             int j = order + Long.numberOfTrailingZeros(mask);
-            int i = z.head[j];
-            z.unlink(i, j);
+            int i = z.pop(j);
             freeBlocks[j]--;
             while (j > order) {
                 j--;
@@ -384,27 +396,19 @@ public final class BuddyAllocator implements PageAllocator {
      */
     @Override
     public void free(long pa, int order) {
-        if (order < 0 || order > maxOrder) {
-            throw new WrongOrderException(pa, order, "orders are 0.." + maxOrder);
-        }
-        long size = (long) PhysicalMemory.PAGE_SIZE << order;
-        if ((pa & (size - 1)) != 0) {
-            throw new MisalignedFrameException(pa, order, "an order-" + order + " block is aligned to " + size + " bytes");
-        }
+        // the hot path: one combined test; any failure goes to checkFree, which throws the exact
+        // exception (and keeps this method small enough for the JIT to inline it)
         long pfn = pa >>> SHIFT;
-        Zone z = zoneOf(pfn);
-        if (z == null || pa < 0) {
-            throw new ForeignFrameException(pa, order, "not in RAM managed by this allocator " + describeZones());
+        Zone z = zones[0];
+        if (!z.containsPfn(pfn)) {
+            z = zoneOf(pfn);
         }
-        if (pfn + (1L << order) > z.limitPfn) {
-            throw new ForeignFrameException(pa, order, "the block reaches past the end of its region at "
-                    + LevitateException.hex(z.limitPfn << SHIFT));
+        if (order < 0 || order > maxOrder || (pa & ((1L << (SHIFT + order)) - 1)) != 0 || z == null
+                || pfn + (1L << order) > z.limitPfn || !z.isHead((int) (pfn - z.basePfn), ALLOCATED, order)) {
+            checkFree(pa, order);
+            throw new IllegalStateException("buddy allocator corrupted: free of " + LevitateException.hex(pa) + " rejected without a reason");
         }
-        int i = (int) (pfn - z.basePfn);
-        if (!z.isHead(i, ALLOCATED, order)) {
-            rejectFree(z, i, pa, order, pfn);
-        }
-        z.meta[i] = NONE;
+        z.meta[(int) (pfn - z.basePfn)] = NONE;
         usedBlocks[order]--;
         usedFrames -= 1L << order;
         freeFrames += 1L << order;
@@ -425,6 +429,30 @@ public final class BuddyAllocator implements PageAllocator {
         }
         z.push((int) (pfn - z.basePfn), k);
         freeBlocks[k]++;
+    }
+
+    /** Validates a free in the documented order and throws the exception that says why it is refused. */
+    private void checkFree(long pa, int order) {
+        if (order < 0 || order > maxOrder) {
+            throw new WrongOrderException(pa, order, "orders are 0.." + maxOrder);
+        }
+        long size = (long) PhysicalMemory.PAGE_SIZE << order;
+        if ((pa & (size - 1)) != 0) {
+            throw new MisalignedFrameException(pa, order, "an order-" + order + " block is aligned to " + size + " bytes");
+        }
+        long pfn = pa >>> SHIFT;
+        Zone z = zoneOf(pfn);
+        if (z == null || pa < 0) {
+            throw new ForeignFrameException(pa, order, "not in RAM managed by this allocator " + describeZones());
+        }
+        if (pfn + (1L << order) > z.limitPfn) {
+            throw new ForeignFrameException(pa, order, "the block reaches past the end of its region at "
+                    + LevitateException.hex(z.limitPfn << SHIFT));
+        }
+        int i = (int) (pfn - z.basePfn);
+        if (!z.isHead(i, ALLOCATED, order)) {
+            rejectFree(z, i, pa, order, pfn);
+        }
     }
 
     /** The free is invalid: say exactly why (the slow path, off the hot path). */

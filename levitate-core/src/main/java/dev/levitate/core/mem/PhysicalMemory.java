@@ -31,7 +31,11 @@ import java.util.Objects;
  *       inside one region throws {@link PhysicalAddressException} before touching anything.</li>
  *   <li>Accesses inside one page go through a {@link VarHandle} byte-array view (one bounds-checked
  *       load or store); an access that crosses a page boundary is split byte by byte.</li>
- *   <li>{@link #zeroPage(long)} clears a page in place without allocating; {@link #release} and
+ *   <li>A direct-mapped cache of 256 materialised pages (by frame number) serves
+ *       {@link #read64}/{@link #write64} inside one page without the region check or the radix
+ *       walk; dropping a page drops its cache entry.</li>
+ *   <li>{@link #zeroPage(long)} clears a page in place without allocating, only the lines written
+ *       since it was last zeroed; {@link #release} and
  *       {@link #zero(long, long)} drop whole pages, so they are sparse again.</li>
  * </ol>
  *
@@ -71,6 +75,13 @@ public final class PhysicalMemory {
         final long base;
         final long limit;
         final byte[][][][] dir;
+        /**
+         * Dirty lines per page, parallel to {@code dir}: [l1][l2] -&gt; long[512 + 8]; entry i3 has
+         * bit j set if the 64-byte line j of page i3 may be non-zero; the last 8 longs are a
+         * bitmap of the pages handed out by {@link #backingPage} (written behind our back, so
+         * always zeroed whole).
+         */
+        final long[][][] dirty;
         /** Watch bits per 2 MiB chunk: [l1][l2] -&gt; long[8] (512 bits), allocated on first watch. */
         final long[][][] watch;
 
@@ -81,6 +92,7 @@ public final class PhysicalMemory {
             long pages = region.size() >>> PAGE_SHIFT;
             int l1 = (int) ((pages + (1L << L1_SHIFT) - 1) >>> L1_SHIFT);
             this.dir = new byte[l1][][][];
+            this.dirty = new long[l1][][];
             this.watch = new long[l1][][];
         }
     }
@@ -88,6 +100,19 @@ public final class PhysicalMemory {
     private final Store[] stores;
     private final String regionText;
     private Store last;
+
+    /*
+     * A direct-mapped cache of materialised pages, by absolute frame number: a hit skips the
+     * region check (a materialised page lies inside a region, and the access inside the page) and
+     * the radix walk. Entries are dropped with their page (dropPage); zeroPage keeps the array.
+     */
+    private static final int CACHE_SLOTS = 256;
+    private static final int CACHE_MASK = CACHE_SLOTS - 1;
+    private static final int EXPOSED = 1 << L3_BITS;
+    private final long[] cacheTag = new long[CACHE_SLOTS];
+    private final byte[][] cachePage = new byte[CACHE_SLOTS][];
+    private final long[][] cacheDirty = new long[CACHE_SLOTS][];
+    private final int[] cacheIndex = new int[CACHE_SLOTS];
     private long materialized;
     private int watchedPages;
     private PageWriteObserver observer;
@@ -109,6 +134,7 @@ public final class PhysicalMemory {
         }
         this.regionText = sorted.toString();
         this.last = stores[0];
+        Arrays.fill(cacheTag, -1L);
     }
 
     /**
@@ -223,7 +249,49 @@ public final class PhysicalMemory {
             page = l3[i3] = new byte[PAGE_SIZE];
             materialized++;
         }
+        long[] d = dirtyOf(s, i1, i2);
+        int slot = (int) (pa >>> PAGE_SHIFT) & CACHE_MASK;
+        cacheTag[slot] = pa >>> PAGE_SHIFT;
+        cachePage[slot] = page;
+        cacheDirty[slot] = d;
+        cacheIndex[slot] = i3;
         return page;
+    }
+
+    /** Enters a materialised page into the page cache. */
+    private void cache(Store s, long pa, byte[] page) {
+        long p = (pa - s.base) >>> PAGE_SHIFT;
+        int slot = (int) (pa >>> PAGE_SHIFT) & CACHE_MASK;
+        cacheTag[slot] = pa >>> PAGE_SHIFT;
+        cachePage[slot] = page;
+        cacheDirty[slot] = dirtyOf(s, (int) (p >>> L1_SHIFT), (int) (p >>> L3_BITS) & L2_MASK);
+        cacheIndex[slot] = (int) p & L3_MASK;
+    }
+
+    private static long[] dirtyOf(Store s, int i1, int i2) {
+        long[][] d2 = s.dirty[i1];
+        if (d2 == null) {
+            d2 = s.dirty[i1] = new long[1 << L2_BITS][];
+        }
+        long[] d = d2[i2];
+        if (d == null) {
+            d = d2[i2] = new long[(1 << L3_BITS) + (1 << L3_BITS) / Long.SIZE];
+        }
+        return d;
+    }
+
+    /** Marks lines of the page holding {@code pa} dirty (the page is materialised). */
+    private static void markDirty(Store s, long pa, int off, int length) {
+        long p = (pa - s.base) >>> PAGE_SHIFT;
+        long[] d = dirtyOf(s, (int) (p >>> L1_SHIFT), (int) (p >>> L3_BITS) & L2_MASK);
+        d[(int) p & L3_MASK] |= lines(off, length);
+    }
+
+    /** The mask of the 64-byte lines {@code [off, off + length)} touches (length &gt; 0). */
+    private static long lines(int off, int length) {
+        int a = off >>> 6;
+        int b = (off + length - 1) >>> 6;
+        return (-1L >>> (63 - b)) & (-1L << a);
     }
 
     private void written(Store s, long pa, int length) {
@@ -298,11 +366,25 @@ public final class PhysicalMemory {
      * @throws PhysicalAddressException if any byte is outside RAM
      */
     public long read64(long pa) {
+        long pfn = pa >>> PAGE_SHIFT;
+        int slot = (int) pfn & CACHE_MASK;
+        int o = (int) (pa & PAGE_MASK);
+        if (cacheTag[slot] == pfn && o <= PAGE_SIZE - 8) {
+            return (long) LE64.get(cachePage[slot], o);
+        }
+        return read64Slow(pa);
+    }
+
+    private long read64Slow(long pa) {
         Store s = check(pa, 8);
         int off = (int) (pa & PAGE_MASK);
         if (off <= PAGE_SIZE - 8) {
             byte[] page = pageOrNull(s, pa);
-            return page == null ? 0 : (long) LE64.get(page, off);
+            if (page == null) {
+                return 0;
+            }
+            cache(s, pa, page);
+            return (long) LE64.get(page, off);
         }
         return readSplit(s, pa, 8);
     }
@@ -357,6 +439,7 @@ public final class PhysicalMemory {
     public void write8(long pa, int value) {
         Store s = check(pa, 1);
         pageForWrite(s, pa)[(int) (pa & PAGE_MASK)] = (byte) value;
+        markDirty(s, pa, (int) (pa & PAGE_MASK), 1);
         written(s, pa, 1);
     }
 
@@ -372,6 +455,7 @@ public final class PhysicalMemory {
         int off = (int) (pa & PAGE_MASK);
         if (off <= PAGE_SIZE - 2) {
             LE16.set(pageForWrite(s, pa), off, (short) value);
+            markDirty(s, pa, off, 2);
             written(s, pa, 2);
         } else {
             writeSplit(s, pa, value, 2);
@@ -390,6 +474,7 @@ public final class PhysicalMemory {
         int off = (int) (pa & PAGE_MASK);
         if (off <= PAGE_SIZE - 4) {
             LE32.set(pageForWrite(s, pa), off, value);
+            markDirty(s, pa, off, 4);
             written(s, pa, 4);
         } else {
             writeSplit(s, pa, value, 4);
@@ -404,10 +489,23 @@ public final class PhysicalMemory {
      * @throws PhysicalAddressException if any byte is outside RAM (nothing is written)
      */
     public void write64(long pa, long value) {
+        long pfn = pa >>> PAGE_SHIFT;
+        int slot = (int) pfn & CACHE_MASK;
+        int o = (int) (pa & PAGE_MASK);
+        if (cacheTag[slot] == pfn && o <= PAGE_SIZE - 8 && watchedPages == 0) {
+            LE64.set(cachePage[slot], o, value);
+            cacheDirty[slot][cacheIndex[slot]] |= lines(o, 8);
+            return;
+        }
+        write64Slow(pa, value);
+    }
+
+    private void write64Slow(long pa, long value) {
         Store s = check(pa, 8);
         int off = (int) (pa & PAGE_MASK);
         if (off <= PAGE_SIZE - 8) {
             LE64.set(pageForWrite(s, pa), off, value);
+            markDirty(s, pa, off, 8);
             written(s, pa, 8);
         } else {
             writeSplit(s, pa, value, 8);
@@ -418,6 +516,7 @@ public final class PhysicalMemory {
         for (int i = 0; i < n; i++) {
             long a = pa + i;
             pageForWrite(s, a)[(int) (a & PAGE_MASK)] = (byte) (value >>> (8 * i));
+            markDirty(s, a, (int) (a & PAGE_MASK), 1);
             written(s, a, 1);
         }
     }
@@ -440,8 +539,11 @@ public final class PhysicalMemory {
             long a = pa + done;
             int off = (int) (a & PAGE_MASK);
             int n = Math.min(length - done, PAGE_SIZE - off);
-            System.arraycopy(src, offset + done, pageForWrite(s, a), off, n);
-            written(s, a, n);
+            if (n > 0) {
+                System.arraycopy(src, offset + done, pageForWrite(s, a), off, n);
+                markDirty(s, a, off, n);
+                written(s, a, n);
+            }
             done += n;
         }
     }
@@ -477,7 +579,10 @@ public final class PhysicalMemory {
     /**
      * Zeroes one 4 KiB page without allocating: a page never written stays unmaterialised, a
      * materialised one is cleared in place (so a page-table frame that is recycled is not
-     * reallocated on its next write). Use {@link #release(long, long)} to make pages sparse again.
+     * reallocated on its next write). Only the 64-byte lines written since the page was last
+     * zeroed are cleared (a dirty-line mask per page, kept by every write of this class), so
+     * recycling a page table that held a few entries costs a few line clears, not 4 KiB; a page
+     * whose array was handed out by {@link #backingPage} is cleared whole. Use {@link #release(long, long)} to make pages sparse again.
      *
      * @param pa the physical address of the page, 4 KiB aligned
      * @throws IllegalArgumentException if {@code pa} is not 4 KiB aligned
@@ -490,7 +595,18 @@ public final class PhysicalMemory {
         Store s = check(pa, PAGE_SIZE);
         byte[] page = pageOrNull(s, pa);
         if (page != null) {
-            Arrays.fill(page, (byte) 0);
+            long p = (pa - s.base) >>> PAGE_SHIFT;
+            long[] d = dirtyOf(s, (int) (p >>> L1_SHIFT), (int) (p >>> L3_BITS) & L2_MASK);
+            int i3 = (int) p & L3_MASK;
+            if ((d[EXPOSED + (i3 >>> 6)] & (1L << i3)) != 0 || Long.bitCount(d[i3]) > 16) {
+                Arrays.fill(page, (byte) 0);
+            } else {
+                for (long m = d[i3]; m != 0; m &= m - 1) {
+                    int line = Long.numberOfTrailingZeros(m) << 6;
+                    Arrays.fill(page, line, line + 64, (byte) 0);
+                }
+            }
+            d[i3] = 0;
             written(s, pa, PAGE_SIZE);
         }
     }
@@ -526,6 +642,16 @@ public final class PhysicalMemory {
         }
         l3[(int) p & L3_MASK] = null;
         materialized--;
+        long[] d = s.dirty[(int) (p >>> L1_SHIFT)][(int) (p >>> L3_BITS) & L2_MASK];
+        int i3 = (int) p & L3_MASK;
+        d[i3] = 0;
+        d[EXPOSED + (i3 >>> 6)] &= ~(1L << i3);
+        int slot = (int) (pa >>> PAGE_SHIFT) & CACHE_MASK;
+        if (cacheTag[slot] == pa >>> PAGE_SHIFT) {
+            cacheTag[slot] = -1;
+            cachePage[slot] = null;
+            cacheDirty[slot] = null;
+        }
         written(s, pa, PAGE_SIZE);
     }
 
@@ -548,7 +674,14 @@ public final class PhysicalMemory {
     public byte[] backingPage(long pa, boolean create) {
         long pageBase = pa & ~PAGE_MASK;
         Store s = check(pageBase, PAGE_SIZE);
-        return create ? pageForWrite(s, pageBase) : pageOrNull(s, pageBase);
+        byte[] page = create ? pageForWrite(s, pageBase) : pageOrNull(s, pageBase);
+        if (page != null) {
+            long p = (pageBase - s.base) >>> PAGE_SHIFT;
+            long[] d = dirtyOf(s, (int) (p >>> L1_SHIFT), (int) (p >>> L3_BITS) & L2_MASK);
+            int i3 = (int) p & L3_MASK;
+            d[EXPOSED + (i3 >>> 6)] |= 1L << i3;
+        }
+        return page;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.levitate.core.mem;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -165,5 +166,34 @@ class PhysicalMemoryTest {
         page[5] = 0x7F;
         assertEquals(0x7F, m.read8(RAM + 5));
         assertEquals(1, m.materializedPages());
+    }
+
+    @Test
+    void zeroPageClearsEveryWrittenLineWhateverTheWritePath() {
+        PhysicalMemory m = PhysicalMemory.of(RAM, 0x3000);
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        for (int round = 0; round < 50; round++) {
+            for (int w = 0; w < 1 + rnd.nextInt(40); w++) {
+                long pa = RAM + rnd.nextInt(0x3000 - 16);
+                switch (rnd.nextInt(6)) {
+                    case 0 -> m.write8(pa, 0xFF);
+                    case 1 -> m.write16(pa, -1);
+                    case 2 -> m.write32(pa, -1);
+                    case 3 -> m.write64(pa, -1L);
+                    case 4 -> m.write(pa, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}, 0, 13);
+                    default -> m.write64(RAM + 0xFFC + rnd.nextInt(2) * 0x1000, -1L); // crosses a page
+                }
+                assertNotEquals(0, m.read8(pa) | m.read8(RAM + 0xFFC) | 1);
+            }
+            if (rnd.nextInt(4) == 0) {
+                m.backingPage(RAM + 0x1000, true)[rnd.nextInt(4096)] = 9;
+            }
+            m.zeroPage(RAM);
+            m.zeroPage(RAM + 0x1000);
+            m.zeroPage(RAM + 0x2000);
+            byte[] all = new byte[0x3000];
+            m.read(RAM, all, 0, all.length);
+            assertArrayEquals(new byte[0x3000], all, "round " + round);
+        }
     }
 }
