@@ -6,7 +6,7 @@
         .global _start
 _start:
         adr     x0, l1_table
-        ldr     x1, =0xff04                 // MAIR: attr0 Normal WB, attr1 Device-nGnRE
+        ldr     x1, =0x04ff                 // MAIR: attr0 = 0xff Normal WB, attr1 = 0x04 Device-nGnRE
         msr     mair_el1, x1
         ldr     x1, =0x200993519            // TCR: T0SZ 25, WB, inner shareable, 4K, EPD1, T1SZ 25, IPS 40 bits
         msr     tcr_el1, x1
