@@ -103,17 +103,19 @@ public final class Cpu {
     /** Set by a memory access that took an exception; the instruction must not complete. */
     private boolean memFault;
     /**
-     * The last data pages read and written: VA page, its RAM backing array, and the MMU epoch and
+     * The data pages read and written lately, direct-mapped by VA page (16 each): VA page, its RAM
+     * backing array, and the MMU epoch and
      * (through {@link #levelChanged()}) the EL they were checked for. Cleared whenever a
      * translation, the EL, or a page's watch could change, and at the start of every run (the
      * owner may drop pages between runs).
      */
-    private long readVpn = -1;
-    private byte[] readPage;
-    private long readEpoch;
-    private long writeVpn = -1;
-    private byte[] writePage;
-    private long writeEpoch;
+    private static final int DATA_PAGES = 16;
+    private final long[] readVpn = new long[DATA_PAGES];
+    private final byte[][] readPage = new byte[DATA_PAGES][];
+    private final long[] readEpoch = new long[DATA_PAGES];
+    private final long[] writeVpn = new long[DATA_PAGES];
+    private final byte[][] writePage = new byte[DATA_PAGES][];
+    private final long[] writeEpoch = new long[DATA_PAGES];
     private static final java.lang.invoke.VarHandle LE16 =
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(short[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     private static final java.lang.invoke.VarHandle LE32 =
@@ -186,8 +188,10 @@ public final class Cpu {
      */
     public Cpu(Bus bus, java.util.function.LongConsumer onNewDecodedPage, CpuConfig config) {
         this.bus = bus;
+        java.util.Arrays.fill(readVpn, -1L);
+        java.util.Arrays.fill(writeVpn, -1L);
         this.cache = new DecodeCache(page -> {
-            writeVpn = -1; // the page becomes watched: its stores must be observed from now on
+            java.util.Arrays.fill(writeVpn, -1L); // the page becomes watched: its stores must be observed from now on
             onNewDecodedPage.accept(page);
         });
         this.timer = new GenericTimer(config.counterHz(), config.coreHz());
@@ -253,8 +257,8 @@ public final class Cpu {
         spAlignCheck = ((sys.sctlr >>> (el == 0 ? 4 : 3)) & 1) != 0;
         alignCheck = (sys.sctlr & 2) != 0;
         fetchVpn = -1;
-        readVpn = -1;
-        writeVpn = -1;
+        java.util.Arrays.fill(readVpn, -1L);
+        java.util.Arrays.fill(writeVpn, -1L);
     }
 
     boolean irqAsserted() {
@@ -519,8 +523,8 @@ public final class Cpu {
      */
     public StopKind run(long budget) {
         stop = StopKind.NONE;
-        readVpn = -1;
-        writeVpn = -1;
+        java.util.Arrays.fill(readVpn, -1L);
+        java.util.Arrays.fill(writeVpn, -1L);
         long left = budget;
         while (left > 0) {
             if (cycles >= nextEvent) {
@@ -813,8 +817,9 @@ public final class Cpu {
         if (off + size > 0x1000) {
             return vreadSplit(va, size);
         }
-        if ((va >>> 12) == readVpn && readEpoch == mmu.epoch()) {
-            byte[] p = readPage;
+        int way = (int) (va >>> 12) & (DATA_PAGES - 1);
+        if ((va >>> 12) == readVpn[way] && readEpoch[way] == mmu.epoch()) {
+            byte[] p = readPage[way];
             switch (size) {
                 case 8: return (long) LE64.get(p, off);
                 case 4: return Integer.toUnsignedLong((int) LE32.get(p, off));
@@ -834,9 +839,9 @@ public final class Cpu {
         if (!alignCheck && !(mmuOn && mmu.lastDevice())) {
             byte[] p = bus.ramPage(pa, false);
             if (p != null) {
-                readVpn = va >>> 12;
-                readPage = p;
-                readEpoch = mmu.epoch();
+                readVpn[way] = va >>> 12;
+                readPage[way] = p;
+                readEpoch[way] = mmu.epoch();
             }
         }
         return value;
@@ -871,8 +876,9 @@ public final class Cpu {
             vwriteSplit(va, size, value);
             return;
         }
-        if ((va >>> 12) == writeVpn && writeEpoch == mmu.epoch()) {
-            byte[] p = writePage;
+        int way = (int) (va >>> 12) & (DATA_PAGES - 1);
+        if ((va >>> 12) == writeVpn[way] && writeEpoch[way] == mmu.epoch()) {
+            byte[] p = writePage[way];
             switch (size) {
                 case 8: LE64.set(p, off, value); return;
                 case 4: LE32.set(p, off, (int) value); return;
@@ -892,9 +898,9 @@ public final class Cpu {
         if (!alignCheck && !(mmuOn && mmu.lastDevice())) {
             byte[] p = bus.ramPage(pa, true);
             if (p != null) {
-                writeVpn = va >>> 12;
-                writePage = p;
-                writeEpoch = mmu.epoch();
+                writeVpn[way] = va >>> 12;
+                writePage[way] = p;
+                writeEpoch[way] = mmu.epoch();
             }
         }
     }
@@ -1052,6 +1058,8 @@ public final class Cpu {
     private static final byte[] GROUP = new byte[ROWS.length];
     /** Rows whose bits [9:5] are not a base register (literal loads). */
     private static final boolean[] LITERAL = new boolean[ROWS.length];
+    /** Rows that store (by name: ST...), so the execute path never compares strings. */
+    private static final boolean[] IS_STORE = new boolean[ROWS.length];
     private static final byte G_IMM = 0;
     private static final byte G_BRANCH = 1;
     private static final byte G_SYSTEM = 2;
@@ -1075,6 +1083,7 @@ public final class Cpu {
             }
             GROUP[r.ordinal()] = g;
             LITERAL[r.ordinal()] = n.endsWith("_lit");
+            IS_STORE[r.ordinal()] = n.startsWith("ST");
         }
     }
 
@@ -1721,7 +1730,7 @@ public final class Cpu {
                 int size = row.encoding().scale();
                 long off = extend(rz(rm), option) << (bits(w, 12, 1) == 1 ? Integer.numberOfTrailingZeros(size) : 0);
                 long address = x[rn] + off;
-                boolean ok = row.name().startsWith("ST") ? store(address, size, rz(rd))
+                boolean ok = IS_STORE[row.ordinal()] ? store(address, size, rz(rd))
                         : load(rd, address, size, row == A64.LDRSW_reg, true);
                 if (!ok) {
                     return false;
@@ -1738,7 +1747,7 @@ public final class Cpu {
             case LDURX: {
                 int size = row.encoding().scale();
                 long address = x[rn] + sext(bits(w, 12, 9), 9);
-                boolean ok = row.name().startsWith("ST") ? store(address, size, rz(rd)) : load(rd, address, size, false, true);
+                boolean ok = IS_STORE[row.ordinal()] ? store(address, size, rz(rd)) : load(rd, address, size, false, true);
                 if (!ok) {
                     return false;
                 }
@@ -1768,7 +1777,7 @@ public final class Cpu {
                 int rt2 = (w >>> 10) & 31;
                 boolean post = row == A64.STPW_post || row == A64.LDPW_post || row == A64.LDPSW_post;
                 boolean writeback = post || row == A64.STPW_pre || row == A64.LDPW_pre || row == A64.LDPSW_pre;
-                boolean isLoad = row.name().startsWith("LD");
+                boolean isLoad = !IS_STORE[row.ordinal()];
                 long address = post ? x[rn] : x[rn] + off;
                 if (isLoad) {
                     long a = vread(address, 4);

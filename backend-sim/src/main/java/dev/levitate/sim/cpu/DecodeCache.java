@@ -12,7 +12,8 @@ import java.util.Map;
  *   page = pa &gt;&gt;&gt; 12; slot = (pa &gt;&gt;&gt; 2) &amp; 1023
  *   ids[slot] = row id, Decoder.UNDEFINED, or NOT_DECODED; words[slot] = the instruction
  * </pre>
- * The last page used is kept in fields, so straight-line code costs two array loads per fetch. A
+ * The last page used is kept in a field and the 64 recent ones in a small direct-mapped array, so
+ * straight-line code costs two array loads per fetch and calls between pages no map lookup. A
  * write marks only the instructions it overlaps as not decoded, so data beside code is cheap.
  */
 final class DecodeCache {
@@ -32,6 +33,9 @@ final class DecodeCache {
 
     private final Map<Long, Page> pages = new HashMap<>();
     private Page last;
+    /** Recently used pages, direct-mapped by page number, so calls between a few pages skip the map. */
+    private static final int RECENT = 64;
+    private final Page[] recent = new Page[RECENT];
     private final java.util.function.LongConsumer onNewPage;
 
     DecodeCache(java.util.function.LongConsumer onNewPage) {
@@ -44,11 +48,16 @@ final class DecodeCache {
         if (p != null && p.number == n) {
             return p;
         }
-        p = pages.get(n);
-        if (p == null) {
-            p = new Page(n);
-            pages.put(n, p);
-            onNewPage.accept(n << 12);
+        int i = (int) n & (RECENT - 1);
+        p = recent[i];
+        if (p == null || p.number != n) {
+            p = pages.get(n); // boxed lookup only when the page is not among the recent ones
+            if (p == null) {
+                p = new Page(n);
+                pages.put(n, p);
+                onNewPage.accept(n << 12);
+            }
+            recent[i] = p;
         }
         last = p;
         return p;

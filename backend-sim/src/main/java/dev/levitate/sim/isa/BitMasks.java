@@ -58,6 +58,10 @@ public final class BitMasks {
      * @return the immediate, or {@link #INVALID} (0 is never a valid bitmask immediate)
      */
     public static long logicalImmediate(int n, int imms, int immr, int datasize) {
+        return TABLES[datasize == 64 ? 1 : 0][0][(n & 1) << 12 | (immr & 63) << 6 | (imms & 63)];
+    }
+
+    private static long computeLogical(int n, int imms, int immr, int datasize) {
         int esize = elementSize(n, imms);
         if (esize < 0 || esize > datasize) {
             return INVALID;
@@ -82,6 +86,10 @@ public final class BitMasks {
      * @return wmask, or {@link #INVALID} if reserved
      */
     public static long bitfieldWmask(int n, int imms, int immr, int datasize) {
+        return TABLES[datasize == 64 ? 1 : 0][1][(n & 1) << 12 | (immr & 63) << 6 | (imms & 63)];
+    }
+
+    private static long computeWmask(int n, int imms, int immr, int datasize) {
         int esize = elementSize(n, imms);
         if (esize < 0 || esize > datasize) {
             return INVALID;
@@ -100,6 +108,31 @@ public final class BitMasks {
      * @return tmask, or {@link #INVALID} if reserved
      */
     public static long bitfieldTmask(int n, int imms, int immr, int datasize) {
+        return TABLES[datasize == 64 ? 1 : 0][2][(n & 1) << 12 | (immr & 63) << 6 | (imms & 63)];
+    }
+
+    /**
+     * Every result of the three decodings, computed once: [32 or 64 bits][logical, wmask, tmask]
+     * [N:immr:imms]. The simulator decodes these immediates on every execution, so a table load
+     * replaces the replicate loop (192 KiB in all).
+     */
+    private static final long[][][] TABLES = new long[2][3][1 << 13];
+
+    static {
+        for (int d = 0; d < 2; d++) {
+            int datasize = d == 0 ? 32 : 64;
+            for (int i = 0; i < 1 << 13; i++) {
+                int n = i >>> 12;
+                int immr = (i >>> 6) & 63;
+                int imms = i & 63;
+                TABLES[d][0][i] = computeLogical(n, imms, immr, datasize);
+                TABLES[d][1][i] = computeWmask(n, imms, immr, datasize);
+                TABLES[d][2][i] = computeTmask(n, imms, immr, datasize);
+            }
+        }
+    }
+
+    private static long computeTmask(int n, int imms, int immr, int datasize) {
         int esize = elementSize(n, imms);
         if (esize < 0 || esize > datasize) {
             return INVALID;
