@@ -42,7 +42,7 @@ public final class RoundRobinPolicy implements SchedulingPolicy {
 
     @Override
     public String name() {
-        return "round-robin (quantum " + quantumTicks + " ticks)";
+        return "round-robin (quantum " + quantumTicks + (quantumTicks == 1 ? " tick)" : " ticks)");
     }
 
     /**

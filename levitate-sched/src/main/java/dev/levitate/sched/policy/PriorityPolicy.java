@@ -58,7 +58,7 @@ public final class PriorityPolicy implements SchedulingPolicy {
 
     @Override
     public String name() {
-        return "strict priority (quantum " + quantumTicks + " ticks)";
+        return "strict priority (quantum " + quantumTicks + (quantumTicks == 1 ? " tick)" : " ticks)");
     }
 
     /**

@@ -81,7 +81,7 @@ public final class StridePolicy implements SchedulingPolicy {
 
     @Override
     public String name() {
-        return "stride (quantum " + quantumTicks + " ticks)";
+        return "stride (quantum " + quantumTicks + (quantumTicks == 1 ? " tick)" : " ticks)");
     }
 
     /**
