@@ -86,6 +86,12 @@ public final class Cpu {
     private long stopValue;
     private long stopSyndrome;
     private long breakpoint = -1;
+    /** More breakpoints (a debugger's), and data watchpoints; checked only when there are any. */
+    private final java.util.TreeSet<Long> breakpoints = new java.util.TreeSet<>();
+    private final java.util.List<long[]> watchpoints = new java.util.ArrayList<>();
+    private boolean debugChecks;
+    private long watchHit = -1;
+    private boolean watchHitWrite;
     /** The exclusive monitor of this single core (B2.9): the address LDXR marked, or -1 (open). */
     private long exclusiveAddress = -1;
     private int exclusiveSize;
@@ -445,6 +451,68 @@ public final class Cpu {
     }
 
     /**
+     * Adds a breakpoint: {@link #run(long)} stops with {@link StopKind#DEBUG_BREAK} before executing
+     * the instruction at {@code address} (except as the first instruction of a run, so a debugger
+     * can continue from it).
+     *
+     * @param address a VA
+     */
+    public void addBreakpoint(long address) {
+        breakpoints.add(address);
+        debugChecks = true;
+    }
+
+    /**
+     * Removes a breakpoint added with {@link #addBreakpoint(long)}.
+     *
+     * @param address the VA
+     * @return true if there was one
+     */
+    public boolean removeBreakpoint(long address) {
+        boolean had = breakpoints.remove(address);
+        debugChecks = !breakpoints.isEmpty() || !watchpoints.isEmpty();
+        return had;
+    }
+
+    /**
+     * Adds a data watchpoint: after an instruction whose load ({@code onRead}) or store
+     * ({@code onWrite}) touches {@code [va, va + length)}, {@link #run(long)} stops with
+     * {@link StopKind#WATCHPOINT}; {@link #stopValue()} is the accessed address, the instruction has
+     * completed and {@link #stopPc()} is the next one.
+     *
+     * @param va the first watched byte (a VA)
+     * @param length how many bytes, at least 1
+     * @param onRead stop on loads
+     * @param onWrite stop on stores
+     * @throws IllegalArgumentException if the length is not positive or neither kind is watched
+     */
+    public void addWatchpoint(long va, long length, boolean onRead, boolean onWrite) {
+        if (length < 1 || !onRead && !onWrite) {
+            throw new IllegalArgumentException("a watchpoint needs a length of at least 1 and reads or writes to watch: length "
+                    + length + ", read " + onRead + ", write " + onWrite);
+        }
+        watchpoints.add(new long[] {va, length, onRead ? 1 : 0, onWrite ? 1 : 0});
+        debugChecks = true;
+    }
+
+    /** Removes every breakpoint added with {@link #addBreakpoint(long)} and every watchpoint. */
+    public void clearDebugPoints() {
+        breakpoints.clear();
+        watchpoints.clear();
+        debugChecks = false;
+    }
+
+    private void checkWatch(long va, int size, boolean write) {
+        for (long[] w : watchpoints) {
+            if (va < w[0] + w[1] && w[0] < va + size && (write ? w[3] : w[2]) != 0) {
+                watchHit = va;
+                watchHitWrite = write;
+                return;
+            }
+        }
+    }
+
+    /**
      * Returns why the last run stopped.
      *
      * @return the kind
@@ -536,6 +604,18 @@ public final class Cpu {
             if (pc == breakpoint && left != budget) {
                 halt(StopKind.DEBUG_BREAK, 0, pc);
                 return stop;
+            }
+            if (debugChecks) {
+                if (watchHit >= 0) {
+                    long at = watchHit;
+                    watchHit = -1;
+                    halt(StopKind.WATCHPOINT, 0, at);
+                    return stop;
+                }
+                if (left != budget && breakpoints.contains(pc)) {
+                    halt(StopKind.DEBUG_BREAK, 0, pc);
+                    return stop;
+                }
             }
             if ((pc & 3) != 0 || illegalState) {
                 // priority (ARM ARM, synchronous exception prioritization): PC alignment, then an
@@ -813,6 +893,9 @@ public final class Cpu {
     /** Reads guest memory at a VA; on a fault sets memFault (the exception is already taken). */
     private long vread(long va, int size) {
         memFault = false;
+        if (debugChecks) {
+            checkWatch(va, size, false);
+        }
         int off = (int) va & 0xFFF;
         if (off + size > 0x1000) {
             return vreadSplit(va, size);
@@ -871,6 +954,9 @@ public final class Cpu {
     /** Writes guest memory at a VA; on a fault sets memFault. */
     private void vwrite(long va, int size, long value) {
         memFault = false;
+        if (debugChecks) {
+            checkWatch(va, size, true);
+        }
         int off = (int) va & 0xFFF;
         if (off + size > 0x1000) {
             vwriteSplit(va, size, value);

@@ -35,6 +35,8 @@ public enum StopKind {
     BUDGET,
     /** A debugger breakpoint address was reached. */
     DEBUG_BREAK,
+    /** A load or store touched a watched range (the value is the address it accessed). */
+    WATCHPOINT,
     /** WFI/WFE with no interrupt pending and no timer armed: nothing can ever wake the core. */
     WAIT
 }

@@ -1,0 +1,61 @@
+package dev.levitate.sim.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.levitate.sim.isa.A64Assembler;
+import dev.levitate.sim.machine.Machine;
+import org.junit.jupiter.api.Test;
+
+/** The debugging API a teaching tool uses: step, breakpoints, watchpoints, budgets. */
+class DebugApiTest {
+    static final long CODE = Machine.RAM_BASE;
+    static final long DATA = Machine.RAM_BASE + 0x1_0000;
+
+    static long storeAt;
+
+    private static Machine loop() {
+        Machine m = new Machine(16L << 20, b -> { }, b -> { }, b -> { });
+        A64Assembler a = new A64Assembler(CODE);
+        A64Assembler.Label top = a.label();
+        a.mov64(1, DATA).movz(0, 0, 0);
+        a.bind(top);
+        a.addImm(0, 0, 1);            // counter
+        storeAt = a.here();
+        a.str(0, 1, 0);               // store it
+        a.ldr(2, 1, 8);               // load the neighbour
+        a.b(top);
+        byte[] code = a.assembleBytes();
+        m.loadRaw(CODE, code);
+        return m;
+    }
+
+    @Test
+    void stepBreakpointsAndWatchpoints() {
+        Machine m = loop();
+        Cpu cpu = m.cpu();
+        assertEquals(StopKind.BUDGET, m.run(1), "one step");
+        assertEquals(CODE + 4, cpu.pc());
+        long store = storeAt;
+        cpu.addBreakpoint(store);
+        assertEquals(StopKind.DEBUG_BREAK, m.run(1000));
+        assertEquals(store, cpu.pc());
+        assertEquals(StopKind.DEBUG_BREAK, m.run(1000), "continue: around the loop to the same breakpoint");
+        assertEquals(2, cpu.reg(0));
+        assertTrue(cpu.removeBreakpoint(store));
+
+        cpu.addWatchpoint(DATA, 8, false, true);
+        assertEquals(StopKind.WATCHPOINT, m.run(1000));
+        assertEquals(DATA, cpu.stopValue(), "the stored address");
+        assertEquals(store + 4, cpu.stopPc(), "stops after the store completed");
+        assertEquals(cpu.reg(0), m.ram().read64(DATA), "the value is in memory");
+        cpu.clearDebugPoints();
+        cpu.addWatchpoint(DATA + 8, 1, true, false);
+        assertEquals(StopKind.WATCHPOINT, m.run(1000), "a read watchpoint on the load");
+        assertEquals(DATA + 8, cpu.stopValue());
+        cpu.clearDebugPoints();
+        assertEquals(StopKind.BUDGET, m.run(1000), "nothing stops it any more");
+        assertThrows(IllegalArgumentException.class, () -> cpu.addWatchpoint(DATA, 0, true, true));
+    }
+}
