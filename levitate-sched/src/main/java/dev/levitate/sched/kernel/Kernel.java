@@ -119,6 +119,8 @@ public final class Kernel implements AutoCloseable {
     private long tick;
     private long nextTickCycle;
     private long switches;
+    /** Spawned tasks that have not exited: kept as a count so the run loop's test is O(1). */
+    private int live;
     private long tlbInvalidations;
     private int nextSemaphore = 1;
     private int nextMutex = 1;
@@ -660,6 +662,7 @@ public final class Kernel implements AutoCloseable {
 
     private void admit(TaskControlBlock t) {
         tasks.put(t.task.id(), t);
+        live++;
         emit(KernelEvent.Kind.SPAWN, t, (t.user ? "user" : "kernel") + " task '" + t.task.name() + "'");
         makeReady(t);
     }
@@ -719,9 +722,13 @@ public final class Kernel implements AutoCloseable {
      *
      * @param maxTicks the most ticks to run
      * @return the figures
+     * @throws IllegalArgumentException if {@code maxTicks} is negative
      * @throws IllegalStateException if the machine stops (it is a bug in the kernel or backend)
      */
     public RunResult run(long maxTicks) {
+        if (maxTicks < 0) {
+            throw new IllegalArgumentException("maxTicks must be 0 or more, got " + maxTicks);
+        }
         long startCycles = cpu.cycles();
         long startSwitches = switches;
         long endTick = tick + maxTicks;
@@ -769,14 +776,7 @@ public final class Kernel implements AutoCloseable {
     }
 
     private int liveTasks() {
-        int n = 0;
-        for (TaskControlBlock t : tasks.values()) {
-            TaskState s = t.task.state();
-            if (s != TaskState.EXITED && s != TaskState.REAPED) {
-                n++;
-            }
-        }
-        return n;
+        return live;
     }
 
     private void schedule() {
@@ -920,6 +920,7 @@ public final class Kernel implements AutoCloseable {
         t.task.setExitCode(code);
         t.exitReason = reason;
         t.task.moveTo(TaskState.EXITED);
+        live--;
         current = null;
         releaseMutexesOf(t);
         for (TaskControlBlock j : t.joiners) {
