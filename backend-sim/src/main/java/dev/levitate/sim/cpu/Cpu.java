@@ -1191,12 +1191,12 @@ public final class Cpu {
         final int rn = (w >>> 5) & 31;
         final int rm = (w >>> 16) & 31;
         long next = pc + 4;
-        switch (row) {
+        switch (row.ordinal()) {
             // ---- add/sub immediate
-            case ADD_imm:
-            case ADDS_imm:
-            case SUB_imm:
-            case SUBS_imm: {
+            case Ops.ADD_imm:
+            case Ops.ADDS_imm:
+            case Ops.SUB_imm:
+            case Ops.SUBS_imm: {
                 long imm = (long) bits(w, 10, 12) << (bits(w, 22, 1) * 12);
                 boolean sub = row == A64.SUB_imm || row == A64.SUBS_imm;
                 boolean flags = row == A64.ADDS_imm || row == A64.SUBS_imm;
@@ -1209,10 +1209,10 @@ public final class Cpu {
                 break;
             }
             // ---- logical immediate
-            case AND_imm:
-            case ORR_imm:
-            case EOR_imm:
-            case ANDS_imm: {
+            case Ops.AND_imm:
+            case Ops.ORR_imm:
+            case Ops.EOR_imm:
+            case Ops.ANDS_imm: {
                 int nBit = bits(w, 22, 1);
                 if (!sf && nBit == 1) {
                     return undefined(w);
@@ -1235,9 +1235,9 @@ public final class Cpu {
                 break;
             }
             // ---- move wide
-            case MOVN:
-            case MOVZ:
-            case MOVK: {
+            case Ops.MOVN:
+            case Ops.MOVZ:
+            case Ops.MOVK: {
                 int hw = bits(w, 21, 2);
                 if (!sf && hw > 1) {
                     return undefined(w);
@@ -1253,9 +1253,9 @@ public final class Cpu {
                 break;
             }
             // ---- bitfield
-            case SBFM:
-            case BFM:
-            case UBFM: {
+            case Ops.SBFM:
+            case Ops.BFM:
+            case Ops.UBFM: {
                 int nBit = bits(w, 22, 1);
                 int datasize = sf ? 64 : 32;
                 int immr = bits(w, 16, 6);
@@ -1281,8 +1281,8 @@ public final class Cpu {
                 wz(rd, r, sf);
                 break;
             }
-            case ADR:
-            case ADRP: {
+            case Ops.ADR:
+            case Ops.ADRP: {
                 long imm = sext(((long) bits(w, 5, 19) << 2) | bits(w, 29, 2), 21);
                 wz(rd, row == A64.ADR ? pc + imm : (pc & ~0xFFFL) + (imm << 12), true);
                 break;
@@ -1301,31 +1301,31 @@ public final class Cpu {
         final int rn = (w >>> 5) & 31;
         final int rm = (w >>> 16) & 31;
         long next = pc + 4;
-        switch (row) {
+        switch (row.ordinal()) {
             // ---- branches
-            case B:
-            case BL: {
+            case Ops.B:
+            case Ops.BL: {
                 if (row == A64.BL) {
                     x[30] = pc + 4;
                 }
                 next = pc + (sext(w & 0x3FF_FFFF, 26) << 2);
                 break;
             }
-            case B_cond:
+            case Ops.B_cond:
                 if (condition(w & 15)) {
                     next = pc + (sext(bits(w, 5, 19), 19) << 2);
                 }
                 break;
-            case CBZ:
-            case CBNZ: {
+            case Ops.CBZ:
+            case Ops.CBNZ: {
                 long val = sf ? rz(rd) : rz(rd) & 0xFFFF_FFFFL;
                 if ((val == 0) == (row == A64.CBZ)) {
                     next = pc + (sext(bits(w, 5, 19), 19) << 2);
                 }
                 break;
             }
-            case TBZ:
-            case TBNZ: {
+            case Ops.TBZ:
+            case Ops.TBNZ: {
                 int bit = (bits(w, 31, 1) << 5) | bits(w, 19, 5);
                 long set = (rz(rd) >>> bit) & 1;
                 if ((set == 0) == (row == A64.TBZ)) {
@@ -1333,9 +1333,9 @@ public final class Cpu {
                 }
                 break;
             }
-            case BR:
-            case BLR:
-            case RET: {
+            case Ops.BR:
+            case Ops.BLR:
+            case Ops.RET: {
                 long target = rz(rn);
                 if (row == A64.BLR) {
                     x[30] = pc + 4;
@@ -1354,12 +1354,12 @@ public final class Cpu {
     private boolean system(A64 row, int w) {
         final int rt = w & 31;
         long next = pc + 4;
-        switch (row) {
-            case SVC:
+        switch (row.ordinal()) {
+            case Ops.SVC:
                 takeSync(Esr.of(Esr.EC_SVC, bits(w, 5, 16)), pc + 4, 0, false, bits(w, 5, 16));
                 return false;
-            case HVC:
-            case SMC: {
+            case Ops.HVC:
+            case Ops.SMC: {
                 StopKind k = el == 0 || semihosting == null ? StopKind.EXCEPTION_CALL : semihosting.psci(this);
                 if (k == StopKind.EXCEPTION_CALL) {
                     return undefined(w); // no EL2/EL3 to take it: UNDEFINED
@@ -1370,10 +1370,10 @@ public final class Cpu {
                 }
                 break;
             }
-            case BRK:
+            case Ops.BRK:
                 takeSync(Esr.of(Esr.EC_BRK, bits(w, 5, 16)), pc, 0, false, bits(w, 5, 16));
                 return false;
-            case HLT: {
+            case Ops.HLT: {
                 if (bits(w, 5, 16) == 0xF000 && semihosting != null) {
                     StopKind k = semihosting.semihost(this);
                     if (k != StopKind.NONE) {
@@ -1385,7 +1385,7 @@ public final class Cpu {
                 }
                 return undefined(w); // halting debug is not enabled: HLT is UNDEFINED
             }
-            case HINT: {
+            case Ops.HINT: {
                 int op = bits(w, 5, 7);
                 if (op == 3 || op == 2) {
                     return waitForInterrupt(w, op == 2);
@@ -1395,9 +1395,9 @@ public final class Cpu {
                 }
                 break; // NOP, YIELD, the PAC/BTI hints and the rest of the space: no-ops
             }
-            case BARRIER:
+            case Ops.BARRIER:
                 break; // one in-order core, no caches modelled: DMB/DSB/ISB complete at once
-            case MRS: {
+            case Ops.MRS: {
                 int key = (w >>> 5) & 0xFFFF;
                 long value = sys.read(key);
                 if (sys.status != SystemRegisters.OK) {
@@ -1406,7 +1406,7 @@ public final class Cpu {
                 wz(rt, value, true);
                 break;
             }
-            case MSR_reg: {
+            case Ops.MSR_reg: {
                 int key = (w >>> 5) & 0xFFFF;
                 sys.write(key, rz(rt));
                 if (sys.status != SystemRegisters.OK) {
@@ -1414,7 +1414,7 @@ public final class Cpu {
                 }
                 break;
             }
-            case MSR_imm: {
+            case Ops.MSR_imm: {
                 int field = bits(w, 16, 3) << 3 | bits(w, 5, 3);
                 int crm = bits(w, 8, 4);
                 if (field == 0x05 && el == 1) { // SPSel
@@ -1430,12 +1430,12 @@ public final class Cpu {
                 }
                 break;
             }
-            case SYS:
+            case Ops.SYS:
                 if (!systemInstruction(w, (w >>> 5) & 0xFFFF, rt)) {
                     return false;
                 }
                 break;
-            case ERET:
+            case Ops.ERET:
                 if (el == 0) {
                     return undefined(w);
                 }
@@ -1555,16 +1555,16 @@ public final class Cpu {
         final int rn = (w >>> 5) & 31;
         final int rm = (w >>> 16) & 31;
         long next = pc + 4;
-        switch (row) {
+        switch (row.ordinal()) {
             // ---- logical shifted register
-            case AND_shift:
-            case BIC_shift:
-            case ORR_shift:
-            case ORN_shift:
-            case EOR_shift:
-            case EON_shift:
-            case ANDS_shift:
-            case BICS_shift: {
+            case Ops.AND_shift:
+            case Ops.BIC_shift:
+            case Ops.ORR_shift:
+            case Ops.ORN_shift:
+            case Ops.EOR_shift:
+            case Ops.EON_shift:
+            case Ops.ANDS_shift:
+            case Ops.BICS_shift: {
                 int amount = bits(w, 10, 6);
                 if (!sf && amount > 31) {
                     return undefined(w);
@@ -1585,10 +1585,10 @@ public final class Cpu {
                 wz(rd, r, sf);
                 break;
             }
-            case ADD_shift:
-            case ADDS_shift:
-            case SUB_shift:
-            case SUBS_shift: {
+            case Ops.ADD_shift:
+            case Ops.ADDS_shift:
+            case Ops.SUB_shift:
+            case Ops.SUBS_shift: {
                 int type = bits(w, 22, 2);
                 int amount = bits(w, 10, 6);
                 if (type == 3 || (!sf && amount > 31)) {
@@ -1601,10 +1601,10 @@ public final class Cpu {
                 wz(rd, r, sf);
                 break;
             }
-            case CSEL:
-            case CSINC:
-            case CSINV:
-            case CSNEG: {
+            case Ops.CSEL:
+            case Ops.CSINC:
+            case Ops.CSINV:
+            case Ops.CSNEG: {
                 long r;
                 if (condition(bits(w, 12, 4))) {
                     r = rz(rn);
@@ -1615,8 +1615,8 @@ public final class Cpu {
                 wz(rd, r, sf);
                 break;
             }
-            case UDIV:
-            case SDIV: {
+            case Ops.UDIV:
+            case Ops.SDIV: {
                 long a = rz(rn);
                 long b = rz(rm);
                 long r;
@@ -1631,19 +1631,19 @@ public final class Cpu {
                 wz(rd, r, sf);
                 break;
             }
-            case LSLV:
-            case LSRV:
-            case ASRV:
-            case RORV: {
+            case Ops.LSLV:
+            case Ops.LSRV:
+            case Ops.ASRV:
+            case Ops.RORV: {
                 int amount = (int) (rz(rm) & (sf ? 63 : 31));
                 wz(rd, shift(rz(rn), row.ordinal() - A64.LSLV.ordinal(), amount, sf), sf);
                 break;
             }
             // ---- add/sub extended register
-            case ADD_ext:
-            case ADDS_ext:
-            case SUB_ext:
-            case SUBS_ext: {
+            case Ops.ADD_ext:
+            case Ops.ADDS_ext:
+            case Ops.SUB_ext:
+            case Ops.SUBS_ext: {
                 int amount = bits(w, 10, 3);
                 if (amount > 4) {
                     return undefined(w);
@@ -1659,7 +1659,7 @@ public final class Cpu {
                 }
                 break;
             }
-            case EXTR: {
+            case Ops.EXTR: {
                 int lsb = bits(w, 10, 6);
                 if ((sf ? 1 : 0) != bits(w, 22, 1) || (!sf && lsb > 31)) {
                     return undefined(w);
@@ -1676,10 +1676,10 @@ public final class Cpu {
                 wz(rd, r, sf);
                 break;
             }
-            case CCMN_reg:
-            case CCMN_imm:
-            case CCMP_reg:
-            case CCMP_imm: {
+            case Ops.CCMN_reg:
+            case Ops.CCMN_imm:
+            case Ops.CCMP_reg:
+            case Ops.CCMP_imm: {
                 if (condition(bits(w, 12, 4))) {
                     long b = row == A64.CCMN_imm || row == A64.CCMP_imm ? rm : rz(rm);
                     if (row == A64.CCMP_reg || row == A64.CCMP_imm) {
@@ -1692,47 +1692,47 @@ public final class Cpu {
                 }
                 break;
             }
-            case RBIT:
+            case Ops.RBIT:
                 wz(rd, sf ? Long.reverse(rz(rn)) : Integer.reverse((int) rz(rn)), sf);
                 break;
-            case REV16: {
+            case Ops.REV16: {
                 long a = rz(rn);
                 wz(rd, ((a & 0x00FF_00FF_00FF_00FFL) << 8) | ((a >>> 8) & 0x00FF_00FF_00FF_00FFL), sf);
                 break;
             }
-            case REV32: {
+            case Ops.REV32: {
                 long a = rz(rn);
                 wz(rd, ((long) Integer.reverseBytes((int) (a >>> 32)) << 32) | (Integer.reverseBytes((int) a) & 0xFFFF_FFFFL), true);
                 break;
             }
-            case REV_w:
+            case Ops.REV_w:
                 wz(rd, Integer.reverseBytes((int) rz(rn)), false);
                 break;
-            case REV_x:
+            case Ops.REV_x:
                 wz(rd, Long.reverseBytes(rz(rn)), true);
                 break;
-            case CLZ:
+            case Ops.CLZ:
                 wz(rd, sf ? Long.numberOfLeadingZeros(rz(rn)) : Integer.numberOfLeadingZeros((int) rz(rn)), sf);
                 break;
-            case CLS: {
+            case Ops.CLS: {
                 long a = rz(rn);
                 wz(rd, sf ? Long.numberOfLeadingZeros(a ^ (a >> 1)) - 1
                         : Integer.numberOfLeadingZeros((int) a ^ ((int) a >> 1)) - 1, sf);
                 break;
             }
-            case ADC:
-            case ADCS:
-            case SBC:
-            case SBCS: {
+            case Ops.ADC:
+            case Ops.ADCS:
+            case Ops.SBC:
+            case Ops.SBCS: {
                 boolean sub = row == A64.SBC || row == A64.SBCS;
                 boolean flags = row == A64.ADCS || row == A64.SBCS;
                 wz(rd, addWithCarry(rz(rn), sub ? ~rz(rm) : rz(rm), c, sf, flags), sf);
                 break;
             }
-            case SMADDL:
-            case SMSUBL:
-            case UMADDL:
-            case UMSUBL: {
+            case Ops.SMADDL:
+            case Ops.SMSUBL:
+            case Ops.UMADDL:
+            case Ops.UMSUBL: {
                 boolean signed = row == A64.SMADDL || row == A64.SMSUBL;
                 long a = signed ? (long) (int) rz(rn) : rz(rn) & 0xFFFF_FFFFL;
                 long b = signed ? (long) (int) rz(rm) : rz(rm) & 0xFFFF_FFFFL;
@@ -1740,18 +1740,18 @@ public final class Cpu {
                 wz(rd, row == A64.SMADDL || row == A64.UMADDL ? acc + a * b : acc - a * b, true);
                 break;
             }
-            case SMULH:
+            case Ops.SMULH:
                 wz(rd, Math.multiplyHigh(rz(rn), rz(rm)), true);
                 break;
-            case UMULH: {
+            case Ops.UMULH: {
                 long a = rz(rn);
                 long b = rz(rm);
                 long hi = Math.multiplyHigh(a, b) + ((a >> 63) & b) + ((b >> 63) & a);
                 wz(rd, hi, true);
                 break;
             }
-            case MADD:
-            case MSUB: {
+            case Ops.MADD:
+            case Ops.MSUB: {
                 long prod = rz(rn) * rz(rm);
                 long a = rz((w >>> 10) & 31);
                 wz(rd, row == A64.MADD ? a + prod : a - prod, sf);
@@ -1774,25 +1774,25 @@ public final class Cpu {
         if (rn == 31 && spAlignCheck && (x[31] & 15) != 0 && !LITERAL[row.ordinal()]) {
             return spAlignmentFault();
         }
-        switch (row) {
+        switch (row.ordinal()) {
             // ---- loads and stores
-            case STRB_uimm:
-            case STRH_uimm:
-            case STRW_uimm:
-            case STRX_uimm: {
+            case Ops.STRB_uimm:
+            case Ops.STRH_uimm:
+            case Ops.STRW_uimm:
+            case Ops.STRX_uimm: {
                 int size = row.encoding().scale();
                 if (!store(x[rn] + (long) bits(w, 10, 12) * size, size, rz(rd))) {
                     return false;
                 }
                 break;
             }
-            case LDRB_uimm:
-            case LDRH_uimm:
-            case LDRW_uimm:
-            case LDRX_uimm:
-            case LDRSB_uimm:
-            case LDRSH_uimm:
-            case LDRSW_uimm: {
+            case Ops.LDRB_uimm:
+            case Ops.LDRH_uimm:
+            case Ops.LDRW_uimm:
+            case Ops.LDRX_uimm:
+            case Ops.LDRSB_uimm:
+            case Ops.LDRSH_uimm:
+            case Ops.LDRSW_uimm: {
                 int size = row.encoding().scale();
                 boolean signed = row == A64.LDRSB_uimm || row == A64.LDRSH_uimm || row == A64.LDRSW_uimm;
                 if (!load(rd, x[rn] + (long) bits(w, 10, 12) * size, size, signed, true)) {
@@ -1800,15 +1800,15 @@ public final class Cpu {
                 }
                 break;
             }
-            case STRB_reg:
-            case STRH_reg:
-            case STRW_reg:
-            case STRX_reg:
-            case LDRB_reg:
-            case LDRH_reg:
-            case LDRW_reg:
-            case LDRSW_reg:
-            case LDRX_reg: {
+            case Ops.STRB_reg:
+            case Ops.STRH_reg:
+            case Ops.STRW_reg:
+            case Ops.STRX_reg:
+            case Ops.LDRB_reg:
+            case Ops.LDRH_reg:
+            case Ops.LDRW_reg:
+            case Ops.LDRSW_reg:
+            case Ops.LDRX_reg: {
                 int option = bits(w, 13, 3);
                 if ((option & 2) == 0) {
                     return undefined(w);
@@ -1823,14 +1823,14 @@ public final class Cpu {
                 }
                 break;
             }
-            case STURB:
-            case STURH:
-            case STURW:
-            case STURX:
-            case LDURB:
-            case LDURH:
-            case LDURW:
-            case LDURX: {
+            case Ops.STURB:
+            case Ops.STURH:
+            case Ops.STURW:
+            case Ops.STURX:
+            case Ops.LDURB:
+            case Ops.LDURH:
+            case Ops.LDURW:
+            case Ops.LDURX: {
                 int size = row.encoding().scale();
                 long address = x[rn] + sext(bits(w, 12, 9), 9);
                 boolean ok = IS_STORE[row.ordinal()] ? store(address, size, rz(rd)) : load(rd, address, size, false, true);
@@ -1839,26 +1839,26 @@ public final class Cpu {
                 }
                 break;
             }
-            case LDRW_lit:
-            case LDRX_lit:
-            case LDRSW_lit: {
+            case Ops.LDRW_lit:
+            case Ops.LDRX_lit:
+            case Ops.LDRSW_lit: {
                 long address = pc + (sext(bits(w, 5, 19), 19) << 2);
                 if (!load(rd, address, row.encoding().scale(), row == A64.LDRSW_lit, true)) {
                     return false;
                 }
                 break;
             }
-            case STPW_off:
-            case LDPW_off:
-            case STPW_pre:
-            case LDPW_pre:
-            case STPW_post:
-            case LDPW_post:
-            case LDPSW_off:
-            case LDPSW_pre:
-            case LDPSW_post:
-            case STNP_w:
-            case LDNP_w: {
+            case Ops.STPW_off:
+            case Ops.LDPW_off:
+            case Ops.STPW_pre:
+            case Ops.LDPW_pre:
+            case Ops.STPW_post:
+            case Ops.LDPW_post:
+            case Ops.LDPSW_off:
+            case Ops.LDPSW_pre:
+            case Ops.LDPSW_post:
+            case Ops.STNP_w:
+            case Ops.LDNP_w: {
                 long off = sext(bits(w, 15, 7), 7) * 4;
                 int rt2 = (w >>> 10) & 31;
                 boolean post = row == A64.STPW_post || row == A64.LDPW_post || row == A64.LDPSW_post;
@@ -1888,12 +1888,12 @@ public final class Cpu {
                 }
                 break;
             }
-            case LDXR_w:
-            case LDXR_x:
-            case LDAXR_w:
-            case LDAXR_x:
-            case LDAR_w:
-            case LDAR_x: {
+            case Ops.LDXR_w:
+            case Ops.LDXR_x:
+            case Ops.LDAXR_w:
+            case Ops.LDAXR_x:
+            case Ops.LDAR_w:
+            case Ops.LDAR_x: {
                 int size = row.encoding().scale();
                 long address = x[rn];
                 if (!checkAligned(address, size, false)) {
@@ -1908,10 +1908,10 @@ public final class Cpu {
                 }
                 break;
             }
-            case STXR_w:
-            case STXR_x:
-            case STLXR_w:
-            case STLXR_x: {
+            case Ops.STXR_w:
+            case Ops.STXR_x:
+            case Ops.STLXR_w:
+            case Ops.STLXR_x: {
                 int size = row.encoding().scale();
                 long address = x[rn];
                 if (!checkAligned(address, size, true)) {
@@ -1925,8 +1925,8 @@ public final class Cpu {
                 wz(rm, pass ? 0 : 1, false);
                 break;
             }
-            case STLR_w:
-            case STLR_x: {
+            case Ops.STLR_w:
+            case Ops.STLR_x: {
                 int size = row.encoding().scale();
                 long address = x[rn];
                 if (!checkAligned(address, size, true)) {
@@ -1937,29 +1937,29 @@ public final class Cpu {
                 }
                 break;
             }
-            case LDST_uimm:
-            case LDST_unscaled:
-            case LDST_post:
-            case LDST_pre:
-            case LDST_reg:
+            case Ops.LDST_uimm:
+            case Ops.LDST_unscaled:
+            case Ops.LDST_post:
+            case Ops.LDST_pre:
+            case Ops.LDST_reg:
                 if (!loadStoreSingle(row, w, rd, rn, rm)) {
                     return false;
                 }
                 break;
-            case CAS:
+            case Ops.CAS:
                 if (!compareAndSwap(w, rd, rn, rm)) {
                     return false;
                 }
                 break;
-            case ATOMIC:
+            case Ops.ATOMIC:
                 if (!atomic(w, rd, rn, rm)) {
                     return false;
                 }
                 break;
-            case STRX_pre:
-            case LDRX_pre:
-            case STRX_post:
-            case LDRX_post: {
+            case Ops.STRX_pre:
+            case Ops.LDRX_pre:
+            case Ops.STRX_post:
+            case Ops.LDRX_post: {
                 long off = sext(bits(w, 12, 9), 9);
                 boolean pre = row == A64.STRX_pre || row == A64.LDRX_pre;
                 long address = pre ? x[rn] + off : x[rn];
@@ -1972,14 +1972,14 @@ public final class Cpu {
                 }
                 break;
             }
-            case STP_off:
-            case LDP_off:
-            case STP_pre:
-            case LDP_pre:
-            case STP_post:
-            case LDP_post:
-            case STNP_x:
-            case LDNP_x: {
+            case Ops.STP_off:
+            case Ops.LDP_off:
+            case Ops.STP_pre:
+            case Ops.LDP_pre:
+            case Ops.STP_post:
+            case Ops.LDP_post:
+            case Ops.STNP_x:
+            case Ops.LDNP_x: {
                 long off = sext(bits(w, 15, 7), 7) * 8;
                 int rt2 = (w >>> 10) & 31;
                 boolean post = row == A64.STP_post || row == A64.LDP_post;
@@ -2032,9 +2032,9 @@ public final class Cpu {
         }
         long address;
         long offset = 0;
-        switch (row) {
-            case LDST_uimm: address = x[rn] + ((long) bits(w, 10, 12) << sizeLog); break;
-            case LDST_reg: {
+        switch (row.ordinal()) {
+            case Ops.LDST_uimm: address = x[rn] + ((long) bits(w, 10, 12) << sizeLog); break;
+            case Ops.LDST_reg: {
                 int option = bits(w, 13, 3);
                 if ((option & 2) == 0) {
                     return undefined(w);
@@ -2042,11 +2042,11 @@ public final class Cpu {
                 address = x[rn] + (extend(rz(rm), option) << (bits(w, 12, 1) == 1 ? sizeLog : 0));
                 break;
             }
-            case LDST_pre:
+            case Ops.LDST_pre:
                 offset = sext(bits(w, 12, 9), 9);
                 address = x[rn] + offset;
                 break;
-            case LDST_post:
+            case Ops.LDST_post:
                 offset = sext(bits(w, 12, 9), 9);
                 address = x[rn];
                 break;
