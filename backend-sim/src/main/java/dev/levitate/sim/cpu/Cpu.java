@@ -90,6 +90,7 @@ public final class Cpu {
     private final java.util.TreeSet<Long> breakpoints = new java.util.TreeSet<>();
     private final java.util.List<long[]> watchpoints = new java.util.ArrayList<>();
     private boolean debugChecks;
+    private boolean watching;
     private long watchHit = -1;
     private boolean watchHitWrite;
     /** The exclusive monitor of this single core (B2.9): the address LDXR marked, or -1 (open). */
@@ -448,6 +449,12 @@ public final class Cpu {
      */
     public void setBreakpoint(long address) {
         breakpoint = address;
+        updateDebugChecks();
+    }
+
+    private void updateDebugChecks() {
+        watching = !watchpoints.isEmpty();
+        debugChecks = breakpoint != -1 || !breakpoints.isEmpty() || watching;
     }
 
     /**
@@ -459,7 +466,7 @@ public final class Cpu {
      */
     public void addBreakpoint(long address) {
         breakpoints.add(address);
-        debugChecks = true;
+        updateDebugChecks();
     }
 
     /**
@@ -470,7 +477,7 @@ public final class Cpu {
      */
     public boolean removeBreakpoint(long address) {
         boolean had = breakpoints.remove(address);
-        debugChecks = !breakpoints.isEmpty() || !watchpoints.isEmpty();
+        updateDebugChecks();
         return had;
     }
 
@@ -492,14 +499,14 @@ public final class Cpu {
                     + length + ", read " + onRead + ", write " + onWrite);
         }
         watchpoints.add(new long[] {va, length, onRead ? 1 : 0, onWrite ? 1 : 0});
-        debugChecks = true;
+        updateDebugChecks();
     }
 
     /** Removes every breakpoint added with {@link #addBreakpoint(long)} and every watchpoint. */
     public void clearDebugPoints() {
         breakpoints.clear();
         watchpoints.clear();
-        debugChecks = false;
+        updateDebugChecks();
     }
 
     private void checkWatch(long va, int size, boolean write) {
@@ -601,18 +608,18 @@ public final class Cpu {
                     return stop;
                 }
             }
-            if (pc == breakpoint && left != budget) {
-                halt(StopKind.DEBUG_BREAK, 0, pc);
-                return stop;
-            }
             if (debugChecks) {
+                if (pc == breakpoint && left != budget) {
+                    halt(StopKind.DEBUG_BREAK, 0, pc);
+                    return stop;
+                }
                 if (watchHit >= 0) {
                     long at = watchHit;
                     watchHit = -1;
                     halt(StopKind.WATCHPOINT, 0, at);
                     return stop;
                 }
-                if (left != budget && breakpoints.contains(pc)) {
+                if (left != budget && !breakpoints.isEmpty() && breakpoints.contains(pc)) {
                     halt(StopKind.DEBUG_BREAK, 0, pc);
                     return stop;
                 }
@@ -893,7 +900,7 @@ public final class Cpu {
     /** Reads guest memory at a VA; on a fault sets memFault (the exception is already taken). */
     private long vread(long va, int size) {
         memFault = false;
-        if (debugChecks) {
+        if (watching) {
             checkWatch(va, size, false);
         }
         int off = (int) va & 0xFFF;
@@ -954,7 +961,7 @@ public final class Cpu {
     /** Writes guest memory at a VA; on a fault sets memFault. */
     private void vwrite(long va, int size, long value) {
         memFault = false;
-        if (debugChecks) {
+        if (watching) {
             checkWatch(va, size, true);
         }
         int off = (int) va & 0xFFF;
