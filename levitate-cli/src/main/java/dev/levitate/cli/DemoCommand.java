@@ -52,7 +52,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         options.validate(spec.commandLine());
-        try (DemoScenario d = new DemoScenario(options.quantum, options.rounds)) {
+        try (DemoScenario d = new DemoScenario(options.newPolicy(), options.rounds)) {
             Kernel k = d.kernel;
             Cpu cpu = d.cpu;
             long boot = d.freeAfterBoot;

@@ -50,6 +50,9 @@ final class DemoScenario implements AutoCloseable {
         @Option(names = "--rounds", defaultValue = "10", description = "How many letters each printing task writes (default: ${DEFAULT-VALUE}).")
         int rounds;
 
+        @Option(names = "--policy", defaultValue = "rr", description = "Scheduling policy: rr (round-robin), fifo, priority, mlfq, stride or fair (default: ${DEFAULT-VALUE}; --quantum applies to rr, priority and stride).")
+        String policy;
+
         /** Picocli creates the options. */
         Options() {
         }
@@ -61,6 +64,21 @@ final class DemoScenario implements AutoCloseable {
             }
             if (rounds < 1 || rounds > 1000) {
                 throw new CommandLine.ParameterException(cl, "--rounds must be 1..1000, got " + rounds);
+            }
+            if (!java.util.List.of("rr", "fifo", "priority", "mlfq", "stride", "fair").contains(policy)) {
+                throw new CommandLine.ParameterException(cl, "--policy must be rr, fifo, priority, mlfq, stride or fair, got '" + policy + "'");
+            }
+        }
+
+        /** The policy the options name. */
+        dev.levitate.sched.SchedulingPolicy newPolicy() {
+            switch (policy) {
+                case "fifo": return new dev.levitate.sched.policy.FifoPolicy();
+                case "priority": return new dev.levitate.sched.policy.PriorityPolicy(quantum);
+                case "mlfq": return new dev.levitate.sched.policy.MlfqPolicy();
+                case "stride": return new dev.levitate.sched.policy.StridePolicy(quantum);
+                case "fair": return new dev.levitate.sched.policy.FairPolicy();
+                default: return new RoundRobinPolicy(quantum);
             }
         }
     }
@@ -80,9 +98,9 @@ final class DemoScenario implements AutoCloseable {
     private Kernel.RunResult result;
 
     /** Boots the kernel and attaches the listeners. */
-    DemoScenario(int quantum, int rounds) {
+    DemoScenario(dev.levitate.sched.SchedulingPolicy policy, int rounds) {
         this.rounds = rounds;
-        this.kernel = Kernel.builder().ramMib(RAM_MIB).policy(new RoundRobinPolicy(quantum)).build();
+        this.kernel = Kernel.builder().ramMib(RAM_MIB).policy(policy).build();
         this.timeline = new Timeline(kernel.tickCycles());
         this.export = new TraceExport(kernel.coreHz());
         kernel.addListener(timeline);

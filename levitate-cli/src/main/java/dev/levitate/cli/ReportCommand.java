@@ -37,7 +37,7 @@ public final class ReportCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         options.validate(spec.commandLine());
-        try (DemoScenario d = new DemoScenario(options.quantum, options.rounds)) {
+        try (DemoScenario d = new DemoScenario(options.newPolicy(), options.rounds)) {
             d.spawn();
             d.run();
             writeHtml(d, html, out);

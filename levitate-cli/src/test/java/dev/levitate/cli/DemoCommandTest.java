@@ -40,4 +40,15 @@ class DemoCommandTest {
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("--quantum must be 1..100"), r[2]);
     }
+
+    @Test
+    void fifoRunsEachPrinterToTheEndAndABadPolicyIsAUsageError() {
+        String[] r = run("demo", "--policy", "fifo", "--rounds", "3");
+        assertEquals("0", r[0], r[1] + r[2]);
+        String console = r[1].substring(r[1].indexOf("Console"), r[1].indexOf("Timeline"));
+        assertTrue(console.contains("AAABBB"), "FIFO: A runs to its end before B starts: " + console);
+        String[] bad = run("demo", "--policy", "lottery");
+        assertEquals("2", bad[0]);
+        assertTrue(bad[2].contains("--policy must be rr, fifo, priority, mlfq, stride or fair"), bad[2]);
+    }
 }
