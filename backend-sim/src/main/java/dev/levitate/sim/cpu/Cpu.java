@@ -103,26 +103,22 @@ public final class Cpu {
     private boolean mmuOn;
     private boolean spAlignCheck = true;
     private boolean alignCheck;
-    /** The translated fetch page: VA page, PA page, and the MMU epoch and EL it is valid for. */
+    /** The translated fetch page: VA page and PA page; dropped when translations or the EL change. */
     private long fetchVpn = -1;
     private long fetchPaBase;
-    private long fetchEpoch;
     /** Set by a memory access that took an exception; the instruction must not complete. */
     private boolean memFault;
     /**
-     * The data pages read and written lately, direct-mapped by VA page (16 each): VA page, its RAM
-     * backing array, and the MMU epoch and
-     * (through {@link #levelChanged()}) the EL they were checked for. Cleared whenever a
-     * translation, the EL, or a page's watch could change, and at the start of every run (the
-     * owner may drop pages between runs).
+     * The data pages read and written lately, direct-mapped by VA page (16 each): VA page and its RAM
+     * backing array, checked for the current EL and access. Cleared whenever a translation may have
+     * changed (the MMU tells {@link #translationsChanged()}), the EL changes, a page becomes watched
+     * for decoded code, and at the start of every run (the owner may drop pages between runs).
      */
     private static final int DATA_PAGES = 16;
     private final long[] readVpn = new long[DATA_PAGES];
     private final byte[][] readPage = new byte[DATA_PAGES][];
-    private final long[] readEpoch = new long[DATA_PAGES];
     private final long[] writeVpn = new long[DATA_PAGES];
     private final byte[][] writePage = new byte[DATA_PAGES][];
-    private final long[] writeEpoch = new long[DATA_PAGES];
     private static final java.lang.invoke.VarHandle LE16 =
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(short[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     private static final java.lang.invoke.VarHandle LE32 =
@@ -213,6 +209,7 @@ public final class Cpu {
                 return bus.faulted();
             }
         }, new Tlb(config.tlbEntries(), config.tlbWays(), config.replacement()), config.walkCacheEntries(), CycleModel.WALK_READ);
+        this.mmu.setEpochListener(this::translationsChanged);
         this.sys = new SystemRegisters(this, timer);
         this.timing = new CycleModel(config);
         this.detailedTiming = config.timing() == CpuConfig.Timing.A53;
@@ -258,6 +255,13 @@ public final class Cpu {
         mmu.setRegime(sys.sctlr, sys.tcr, sys.ttbr0, sys.ttbr1, sys.mair);
         mmuOn = mmu.enabled();
         levelChanged();
+    }
+
+    /** The MMU's translations may have changed (TLBI, fill, regime write): drop what the CPU caches. */
+    private void translationsChanged() {
+        fetchVpn = -1;
+        java.util.Arrays.fill(readVpn, -1L);
+        java.util.Arrays.fill(writeVpn, -1L);
     }
 
     private void levelChanged() {
@@ -643,7 +647,7 @@ public final class Cpu {
                 continue;
             }
             long pa;
-            if ((pc >>> 12) == fetchVpn && fetchEpoch == mmu.epoch()) {
+            if ((pc >>> 12) == fetchVpn) {
                 pa = fetchPaBase | (pc & 0xFFF);
             } else {
                 pa = translateFetch(pc);
@@ -703,7 +707,6 @@ public final class Cpu {
         }
         fetchVpn = va >>> 12;
         fetchPaBase = pa & ~0xFFFL;
-        fetchEpoch = mmu.epoch();
         return pa;
     }
 
@@ -908,7 +911,7 @@ public final class Cpu {
             return vreadSplit(va, size);
         }
         int way = (int) (va >>> 12) & (DATA_PAGES - 1);
-        if ((va >>> 12) == readVpn[way] && readEpoch[way] == mmu.epoch()) {
+        if ((va >>> 12) == readVpn[way]) {
             byte[] p = readPage[way];
             switch (size) {
                 case 8: return (long) LE64.get(p, off);
@@ -931,7 +934,6 @@ public final class Cpu {
             if (p != null) {
                 readVpn[way] = va >>> 12;
                 readPage[way] = p;
-                readEpoch[way] = mmu.epoch();
             }
         }
         return value;
@@ -970,7 +972,7 @@ public final class Cpu {
             return;
         }
         int way = (int) (va >>> 12) & (DATA_PAGES - 1);
-        if ((va >>> 12) == writeVpn[way] && writeEpoch[way] == mmu.epoch()) {
+        if ((va >>> 12) == writeVpn[way]) {
             byte[] p = writePage[way];
             switch (size) {
                 case 8: LE64.set(p, off, value); return;
@@ -993,7 +995,6 @@ public final class Cpu {
             if (p != null) {
                 writeVpn[way] = va >>> 12;
                 writePage[way] = p;
-                writeEpoch[way] = mmu.epoch();
             }
         }
     }

@@ -109,6 +109,7 @@ public final class Mmu {
     private int faultStatus;
     private boolean lastDevice;
     private long epoch;
+    private Runnable epochListener;
     private final int walkReadCycles;
     private long walkCycles;
 
@@ -243,7 +244,25 @@ public final class Mmu {
 
     private void flushMicro() {
         java.util.Arrays.fill(microVpn, -1L);
+        bumpEpoch();
+    }
+
+    private void bumpEpoch() {
         epoch++;
+        if (epochListener != null) {
+            epochListener.run();
+        }
+    }
+
+    /**
+     * Sets who is told, at once, whenever {@link #epoch()} changes: a CPU that caches translations
+     * of its own (the fetch page, recent data pages) drops them then, instead of comparing epochs on
+     * every access.
+     *
+     * @param listener the callback, or null
+     */
+    public void setEpochListener(Runnable listener) {
+        this.epochListener = listener;
     }
 
     /**
@@ -369,7 +388,7 @@ public final class Mmu {
             long pageBase = out | (canonical & blockMask & ~0xFFFL);
             boolean nonGlobal = (desc & (1L << 11)) != 0;
             tlb.insert(canonical, pageBase, nonGlobal ? currentAsid : Tlb.GLOBAL, shift, level, perm);
-            epoch++;
+            bumpEpoch();
             for (int m = 0; m < 6; m++) {
                 if (microVpn[m] != -1L && m != k) {
                     microVpn[m] = -1L; // a fill may have evicted what the micro-TLB points at
