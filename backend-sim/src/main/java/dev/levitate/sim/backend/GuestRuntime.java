@@ -39,7 +39,6 @@ import dev.levitate.sim.timer.GenericTimer;
 final class GuestRuntime {
     static final long SIZE = 0x1_0000;
     static final long VECTORS = 0x0000;
-    static final long CODE = 0x0800;
     static final long MAILBOX = 0x3800;
     static final long SCHED_CONTEXT = 0x3900;
     static final long EMPTY_TABLE = 0x4000;

@@ -191,8 +191,7 @@ public final class Cpu {
      */
     public Cpu(Bus bus, java.util.function.LongConsumer onNewDecodedPage, CpuConfig config) {
         this.bus = bus;
-        java.util.Arrays.fill(readVpn, -1L);
-        java.util.Arrays.fill(writeVpn, -1L);
+        translationsChanged();
         this.cache = new DecodeCache(page -> {
             java.util.Arrays.fill(writeVpn, -1L); // the page becomes watched: its stores must be observed from now on
             onNewDecodedPage.accept(page);
@@ -267,9 +266,7 @@ public final class Cpu {
     private void levelChanged() {
         spAlignCheck = ((sys.sctlr >>> (el == 0 ? 4 : 3)) & 1) != 0;
         alignCheck = (sys.sctlr & 2) != 0;
-        fetchVpn = -1;
-        java.util.Arrays.fill(readVpn, -1L);
-        java.util.Arrays.fill(writeVpn, -1L);
+        translationsChanged(); // what was checked for the old EL is not checked for the new one
     }
 
     boolean irqAsserted() {
@@ -602,8 +599,7 @@ public final class Cpu {
      */
     public StopKind run(long budget) {
         stop = StopKind.NONE;
-        java.util.Arrays.fill(readVpn, -1L);
-        java.util.Arrays.fill(writeVpn, -1L);
+        translationsChanged(); // the owner may have dropped or replaced pages between runs
         long left = budget;
         while (left > 0) {
             if (cycles >= nextEvent) {

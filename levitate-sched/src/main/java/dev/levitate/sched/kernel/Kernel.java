@@ -732,7 +732,7 @@ public final class Kernel implements AutoCloseable {
         long startCycles = cpu.cycles();
         long startSwitches = switches;
         long endTick = tick + maxTicks;
-        while (tick < endTick && liveTasks() > 0) {
+        while (tick < endTick && live > 0) {
             if (!guest && cpu.cycles() >= nextTickCycle) {
                 hostTick();
             }
@@ -764,7 +764,7 @@ public final class Kernel implements AutoCloseable {
             makeReady(current);
             current = null;
         }
-        boolean all = liveTasks() == 0;
+        boolean all = live == 0;
         if (all) {
             for (TaskControlBlock t : new ArrayList<>(tasks.values())) {
                 if (t.task.state() == TaskState.EXITED) {
@@ -775,15 +775,10 @@ public final class Kernel implements AutoCloseable {
         return new RunResult(tick, cpu.cycles() - startCycles, switches - startSwitches, all);
     }
 
-    private int liveTasks() {
-        return live;
-    }
-
     private void schedule() {
         Task next = policy.pickNext();
         TaskControlBlock t = next == null ? idle : tasks.get(next.id());
         if (t != idle) {
-            t.waitCycles += cpu.cycles() - t.readySince;
             t.task.accountWait(cpu.cycles() - t.readySince);
             t.ticksLeft = Math.max(1, policy.quantum(t.task));
         } else {
@@ -836,12 +831,7 @@ public final class Kernel implements AutoCloseable {
 
     private void requeue(TaskControlBlock t) {
         t.readySince = cpu.cycles();
-        if (t == idle) {
-            t.task.moveTo(TaskState.RUNNING);
-            t.task.moveTo(TaskState.READY);
-        } else {
-            policy.enqueue(t.task);
-        }
+        policy.enqueue(t.task);
         current = null;
     }
 
@@ -897,17 +887,15 @@ public final class Kernel implements AutoCloseable {
     /** A sleeping or blocked task becomes READY with a syscall result; true if it should preempt the running task. */
     private boolean wake(TaskControlBlock t, long result) {
         setResult(t, result);
-        t.blockedOn = null;
         emit(KernelEvent.Kind.WAKE, t, "");
         makeReady(t);
         return current != null && current != idle && policy.preempts(t.task, current.task);
     }
 
-    private void block(TaskControlBlock t, TaskState how, Object on, String why) {
+    private void block(TaskControlBlock t, TaskState how, String why) {
         emit(how == TaskState.SLEEPING ? KernelEvent.Kind.SLEEP : KernelEvent.Kind.BLOCK, t, why);
         stopRunning(t, false);
         t.task.moveTo(how);
-        t.blockedOn = on;
         current = null;
     }
 
@@ -1020,7 +1008,7 @@ public final class Kernel implements AutoCloseable {
                 if (ticks > 0) {
                     t.wakeTick = tick + ticks;
                     sleepers.add(t);
-                    block(t, TaskState.SLEEPING, sleepers, "sleep(" + ticks + ")");
+                    block(t, TaskState.SLEEPING, "sleep(" + ticks + ")");
                 }
                 break;
             }
@@ -1035,7 +1023,7 @@ public final class Kernel implements AutoCloseable {
                 } else {
                     target.joiners.add(t);
                     t.joining = target;
-                    block(t, TaskState.BLOCKED, target, "join(" + id + ")");
+                    block(t, TaskState.BLOCKED, "join(" + id + ")");
                 }
                 break;
             }
@@ -1054,7 +1042,7 @@ public final class Kernel implements AutoCloseable {
                     setResult(t, 0);
                 } else {
                     semaphoreWaiters.get((int) arg(t, 0)).add(t);
-                    block(t, TaskState.BLOCKED, s, "sem_down(" + arg(t, 0) + ")");
+                    block(t, TaskState.BLOCKED, "sem_down(" + arg(t, 0) + ")");
                 }
                 break;
             }
@@ -1089,7 +1077,7 @@ public final class Kernel implements AutoCloseable {
                     if (priorityInheritance && owner.task.priority() < t.task.priority()) {
                         setPriority(owner, t.task.priority());
                     }
-                    block(t, TaskState.BLOCKED, waiters, "mutex_lock(" + id + ")");
+                    block(t, TaskState.BLOCKED, "mutex_lock(" + id + ")");
                 }
                 break;
             }

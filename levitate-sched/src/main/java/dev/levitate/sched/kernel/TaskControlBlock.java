@@ -28,13 +28,11 @@ public final class TaskControlBlock {
     int basePriority;
     long wakeTick = -1;
     long readySince;
-    long waitCycles;
     int ticksLeft;
     long sliceCycles;
     String exitReason = "";
     final List<TaskControlBlock> joiners = new ArrayList<>();
     TaskControlBlock joining;
-    Object blockedOn;
 
     TaskControlBlock(Task task, boolean user) {
         this.task = task;
@@ -84,7 +82,7 @@ public final class TaskControlBlock {
      * @return cycles
      */
     public long waitCycles() {
-        return waitCycles;
+        return task.waitCycles();
     }
 
     /**
