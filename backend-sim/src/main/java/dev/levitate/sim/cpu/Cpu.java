@@ -51,7 +51,8 @@ public final class Cpu {
 
     private static final A64[] ROWS = A64.values();
 
-    final long[] x = new long[32];
+    /** x0..x30, then the current SP (31), then {@link MicroOp#ZR} (32, always 0) and {@link MicroOp#SINK} (33). */
+    final long[] x = new long[34];
     long pc;
     int n;
     int z;
@@ -73,11 +74,15 @@ public final class Cpu {
     final SystemRegisters sys;
     private final CycleModel timing;
     private final boolean detailedTiming;
+    /** Runs the pre-decoded common instructions of a page between the general loop's checks. */
+    private final FastLoop fast;
     /** Cycles per row under {@link CpuConfig.Timing#FIXED}. */
     private static final byte[] FIXED_COST = CycleModel.fixedCosts();
     private SemihostingHandler semihosting;
     private InterruptLine interrupts;
     private long instructions;
+    /** Instructions retired by the {@link FastLoop} (a subset of {@link #instructions}). */
+    long fastRetired;
     private long exceptionsTaken;
     private long idleCycles;
     private StopKind stop = StopKind.NONE;
@@ -98,7 +103,7 @@ public final class Cpu {
     private int exclusiveSize;
     private boolean eventRegister;
     /** The cycle at which device events must next be looked at. */
-    private long nextEvent;
+    long nextEvent;
     /** Whether translation is on (SCTLR_EL1.M), and SP alignment checking at the current EL. */
     private boolean mmuOn;
     private boolean spAlignCheck = true;
@@ -114,11 +119,11 @@ public final class Cpu {
      * changed (the MMU tells {@link #translationsChanged()}), the EL changes, a page becomes watched
      * for decoded code, and at the start of every run (the owner may drop pages between runs).
      */
-    private static final int DATA_PAGES = 16;
-    private final long[] readVpn = new long[DATA_PAGES];
-    private final byte[][] readPage = new byte[DATA_PAGES][];
-    private final long[] writeVpn = new long[DATA_PAGES];
-    private final byte[][] writePage = new byte[DATA_PAGES][];
+    static final int DATA_PAGES = 16;
+    final long[] readVpn = new long[DATA_PAGES];
+    final byte[][] readPage = new byte[DATA_PAGES][];
+    final long[] writeVpn = new long[DATA_PAGES];
+    final byte[][] writePage = new byte[DATA_PAGES][];
     private static final java.lang.invoke.VarHandle LE16 =
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(short[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     private static final java.lang.invoke.VarHandle LE32 =
@@ -212,6 +217,7 @@ public final class Cpu {
         this.sys = new SystemRegisters(this, timer);
         this.timing = new CycleModel(config);
         this.detailedTiming = config.timing() == CpuConfig.Timing.A53;
+        this.fast = new FastLoop(this, detailedTiming ? timing : null);
         regimeChanged();
     }
 
@@ -598,8 +604,13 @@ public final class Cpu {
      * @return why it stopped
      */
     public StopKind run(long budget) {
-        stop = StopKind.NONE;
         translationsChanged(); // the owner may have dropped or replaced pages between runs
+        return runLoop(budget);
+    }
+
+    /** {@link #run(long)} without dropping the data-page caches first (tests prime them). */
+    StopKind runLoop(long budget) {
+        stop = StopKind.NONE;
         long left = budget;
         while (left > 0) {
             if (cycles >= nextEvent) {
@@ -609,7 +620,7 @@ public final class Cpu {
                 }
             }
             if (debugChecks) {
-                if (pc == breakpoint && left != budget) {
+                if (pc == breakpoint && breakpoint != -1 && left != budget) {
                     halt(StopKind.DEBUG_BREAK, 0, pc);
                     return stop;
                 }
@@ -656,6 +667,15 @@ public final class Cpu {
                 }
             }
             DecodeCache.Page page = cache.page(pa);
+            if (!debugChecks) {
+                long ran = fast.run(page, pa & ~0xFFFL, left);
+                if (ran > 0) {
+                    left -= ran;
+                    instructions += ran;
+                    fastRetired += ran;
+                    continue;
+                }
+            }
             int slot = DecodeCache.slot(pa);
             int id = page.ids[slot];
             int word;
@@ -670,6 +690,9 @@ public final class Cpu {
                     continue;
                 }
                 id = DecodeCache.decode(page, slot, word);
+                if (page.uops[slot] != MicroOp.NONE && !debugChecks) {
+                    continue; // it has a fast form: run it there from its first execution on
+                }
             } else {
                 word = page.words[slot];
             }
@@ -691,6 +714,28 @@ public final class Cpu {
         }
         halt(StopKind.BUDGET, 0, 0);
         return stop;
+    }
+
+    /**
+     * Fills the data-page caches for {@code pages} pages from {@code va}, for reads and writes, as
+     * the first access to each would (translation, permission and RAM checks included; a page that
+     * fails them stays out, and no exception is taken). For tests that drive the {@link FastLoop}
+     * with {@link #runLoop(long)}.
+     */
+    void primeDataPages(long va, int pages) {
+        for (int i = 0; i < pages; i++) {
+            long page = va + ((long) i << 12);
+            for (boolean write : new boolean[] {false, true}) {
+                long pa = mmuOn ? mmu.translate(page, write ? Mmu.WRITE : Mmu.READ, el) : page;
+                mmu.drainWalkCycles(); // priming is not the guest's time
+                byte[] backing = pa == Mmu.FAULT ? null : bus.ramPage(pa, write);
+                if (backing != null && !alignCheck && !(mmuOn && mmu.lastDevice())) {
+                    int way = (int) (page >>> 12) & (DATA_PAGES - 1);
+                    (write ? writeVpn : readVpn)[way] = page >>> 12;
+                    (write ? writePage : readPage)[way] = backing;
+                }
+            }
+        }
     }
 
     /** Translates the PC for a fetch and caches the page; FAULT after taking the instruction abort. */
@@ -1036,6 +1081,11 @@ public final class Cpu {
 
     private static long sext(long value, int width) {
         return value << (64 - width) >> (64 - width);
+    }
+
+    /** ConditionHolds (J1.1) on the current NZCV, for the {@link FastLoop}. */
+    boolean conditionHolds(int cond) {
+        return condition(cond);
     }
 
     private boolean condition(int cond) {

@@ -24,6 +24,9 @@ final class DecodeCache {
         final long number;
         final int[] ids = new int[SLOTS];
         final int[] words = new int[SLOTS];
+        /** {@link MicroOp} forms (0 = run by the general interpreter) and their immediates. */
+        final long[] uops = new long[SLOTS + 1]; // the last one stays NONE: the fast loop's end of page
+        final long[] imms = new long[SLOTS + 1];
 
         Page(long number) {
             this.number = number;
@@ -71,6 +74,7 @@ final class DecodeCache {
         int id = Decoder.decode(word);
         p.ids[slot] = id;
         p.words[slot] = word;
+        p.uops[slot] = id >= 0 ? MicroOp.encode(id, word, p.imms, slot) : MicroOp.NONE;
         return id;
     }
 
@@ -85,6 +89,7 @@ final class DecodeCache {
         int end = Math.min(SLOTS - 1, slot(pa + length - 1));
         for (int i = first; i <= end; i++) {
             p.ids[i] = NOT_DECODED;
+            p.uops[i] = MicroOp.NONE;
         }
     }
 

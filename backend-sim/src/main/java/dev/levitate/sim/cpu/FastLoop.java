@@ -1,0 +1,626 @@
+package dev.levitate.sim.cpu;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * The interpreter's fast tier: runs the {@link MicroOp pre-decoded} instructions of one code page
+ * with the PC, the cycle count and the instruction count in locals, and gives control back to the
+ * general interpreter in {@link Cpu} the moment anything needs it.
+ *
+ * <p>It stops <em>before</em> an instruction (so the general interpreter runs it, with every
+ * architectural check) when the instruction is not pre-decoded or has no fast form; when a load or
+ * store misses the CPU's data-page caches, crosses a page, or uses an SP that is not 16-byte
+ * aligned (the SP alignment check, D1.8.2, is then the general path's to make); and it stops
+ * <em>after</em> an instruction when the PC leaves the page or becomes misaligned, when a timer or
+ * interrupt event is due ({@code cycles >= nextEvent}), or when the budget is spent. None of its
+ * instructions can take an exception, so it never changes PSTATE.EL, SP selection or the
+ * translation regime: the checks that the general loop makes per instruction hold for the whole
+ * page. The data-page caches hold only RAM pages already translated and permission-checked for this
+ * EL and access kind, never decoded code pages for writes, and are cleared whenever a translation
+ * may change, so a hit here is exactly what the general path would do.
+ */
+final class FastLoop {
+    private static final long M32 = 0xFFFF_FFFFL;
+    private static final long STAY = ~0xFFCL;
+    /**
+     * ConditionHolds (J1.1) as a table: bit {@code nzcv} of {@code HOLDS[cond]} says whether
+     * condition {@code cond} holds for those flags.
+     */
+    private static final int[] HOLDS = new int[16];
+
+    static {
+        for (int cond = 0; cond < 16; cond++) {
+            for (int f = 0; f < 16; f++) {
+                boolean n = (f & 8) != 0;
+                boolean z = (f & 4) != 0;
+                boolean c = (f & 2) != 0;
+                boolean v = (f & 1) != 0;
+                boolean r;
+                switch (cond >>> 1) {
+                    case 0: r = z; break;
+                    case 1: r = c; break;
+                    case 2: r = n; break;
+                    case 3: r = v; break;
+                    case 4: r = c && !z; break;
+                    case 5: r = n == v; break;
+                    case 6: r = n == v && !z; break;
+                    default: r = true; break;
+                }
+                if ((cond & 1) == 1 && cond != 15) {
+                    r = !r;
+                }
+                if (r) {
+                    HOLDS[cond] |= 1 << f;
+                }
+            }
+        }
+    }
+    private static final VarHandle LE16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LE32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LE64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final Cpu cpu;
+    private final long[] x;
+    private final long[] readVpn;
+    private final byte[][] readPage;
+    private final long[] writeVpn;
+    private final byte[][] writePage;
+    private final CycleModel timing;
+
+    FastLoop(Cpu cpu, CycleModel timing) {
+        this.cpu = cpu;
+        this.x = cpu.x;
+        this.readVpn = cpu.readVpn;
+        this.readPage = cpu.readPage;
+        this.writeVpn = cpu.writeVpn;
+        this.writePage = cpu.writePage;
+        this.timing = timing;
+    }
+
+    /**
+     * Runs instructions from {@code page} starting at the CPU's PC (which must lie in it, aligned,
+     * already translated to {@code paPage}) until one of the stops described on the class.
+     *
+     * @param page the decoded page the PC's physical address falls in
+     * @param paPage the physical address of that page (for the cycle model)
+     * @param budget the most instructions to run
+     * @return how many instructions retired (0: the first one needs the general interpreter)
+     */
+    long run(DecodeCache.Page page, long paPage, long budget) {
+        final long[] x = this.x;
+        final long[] uops = page.uops;
+        final long[] imms = page.imms;
+        final Cpu cpu = this.cpu;
+        final CycleModel timing = this.timing;
+        // next & STAY == here: the same page and 4-byte aligned
+        final long here = cpu.pc & ~0xFFFL;
+        // only the general interpreter's devices, system registers and exceptions move nextEvent
+        final long eventAt = cpu.nextEvent;
+        long pc = cpu.pc;
+        long cycles = cpu.cycles;
+        // NZCV in one local (bit 3 N .. bit 0 V), back into the CPU's fields on the way out
+        int nzcv = cpu.n << 3 | cpu.z << 2 | cpu.c << 1 | cpu.v;
+        long done = 0;
+        // a branch off the page lowers stopAfter; running off its end reaches the NONE sentinel slot
+        long stopAfter = budget;
+        loop:
+        while (done < stopAfter && cycles < eventAt) {
+            final int slot = (int) (pc - here) >>> 2;
+            final long u = uops[slot];
+            final long k = imms[slot];
+            long next = pc + 4;
+            switch ((int) u & 0xFF) {
+                case MicroOp.ADDI_X:
+                    x[MicroOp.d(u)] = x[MicroOp.n(u)] + k;
+                    break;
+                case MicroOp.ADDI_W:
+                    x[MicroOp.d(u)] = (x[MicroOp.n(u)] + k) & M32;
+                    break;
+                case MicroOp.ADDSI_X:
+                    { long a = x[MicroOp.n(u)]; long r = a + k; x[MicroOp.d(u)] = r; nzcv = addFlags64(a, k, r); }
+                    break;
+                case MicroOp.ADDSI_W:
+                    { int a = (int) x[MicroOp.n(u)]; int r = a + (int) k; x[MicroOp.d(u)] = r & M32; nzcv = addFlags32(a, (int) k, r); }
+                    break;
+                case MicroOp.SUBSI_X:
+                    { long a = x[MicroOp.n(u)]; long r = a - k; x[MicroOp.d(u)] = r; nzcv = subFlags64(a, k, r); }
+                    break;
+                case MicroOp.SUBSI_W:
+                    { int a = (int) x[MicroOp.n(u)]; int r = a - (int) k; x[MicroOp.d(u)] = r & M32; nzcv = subFlags32(a, (int) k, r); }
+                    break;
+                case MicroOp.ADDR_X:
+                    x[MicroOp.d(u)] = x[MicroOp.n(u)] + shift64(x[MicroOp.m(u)], MicroOp.aux(u));
+                    break;
+                case MicroOp.ADDR_W:
+                    x[MicroOp.d(u)] = (x[MicroOp.n(u)] + shift32((int) x[MicroOp.m(u)], MicroOp.aux(u))) & M32;
+                    break;
+                case MicroOp.SUBR_X:
+                    x[MicroOp.d(u)] = x[MicroOp.n(u)] - shift64(x[MicroOp.m(u)], MicroOp.aux(u));
+                    break;
+                case MicroOp.SUBR_W:
+                    x[MicroOp.d(u)] = (x[MicroOp.n(u)] - shift32((int) x[MicroOp.m(u)], MicroOp.aux(u))) & M32;
+                    break;
+                case MicroOp.ADDSR_X:
+                    { long a = x[MicroOp.n(u)]; long b = shift64(x[MicroOp.m(u)], MicroOp.aux(u)); long r = a + b; x[MicroOp.d(u)] = r; nzcv = addFlags64(a, b, r); }
+                    break;
+                case MicroOp.ADDSR_W:
+                    { int a = (int) x[MicroOp.n(u)]; int b = shift32((int) x[MicroOp.m(u)], MicroOp.aux(u)); int r = a + b; x[MicroOp.d(u)] = r & M32; nzcv = addFlags32(a, b, r); }
+                    break;
+                case MicroOp.SUBSR_X:
+                    { long a = x[MicroOp.n(u)]; long b = shift64(x[MicroOp.m(u)], MicroOp.aux(u)); long r = a - b; x[MicroOp.d(u)] = r; nzcv = subFlags64(a, b, r); }
+                    break;
+                case MicroOp.SUBSR_W:
+                    { int a = (int) x[MicroOp.n(u)]; int b = shift32((int) x[MicroOp.m(u)], MicroOp.aux(u)); int r = a - b; x[MicroOp.d(u)] = r & M32; nzcv = subFlags32(a, b, r); }
+                    break;
+                case MicroOp.ADDE_X:
+                    x[MicroOp.d(u)] = x[MicroOp.n(u)] + extend(x[MicroOp.m(u)], MicroOp.aux(u));
+                    break;
+                case MicroOp.SUBE_X:
+                    x[MicroOp.d(u)] = x[MicroOp.n(u)] - extend(x[MicroOp.m(u)], MicroOp.aux(u));
+                    break;
+                case MicroOp.ANDI:
+                    x[MicroOp.d(u)] = x[MicroOp.n(u)] & k;
+                    break;
+                case MicroOp.ORRI: {
+                    long r = x[MicroOp.n(u)] | k;
+                    x[MicroOp.d(u)] = MicroOp.a(u) != 0 ? r & M32 : r;
+                    break;
+                }
+                case MicroOp.EORI: {
+                    long r = x[MicroOp.n(u)] ^ k;
+                    x[MicroOp.d(u)] = MicroOp.a(u) != 0 ? r & M32 : r;
+                    break;
+                }
+                case MicroOp.ANDSI_X:
+                    { long r = x[MicroOp.n(u)] & k; x[MicroOp.d(u)] = r; nzcv = logicFlags64(r); }
+                    break;
+                case MicroOp.ANDSI_W:
+                    { int r = (int) (x[MicroOp.n(u)] & k); x[MicroOp.d(u)] = r & M32; nzcv = logicFlags32(r); }
+                    break;
+                case MicroOp.ANDR_X:
+                    x[MicroOp.d(u)] = x[MicroOp.n(u)] & operand64(u);
+                    break;
+                case MicroOp.ANDR_W:
+                    x[MicroOp.d(u)] = (x[MicroOp.n(u)] & operand32(u)) & M32;
+                    break;
+                case MicroOp.ORRR_X:
+                    x[MicroOp.d(u)] = x[MicroOp.n(u)] | operand64(u);
+                    break;
+                case MicroOp.ORRR_W:
+                    x[MicroOp.d(u)] = (x[MicroOp.n(u)] | operand32(u)) & M32;
+                    break;
+                case MicroOp.EORR_X:
+                    x[MicroOp.d(u)] = x[MicroOp.n(u)] ^ operand64(u);
+                    break;
+                case MicroOp.EORR_W:
+                    x[MicroOp.d(u)] = (x[MicroOp.n(u)] ^ operand32(u)) & M32;
+                    break;
+                case MicroOp.ANDSR_X:
+                    { long r = x[MicroOp.n(u)] & operand64(u); x[MicroOp.d(u)] = r; nzcv = logicFlags64(r); }
+                    break;
+                case MicroOp.ANDSR_W:
+                    { int r = (int) (x[MicroOp.n(u)] & operand32(u)); x[MicroOp.d(u)] = r & M32; nzcv = logicFlags32(r); }
+                    break;
+                case MicroOp.MOVI:
+                    x[MicroOp.d(u)] = k;
+                    break;
+                case MicroOp.MOVK_X:
+                    x[MicroOp.d(u)] = (x[MicroOp.n(u)] & ~(0xFFFFL << MicroOp.aux(u))) | k;
+                    break;
+                case MicroOp.MOVK_W:
+                    x[MicroOp.d(u)] = ((x[MicroOp.n(u)] & ~(0xFFFFL << MicroOp.aux(u))) | k) & M32;
+                    break;
+                case MicroOp.ADR:
+                    x[MicroOp.d(u)] = pc + k;
+                    break;
+                case MicroOp.ADRP:
+                    x[MicroOp.d(u)] = (pc & ~0xFFFL) + k;
+                    break;
+                case MicroOp.UBFM_X:
+                    x[MicroOp.d(u)] = ((x[MicroOp.n(u)] << k) >>> (k >>> 8)) << (k >>> 16);
+                    break;
+                case MicroOp.UBFM_W:
+                    x[MicroOp.d(u)] = ((((int) x[MicroOp.n(u)]) << k) >>> (k >>> 8) << (k >>> 16)) & M32;
+                    break;
+                case MicroOp.SBFM_X:
+                    x[MicroOp.d(u)] = ((x[MicroOp.n(u)] << k) >> (k >>> 8)) << (k >>> 16);
+                    break;
+                case MicroOp.SBFM_W:
+                    x[MicroOp.d(u)] = ((((int) x[MicroOp.n(u)]) << k) >> (k >>> 8) << (k >>> 16)) & M32;
+                    break;
+                case MicroOp.CSEL_X:
+                    x[MicroOp.d(u)] = holds(MicroOp.aux(u), nzcv) ? x[MicroOp.n(u)] : x[MicroOp.m(u)];
+                    break;
+                case MicroOp.CSEL_W:
+                    x[MicroOp.d(u)] = (holds(MicroOp.aux(u), nzcv) ? x[MicroOp.n(u)] : x[MicroOp.m(u)]) & M32;
+                    break;
+                case MicroOp.CSINC_X:
+                    x[MicroOp.d(u)] = holds(MicroOp.aux(u), nzcv) ? x[MicroOp.n(u)] : x[MicroOp.m(u)] + 1;
+                    break;
+                case MicroOp.CSINC_W:
+                    x[MicroOp.d(u)] = (holds(MicroOp.aux(u), nzcv) ? x[MicroOp.n(u)] : x[MicroOp.m(u)] + 1) & M32;
+                    break;
+                case MicroOp.CSINV_X:
+                    x[MicroOp.d(u)] = holds(MicroOp.aux(u), nzcv) ? x[MicroOp.n(u)] : ~x[MicroOp.m(u)];
+                    break;
+                case MicroOp.CSINV_W:
+                    x[MicroOp.d(u)] = (holds(MicroOp.aux(u), nzcv) ? x[MicroOp.n(u)] : ~x[MicroOp.m(u)]) & M32;
+                    break;
+                case MicroOp.CSNEG_X:
+                    x[MicroOp.d(u)] = holds(MicroOp.aux(u), nzcv) ? x[MicroOp.n(u)] : -x[MicroOp.m(u)];
+                    break;
+                case MicroOp.CSNEG_W:
+                    x[MicroOp.d(u)] = (holds(MicroOp.aux(u), nzcv) ? x[MicroOp.n(u)] : -x[MicroOp.m(u)]) & M32;
+                    break;
+                case MicroOp.CCMP_X:
+                case MicroOp.CCMP_W: {
+                    int aux = MicroOp.aux(u);
+                    if (holds(aux >>> 4, nzcv)) {
+                        long b = MicroOp.a(u) != 0 ? MicroOp.m(u) : x[MicroOp.m(u)];
+                        long a = x[MicroOp.n(u)];
+                        if (((int) u & 0xFF) == MicroOp.CCMP_X) {
+                            nzcv = subFlags64(a, b, a - b);
+                        } else {
+                            nzcv = subFlags32((int) a, (int) b, (int) a - (int) b);
+                        }
+                    } else {
+                        nzcv = aux & 15;
+                    }
+                    break;
+                }
+                case MicroOp.MADD_X:
+                    x[MicroOp.d(u)] = x[MicroOp.a(u)] + x[MicroOp.n(u)] * x[MicroOp.m(u)];
+                    break;
+                case MicroOp.MADD_W:
+                    x[MicroOp.d(u)] = (x[MicroOp.a(u)] + x[MicroOp.n(u)] * x[MicroOp.m(u)]) & M32;
+                    break;
+                case MicroOp.MSUB_X:
+                    x[MicroOp.d(u)] = x[MicroOp.a(u)] - x[MicroOp.n(u)] * x[MicroOp.m(u)];
+                    break;
+                case MicroOp.MSUB_W:
+                    x[MicroOp.d(u)] = (x[MicroOp.a(u)] - x[MicroOp.n(u)] * x[MicroOp.m(u)]) & M32;
+                    break;
+                case MicroOp.SHIFTV_X:
+                    x[MicroOp.d(u)] = shift64(x[MicroOp.n(u)], MicroOp.aux(u) << 6 | (int) (x[MicroOp.m(u)] & 63));
+                    break;
+                case MicroOp.SHIFTV_W:
+                    x[MicroOp.d(u)] = shift32((int) x[MicroOp.n(u)], MicroOp.aux(u) << 6 | (int) (x[MicroOp.m(u)] & 31)) & M32;
+                    break;
+                case MicroOp.B:
+                    next = pc + k;
+                    if ((next & STAY) != here) {
+                        stopAfter = done + 1; // the target is on another page
+                    }
+                    break;
+                case MicroOp.BL:
+                    x[30] = next;
+                    next = pc + k;
+                    if ((next & STAY) != here) {
+                        stopAfter = done + 1; // the target is on another page
+                    }
+                    break;
+                case MicroOp.BCOND:
+                    if (holds(MicroOp.aux(u), nzcv)) {
+                        next = pc + k;
+                        if ((next & STAY) != here) {
+                            stopAfter = done + 1; // the target is on another page
+                        }
+                    }
+                    break;
+                case MicroOp.CBZ_X:
+                    if (x[MicroOp.n(u)] == 0) {
+                        next = pc + k;
+                        if ((next & STAY) != here) {
+                            stopAfter = done + 1; // the target is on another page
+                        }
+                    }
+                    break;
+                case MicroOp.CBZ_W:
+                    if ((int) x[MicroOp.n(u)] == 0) {
+                        next = pc + k;
+                        if ((next & STAY) != here) {
+                            stopAfter = done + 1; // the target is on another page
+                        }
+                    }
+                    break;
+                case MicroOp.CBNZ_X:
+                    if (x[MicroOp.n(u)] != 0) {
+                        next = pc + k;
+                        if ((next & STAY) != here) {
+                            stopAfter = done + 1; // the target is on another page
+                        }
+                    }
+                    break;
+                case MicroOp.CBNZ_W:
+                    if ((int) x[MicroOp.n(u)] != 0) {
+                        next = pc + k;
+                        if ((next & STAY) != here) {
+                            stopAfter = done + 1; // the target is on another page
+                        }
+                    }
+                    break;
+                case MicroOp.TBZ:
+                    if (((x[MicroOp.n(u)] >>> MicroOp.aux(u)) & 1) == 0) {
+                        next = pc + k;
+                        if ((next & STAY) != here) {
+                            stopAfter = done + 1; // the target is on another page
+                        }
+                    }
+                    break;
+                case MicroOp.TBNZ:
+                    if (((x[MicroOp.n(u)] >>> MicroOp.aux(u)) & 1) != 0) {
+                        next = pc + k;
+                        if ((next & STAY) != here) {
+                            stopAfter = done + 1; // the target is on another page
+                        }
+                    }
+                    break;
+                case MicroOp.BR:
+                    next = x[MicroOp.n(u)];
+                    if ((next & STAY) != here) {
+                        stopAfter = done + 1; // another page, or misaligned
+                    }
+                    break;
+                case MicroOp.BLR:
+                    next = x[MicroOp.n(u)];
+                    if ((next & STAY) != here) {
+                        stopAfter = done + 1; // another page, or misaligned
+                    }
+                    x[30] = pc + 4;
+                    break;
+                case MicroOp.NOP:
+                    break;
+                case MicroOp.LDX_OFF: {
+                    final int rn = MicroOp.n(u);
+                    final long base = x[rn];
+                    final long va = base + k;
+                    final int off = (int) va & 0xFFF;
+                    final int way = (int) (va >>> 12) & (Cpu.DATA_PAGES - 1);
+                    if (readVpn[way] != va >>> 12 || off > 0x1000 - 8 || rn == MicroOp.SP && (base & 15) != 0) {
+                        break loop;
+                    }
+                    x[MicroOp.d(u)] = (long) LE64.get(readPage[way], off);
+                    break;
+                }
+                case MicroOp.STX_OFF: {
+                    final int rn = MicroOp.n(u);
+                    final long base = x[rn];
+                    final long va = base + k;
+                    final int off = (int) va & 0xFFF;
+                    final int way = (int) (va >>> 12) & (Cpu.DATA_PAGES - 1);
+                    if (writeVpn[way] != va >>> 12 || off > 0x1000 - 8 || rn == MicroOp.SP && (base & 15) != 0) {
+                        break loop;
+                    }
+                    LE64.set(writePage[way], off, x[MicroOp.d(u)]);
+                    break;
+                }
+                case MicroOp.LD_OFF:
+                case MicroOp.LD_PRE:
+                case MicroOp.LD_POST:
+                case MicroOp.LD_REG: {
+                    final int op = (int) u & 0xFF;
+                    final int rn = MicroOp.n(u);
+                    final long base = x[rn];
+                    if (rn == MicroOp.SP && (base & 15) != 0) {
+                        break loop;
+                    }
+                    final long va = op == MicroOp.LD_POST ? base
+                            : op == MicroOp.LD_REG ? base + (extend(x[MicroOp.m(u)], MicroOp.a(u))) : base + k;
+                    final int aux = MicroOp.aux(u);
+                    final int size = 1 << (aux & 3);
+                    final int off = (int) va & 0xFFF;
+                    final int way = (int) (va >>> 12) & (Cpu.DATA_PAGES - 1);
+                    if (readVpn[way] != va >>> 12 || off + size > 0x1000) {
+                        break loop;
+                    }
+                    long value = read(readPage[way], off, aux & 3);
+                    if ((aux & 12) != 0) {
+                        int s = 64 - 8 * size;
+                        value = value << s >> s;
+                        if ((aux & 8) != 0) {
+                            value &= M32;
+                        }
+                    }
+                    x[MicroOp.d(u)] = value;
+                    if (op == MicroOp.LD_PRE || op == MicroOp.LD_POST) {
+                        x[rn] = base + k;
+                    }
+                    break;
+                }
+                case MicroOp.ST_OFF:
+                case MicroOp.ST_PRE:
+                case MicroOp.ST_POST:
+                case MicroOp.ST_REG: {
+                    final int op = (int) u & 0xFF;
+                    final int rn = MicroOp.n(u);
+                    final long base = x[rn];
+                    if (rn == MicroOp.SP && (base & 15) != 0) {
+                        break loop;
+                    }
+                    final long va = op == MicroOp.ST_POST ? base
+                            : op == MicroOp.ST_REG ? base + (extend(x[MicroOp.m(u)], MicroOp.a(u))) : base + k;
+                    final int aux = MicroOp.aux(u);
+                    final int off = (int) va & 0xFFF;
+                    final int way = (int) (va >>> 12) & (Cpu.DATA_PAGES - 1);
+                    if (writeVpn[way] != va >>> 12 || off + (1 << aux) > 0x1000) {
+                        break loop;
+                    }
+                    write(writePage[way], off, aux, x[MicroOp.d(u)]);
+                    if (op != MicroOp.ST_OFF && op != MicroOp.ST_REG) {
+                        x[rn] = base + k;
+                    }
+                    break;
+                }
+                case MicroOp.LDP_OFF:
+                case MicroOp.LDP_PRE:
+                case MicroOp.LDP_POST: {
+                    final int op = (int) u & 0xFF;
+                    final int rn = MicroOp.n(u);
+                    final long base = x[rn];
+                    if (rn == MicroOp.SP && (base & 15) != 0) {
+                        break loop;
+                    }
+                    final long va = op == MicroOp.LDP_POST ? base : base + k;
+                    final int sizeLog = MicroOp.aux(u);
+                    final int off = (int) va & 0xFFF;
+                    final int way = (int) (va >>> 12) & (Cpu.DATA_PAGES - 1);
+                    if (readVpn[way] != va >>> 12 || off + (2 << sizeLog) > 0x1000) {
+                        break loop;
+                    }
+                    final byte[] p = readPage[way];
+                    long first = read(p, off, sizeLog);
+                    long second = read(p, off + (1 << sizeLog), sizeLog);
+                    x[MicroOp.d(u)] = first;
+                    x[MicroOp.m(u)] = second;
+                    if (op != MicroOp.LDP_OFF) {
+                        x[rn] = base + k;
+                    }
+                    break;
+                }
+                case MicroOp.STP_OFF:
+                case MicroOp.STP_PRE:
+                case MicroOp.STP_POST: {
+                    final int op = (int) u & 0xFF;
+                    final int rn = MicroOp.n(u);
+                    final long base = x[rn];
+                    if (rn == MicroOp.SP && (base & 15) != 0) {
+                        break loop;
+                    }
+                    final long va = op == MicroOp.STP_POST ? base : base + k;
+                    final int sizeLog = MicroOp.aux(u);
+                    final int off = (int) va & 0xFFF;
+                    final int way = (int) (va >>> 12) & (Cpu.DATA_PAGES - 1);
+                    if (writeVpn[way] != va >>> 12 || off + (2 << sizeLog) > 0x1000) {
+                        break loop;
+                    }
+                    final byte[] p = writePage[way];
+                    write(p, off, sizeLog, x[MicroOp.d(u)]);
+                    write(p, off + (1 << sizeLog), sizeLog, x[MicroOp.m(u)]);
+                    if (op != MicroOp.STP_OFF) {
+                        x[rn] = base + k;
+                    }
+                    break;
+                }
+                default:
+                    break loop; // NONE or not decoded yet: the general interpreter
+            }
+            done++;
+            if (timing == null) {
+                cycles += MicroOp.cost(u);
+            } else {
+                cycles = timing.retire(cycles, MicroOp.id(u), page.words[slot], paPage | (pc & 0xFFF), next);
+            }
+            pc = next;
+        }
+        cpu.pc = pc;
+        cpu.cycles = cycles;
+        cpu.n = nzcv >>> 3;
+        cpu.z = (nzcv >>> 2) & 1;
+        cpu.c = (nzcv >>> 1) & 1;
+        cpu.v = nzcv & 1;
+        return done;
+    }
+
+    private static boolean holds(int cond, int nzcv) {
+        return (HOLDS[cond] >>> nzcv & 1) != 0;
+    }
+
+    private static long read(byte[] p, int off, int sizeLog) {
+        switch (sizeLog) {
+            case 3: return (long) LE64.get(p, off);
+            case 2: return Integer.toUnsignedLong((int) LE32.get(p, off));
+            case 1: return Short.toUnsignedLong((short) LE16.get(p, off));
+            default: return p[off] & 0xFF;
+        }
+    }
+
+    private static void write(byte[] p, int off, int sizeLog, long value) {
+        switch (sizeLog) {
+            case 3: LE64.set(p, off, value); break;
+            case 2: LE32.set(p, off, (int) value); break;
+            case 1: LE16.set(p, off, (short) value); break;
+            default: p[off] = (byte) value; break;
+        }
+    }
+
+    /** The shifted-register operand of a logical instruction, inverted when the a field says so (BIC, ORN, EON). */
+    private long operand64(long u) {
+        long b = shift64(x[MicroOp.m(u)], MicroOp.aux(u));
+        return MicroOp.a(u) != 0 ? ~b : b;
+    }
+
+    private long operand32(long u) {
+        long b = shift32((int) x[MicroOp.m(u)], MicroOp.aux(u));
+        return MicroOp.a(u) != 0 ? ~b : b;
+    }
+
+    /** ShiftReg (C6.2) for 64 bits: {@code aux} = type &lt;&lt; 6 | amount. */
+    private static long shift64(long value, int aux) {
+        int amount = aux & 63;
+        switch (aux >>> 6) {
+            case 0: return value << amount;
+            case 1: return value >>> amount;
+            case 2: return value >> amount;
+            default: return Long.rotateRight(value, amount);
+        }
+    }
+
+    /** ShiftReg for 32 bits; the result's upper half is the caller's to clear. */
+    private static int shift32(int value, int aux) {
+        int amount = aux & 31;
+        switch (aux >>> 6) {
+            case 0: return value << amount;
+            case 1: return value >>> amount;
+            case 2: return value >> amount;
+            default: return Integer.rotateRight(value, amount);
+        }
+    }
+
+    /** ExtendReg (C6.2) then the left shift: {@code how} = option &lt;&lt; 3 | amount. */
+    private static long extend(long value, int how) {
+        long v;
+        switch (how >>> 3) {
+            case 0: v = value & 0xFF; break;
+            case 1: v = value & 0xFFFF; break;
+            case 2: v = value & M32; break;
+            case 4: v = (byte) value; break;
+            case 5: v = (short) value; break;
+            case 6: v = (int) value; break;
+            default: v = value; break;
+        }
+        return v << (how & 7);
+    }
+
+    /** NZCV of AddWithCarry(a, b, 0) = r for 64 bits (J1.1). */
+    private static int addFlags64(long a, long b, long r) {
+        return (int) (r >>> 63) << 3 | (r == 0 ? 4 : 0) | (Long.compareUnsigned(r, a) < 0 ? 2 : 0)
+                | (int) ((~(a ^ b) & (a ^ r)) >>> 63);
+    }
+
+    private static int addFlags32(int a, int b, int r) {
+        return (r >>> 31) << 3 | (r == 0 ? 4 : 0) | (Integer.compareUnsigned(r, a) < 0 ? 2 : 0)
+                | ((~(a ^ b) & (a ^ r)) >>> 31);
+    }
+
+    /** NZCV of AddWithCarry(a, NOT(b), 1) = r for 64 bits: C is "no borrow". */
+    private static int subFlags64(long a, long b, long r) {
+        return (int) (r >>> 63) << 3 | (r == 0 ? 4 : 0) | (Long.compareUnsigned(a, b) >= 0 ? 2 : 0)
+                | (int) (((a ^ b) & (a ^ r)) >>> 63);
+    }
+
+    private static int subFlags32(int a, int b, int r) {
+        return (r >>> 31) << 3 | (r == 0 ? 4 : 0) | (Integer.compareUnsigned(a, b) >= 0 ? 2 : 0)
+                | (((a ^ b) & (a ^ r)) >>> 31);
+    }
+
+    /** ANDS/BICS/TST: N and Z from the result, C and V clear. */
+    private static int logicFlags64(long r) {
+        return (int) (r >>> 63) << 3 | (r == 0 ? 4 : 0);
+    }
+
+    private static int logicFlags32(int r) {
+        return (r >>> 31) << 3 | (r == 0 ? 4 : 0);
+    }
+}
