@@ -396,6 +396,55 @@ final class FastLoop {
                     LE64.set(writePage[way], off, x[MicroOp.d(u)]);
                     break;
                 }
+                case MicroOp.LDW_OFF:
+                case MicroOp.LDW_REG: {
+                    final int rn = MicroOp.n(u);
+                    final long base = x[rn];
+                    final long va = base + (((int) u & 0xFF) == MicroOp.LDW_OFF ? k : extend(x[MicroOp.m(u)], MicroOp.a(u)));
+                    final int off = (int) va & 0xFFF;
+                    final int way = (int) (va >>> 12) & (Cpu.DATA_PAGES - 1);
+                    if (readVpn[way] != va >>> 12 || off > 0x1000 - 4 || rn == MicroOp.SP && (base & 15) != 0) {
+                        break loop;
+                    }
+                    x[MicroOp.d(u)] = Integer.toUnsignedLong((int) LE32.get(readPage[way], off));
+                    break;
+                }
+                case MicroOp.LDB_OFF:
+                case MicroOp.LDB_REG: {
+                    final int rn = MicroOp.n(u);
+                    final long base = x[rn];
+                    final long va = base + (((int) u & 0xFF) == MicroOp.LDB_OFF ? k : extend(x[MicroOp.m(u)], MicroOp.a(u)));
+                    final int way = (int) (va >>> 12) & (Cpu.DATA_PAGES - 1);
+                    if (readVpn[way] != va >>> 12 || rn == MicroOp.SP && (base & 15) != 0) {
+                        break loop;
+                    }
+                    x[MicroOp.d(u)] = readPage[way][(int) va & 0xFFF] & 0xFF;
+                    break;
+                }
+                case MicroOp.LDX_REG: {
+                    final int rn = MicroOp.n(u);
+                    final long base = x[rn];
+                    final long va = base + extend(x[MicroOp.m(u)], MicroOp.a(u));
+                    final int off = (int) va & 0xFFF;
+                    final int way = (int) (va >>> 12) & (Cpu.DATA_PAGES - 1);
+                    if (readVpn[way] != va >>> 12 || off > 0x1000 - 8 || rn == MicroOp.SP && (base & 15) != 0) {
+                        break loop;
+                    }
+                    x[MicroOp.d(u)] = (long) LE64.get(readPage[way], off);
+                    break;
+                }
+                case MicroOp.STW_OFF: {
+                    final int rn = MicroOp.n(u);
+                    final long base = x[rn];
+                    final long va = base + k;
+                    final int off = (int) va & 0xFFF;
+                    final int way = (int) (va >>> 12) & (Cpu.DATA_PAGES - 1);
+                    if (writeVpn[way] != va >>> 12 || off > 0x1000 - 4 || rn == MicroOp.SP && (base & 15) != 0) {
+                        break loop;
+                    }
+                    LE32.set(writePage[way], off, (int) x[MicroOp.d(u)]);
+                    break;
+                }
                 case MicroOp.LD_OFF:
                 case MicroOp.LD_PRE:
                 case MicroOp.LD_POST:
@@ -578,19 +627,11 @@ final class FastLoop {
         }
     }
 
-    /** ExtendReg (C6.2) then the left shift: {@code how} = option &lt;&lt; 3 | amount. */
+    /** ExtendReg (C6.2) then the left shift, by the counts of {@link MicroOp#extension}: no switch. */
     private static long extend(long value, int how) {
-        long v;
-        switch (how >>> 3) {
-            case 0: v = value & 0xFF; break;
-            case 1: v = value & 0xFFFF; break;
-            case 2: v = value & M32; break;
-            case 4: v = (byte) value; break;
-            case 5: v = (short) value; break;
-            case 6: v = (int) value; break;
-            default: v = value; break;
-        }
-        return v << (how & 7);
+        int drop = (how & 7) << 3;
+        long top = value << drop;
+        return ((how & 8) != 0 ? top >> drop : top >>> drop) << (how >>> 4);
     }
 
     /** NZCV of AddWithCarry(a, b, 0) = r for 64 bits (J1.1). */

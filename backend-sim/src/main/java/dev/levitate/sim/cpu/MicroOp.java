@@ -124,8 +124,15 @@ final class MicroOp {
     // the commonest single forms: 64-bit load and store with an immediate offset
     static final int LDX_OFF = 81;
     static final int STX_OFF = 82;
+    // zero-extending loads of 32 and 8 bits, register-offset loads, 32-bit stores: no size or sign switch
+    static final int LDW_OFF = 83;
+    static final int LDB_OFF = 84;
+    static final int LDX_REG = 85;
+    static final int LDW_REG = 86;
+    static final int LDB_REG = 87;
+    static final int STW_OFF = 88;
     /** One past the last operation (for tests that walk them). */
-    static final int COUNT = 83;
+    static final int COUNT = 89;
 
     private static final byte[] FIXED_COST = CycleModel.fixedCosts();
 
@@ -309,7 +316,7 @@ final class MicroOp {
                 if (amount > 4 || !sf) {
                     return NONE;
                 }
-                u = pack(id, id == Ops.ADD_ext ? ADDE_X : SUBE_X, rd, rn, zr(rm), 0, bits(w, 13, 3) << 3 | amount);
+                u = pack(id, id == Ops.ADD_ext ? ADDE_X : SUBE_X, rd, rn, zr(rm), 0, extension(bits(w, 13, 3), amount));
                 break;
             }
             case Ops.AND_shift:
@@ -474,7 +481,7 @@ final class MicroOp {
                     return NONE;
                 }
                 int amount = bits(w, 12, 1) == 1 ? sizeLog : 0;
-                u = single(id, opc == 0 ? ST_REG : LD_REG, rd, rn, zr(rm), option << 3 | amount, sizeLog, opc);
+                u = single(id, opc == 0 ? ST_REG : LD_REG, rd, rn, zr(rm), extension(option, amount), sizeLog, opc);
                 break;
             }
             case Ops.STP_off:
@@ -510,6 +517,15 @@ final class MicroOp {
         return u;
     }
 
+    /**
+     * ExtendReg (C6.2) and the left shift as shift counts: bits 0..2 = (64 - width) / 8 (UXTB/SXTB 7,
+     * UXTH/SXTH 6, UXTW/SXTW 4, UXTX/SXTX 0), bit 3 = signed, bits 4..6 = the left shift.
+     */
+    static int extension(int option, int amount) {
+        int width8 = (option & 3) == 0 ? 7 : (option & 3) == 1 ? 6 : (option & 3) == 2 ? 4 : 0;
+        return width8 | (option >>> 2) << 3 | amount << 4;
+    }
+
     /** Size and opc of the general single-register form that the fast loop runs (no PRFM, no UNDEFINED). */
     private static boolean singleValid(int sizeLog, int opc) {
         return !(sizeLog == 3 && opc >= 2) && !(sizeLog == 2 && opc == 3);
@@ -517,10 +533,12 @@ final class MicroOp {
 
     private static long single(int id, int op, int rt, int rn, int rm, int a, int sizeLog, int opc) {
         boolean store = opc == 0;
-        if (sizeLog == 3 && op == LD_OFF) {
-            op = LDX_OFF;
-        } else if (sizeLog == 3 && op == ST_OFF) {
-            op = STX_OFF;
+        if (opc == 1 && op == LD_OFF && sizeLog != 1) {
+            op = sizeLog == 3 ? LDX_OFF : sizeLog == 2 ? LDW_OFF : LDB_OFF;
+        } else if (opc == 1 && op == LD_REG && sizeLog != 1) {
+            op = sizeLog == 3 ? LDX_REG : sizeLog == 2 ? LDW_REG : LDB_REG;
+        } else if (op == ST_OFF && sizeLog >= 2) {
+            op = sizeLog == 3 ? STX_OFF : STW_OFF;
         }
         int sign = opc == 2 ? 1 : opc == 3 ? 2 : 0;
         return pack(id, op, store ? zr(rt) : sink(rt), rn, rm, a, sizeLog | sign << 2);
