@@ -24,13 +24,6 @@ import java.nio.ByteOrder;
 final class FastLoop {
     private static final long M32 = 0xFFFF_FFFFL;
     private static final long STAY = ~0xFFCL;
-    /** Kinds of lazily kept flags: settled in nzcv, or the operands of an add, a subtract or a logical result. */
-    private static final int SETTLED = 0;
-    private static final int ADD64 = 1;
-    private static final int ADD32 = 2;
-    private static final int SUB64 = 3;
-    private static final int SUB32 = 4;
-    private static final int LOGIC = 5;
     /**
      * ConditionHolds (J1.1) as a table: bit {@code nzcv} of {@code HOLDS[cond]} says whether
      * condition {@code cond} holds for those flags.
@@ -109,12 +102,6 @@ final class FastLoop {
         long cycles = cpu.cycles;
         // NZCV in one local (bit 3 N .. bit 0 V), back into the CPU's fields on the way out
         int nzcv = cpu.n << 3 | cpu.z << 2 | cpu.c << 1 | cpu.v;
-        // or, lazily, what the last flag-setting instruction computed: its kind, operands and result
-        // (32-bit results sign-extended), settled into nzcv only when a reader needs more than Z
-        int fk = SETTLED;
-        long fa = 0;
-        long fb = 0;
-        long fr = 0;
         long done = 0;
         // a branch off the page lowers stopAfter; running off its end reaches the NONE sentinel slot
         long stopAfter = budget;
@@ -132,16 +119,16 @@ final class FastLoop {
                     x[MicroOp.d(u)] = (x[MicroOp.n(u)] + k) & M32;
                     break;
                 case MicroOp.ADDSI_X:
-                    { long a = x[MicroOp.n(u)]; long r = a + k; x[MicroOp.d(u)] = r; fk = ADD64; fa = a; fb = k; fr = r; }
+                    { long a = x[MicroOp.n(u)]; long r = a + k; x[MicroOp.d(u)] = r; nzcv = addFlags64(a, k, r); }
                     break;
                 case MicroOp.ADDSI_W:
-                    { int a = (int) x[MicroOp.n(u)]; int r = a + (int) k; x[MicroOp.d(u)] = r & M32; fk = ADD32; fa = a; fb = (int) k; fr = r; }
+                    { int a = (int) x[MicroOp.n(u)]; int r = a + (int) k; x[MicroOp.d(u)] = r & M32; nzcv = addFlags32(a, (int) k, r); }
                     break;
                 case MicroOp.SUBSI_X:
-                    { long a = x[MicroOp.n(u)]; long r = a - k; x[MicroOp.d(u)] = r; fk = SUB64; fa = a; fb = k; fr = r; }
+                    { long a = x[MicroOp.n(u)]; long r = a - k; x[MicroOp.d(u)] = r; nzcv = subFlags64(a, k, r); }
                     break;
                 case MicroOp.SUBSI_W:
-                    { int a = (int) x[MicroOp.n(u)]; int r = a - (int) k; x[MicroOp.d(u)] = r & M32; fk = SUB32; fa = a; fb = (int) k; fr = r; }
+                    { int a = (int) x[MicroOp.n(u)]; int r = a - (int) k; x[MicroOp.d(u)] = r & M32; nzcv = subFlags32(a, (int) k, r); }
                     break;
                 case MicroOp.ADDR_X:
                     x[MicroOp.d(u)] = x[MicroOp.n(u)] + shift64(x[MicroOp.m(u)], MicroOp.aux(u));
@@ -156,16 +143,16 @@ final class FastLoop {
                     x[MicroOp.d(u)] = (x[MicroOp.n(u)] - shift32((int) x[MicroOp.m(u)], MicroOp.aux(u))) & M32;
                     break;
                 case MicroOp.ADDSR_X:
-                    { long a = x[MicroOp.n(u)]; long b = shift64(x[MicroOp.m(u)], MicroOp.aux(u)); long r = a + b; x[MicroOp.d(u)] = r; fk = ADD64; fa = a; fb = b; fr = r; }
+                    { long a = x[MicroOp.n(u)]; long b = shift64(x[MicroOp.m(u)], MicroOp.aux(u)); long r = a + b; x[MicroOp.d(u)] = r; nzcv = addFlags64(a, b, r); }
                     break;
                 case MicroOp.ADDSR_W:
-                    { int a = (int) x[MicroOp.n(u)]; int b = shift32((int) x[MicroOp.m(u)], MicroOp.aux(u)); int r = a + b; x[MicroOp.d(u)] = r & M32; fk = ADD32; fa = a; fb = b; fr = r; }
+                    { int a = (int) x[MicroOp.n(u)]; int b = shift32((int) x[MicroOp.m(u)], MicroOp.aux(u)); int r = a + b; x[MicroOp.d(u)] = r & M32; nzcv = addFlags32(a, b, r); }
                     break;
                 case MicroOp.SUBSR_X:
-                    { long a = x[MicroOp.n(u)]; long b = shift64(x[MicroOp.m(u)], MicroOp.aux(u)); long r = a - b; x[MicroOp.d(u)] = r; fk = SUB64; fa = a; fb = b; fr = r; }
+                    { long a = x[MicroOp.n(u)]; long b = shift64(x[MicroOp.m(u)], MicroOp.aux(u)); long r = a - b; x[MicroOp.d(u)] = r; nzcv = subFlags64(a, b, r); }
                     break;
                 case MicroOp.SUBSR_W:
-                    { int a = (int) x[MicroOp.n(u)]; int b = shift32((int) x[MicroOp.m(u)], MicroOp.aux(u)); int r = a - b; x[MicroOp.d(u)] = r & M32; fk = SUB32; fa = a; fb = b; fr = r; }
+                    { int a = (int) x[MicroOp.n(u)]; int b = shift32((int) x[MicroOp.m(u)], MicroOp.aux(u)); int r = a - b; x[MicroOp.d(u)] = r & M32; nzcv = subFlags32(a, b, r); }
                     break;
                 case MicroOp.ADDE_X:
                     x[MicroOp.d(u)] = x[MicroOp.n(u)] + extend(x[MicroOp.m(u)], MicroOp.aux(u));
@@ -187,10 +174,10 @@ final class FastLoop {
                     break;
                 }
                 case MicroOp.ANDSI_X:
-                    { long r = x[MicroOp.n(u)] & k; x[MicroOp.d(u)] = r; fk = LOGIC; fr = r; }
+                    { long r = x[MicroOp.n(u)] & k; x[MicroOp.d(u)] = r; nzcv = logicFlags64(r); }
                     break;
                 case MicroOp.ANDSI_W:
-                    { int r = (int) (x[MicroOp.n(u)] & k); x[MicroOp.d(u)] = r & M32; fk = LOGIC; fr = r; }
+                    { int r = (int) (x[MicroOp.n(u)] & k); x[MicroOp.d(u)] = r & M32; nzcv = logicFlags32(r); }
                     break;
                 case MicroOp.ANDR_X:
                     x[MicroOp.d(u)] = x[MicroOp.n(u)] & operand64(u);
@@ -211,10 +198,10 @@ final class FastLoop {
                     x[MicroOp.d(u)] = (x[MicroOp.n(u)] ^ operand32(u)) & M32;
                     break;
                 case MicroOp.ANDSR_X:
-                    { long r = x[MicroOp.n(u)] & operand64(u); x[MicroOp.d(u)] = r; fk = LOGIC; fr = r; }
+                    { long r = x[MicroOp.n(u)] & operand64(u); x[MicroOp.d(u)] = r; nzcv = logicFlags64(r); }
                     break;
                 case MicroOp.ANDSR_W:
-                    { int r = (int) (x[MicroOp.n(u)] & operand32(u)); x[MicroOp.d(u)] = r & M32; fk = LOGIC; fr = r; }
+                    { int r = (int) (x[MicroOp.n(u)] & operand32(u)); x[MicroOp.d(u)] = r & M32; nzcv = logicFlags32(r); }
                     break;
                 case MicroOp.MOVI:
                     x[MicroOp.d(u)] = k;
@@ -244,81 +231,39 @@ final class FastLoop {
                     x[MicroOp.d(u)] = ((((int) x[MicroOp.n(u)]) << k) >> (k >>> 8) << (k >>> 16)) & M32;
                     break;
                 case MicroOp.CSEL_X:
-                    if (fk != SETTLED) {
-                        nzcv = settle(fk, fa, fb, fr);
-                        fk = SETTLED;
-                    }
                     x[MicroOp.d(u)] = holds(MicroOp.aux(u), nzcv) ? x[MicroOp.n(u)] : x[MicroOp.m(u)];
                     break;
                 case MicroOp.CSEL_W:
-                    if (fk != SETTLED) {
-                        nzcv = settle(fk, fa, fb, fr);
-                        fk = SETTLED;
-                    }
                     x[MicroOp.d(u)] = (holds(MicroOp.aux(u), nzcv) ? x[MicroOp.n(u)] : x[MicroOp.m(u)]) & M32;
                     break;
                 case MicroOp.CSINC_X:
-                    if (fk != SETTLED) {
-                        nzcv = settle(fk, fa, fb, fr);
-                        fk = SETTLED;
-                    }
                     x[MicroOp.d(u)] = holds(MicroOp.aux(u), nzcv) ? x[MicroOp.n(u)] : x[MicroOp.m(u)] + 1;
                     break;
                 case MicroOp.CSINC_W:
-                    if (fk != SETTLED) {
-                        nzcv = settle(fk, fa, fb, fr);
-                        fk = SETTLED;
-                    }
                     x[MicroOp.d(u)] = (holds(MicroOp.aux(u), nzcv) ? x[MicroOp.n(u)] : x[MicroOp.m(u)] + 1) & M32;
                     break;
                 case MicroOp.CSINV_X:
-                    if (fk != SETTLED) {
-                        nzcv = settle(fk, fa, fb, fr);
-                        fk = SETTLED;
-                    }
                     x[MicroOp.d(u)] = holds(MicroOp.aux(u), nzcv) ? x[MicroOp.n(u)] : ~x[MicroOp.m(u)];
                     break;
                 case MicroOp.CSINV_W:
-                    if (fk != SETTLED) {
-                        nzcv = settle(fk, fa, fb, fr);
-                        fk = SETTLED;
-                    }
                     x[MicroOp.d(u)] = (holds(MicroOp.aux(u), nzcv) ? x[MicroOp.n(u)] : ~x[MicroOp.m(u)]) & M32;
                     break;
                 case MicroOp.CSNEG_X:
-                    if (fk != SETTLED) {
-                        nzcv = settle(fk, fa, fb, fr);
-                        fk = SETTLED;
-                    }
                     x[MicroOp.d(u)] = holds(MicroOp.aux(u), nzcv) ? x[MicroOp.n(u)] : -x[MicroOp.m(u)];
                     break;
                 case MicroOp.CSNEG_W:
-                    if (fk != SETTLED) {
-                        nzcv = settle(fk, fa, fb, fr);
-                        fk = SETTLED;
-                    }
                     x[MicroOp.d(u)] = (holds(MicroOp.aux(u), nzcv) ? x[MicroOp.n(u)] : -x[MicroOp.m(u)]) & M32;
                     break;
                 case MicroOp.CCMP_X:
                 case MicroOp.CCMP_W: {
                     int aux = MicroOp.aux(u);
-                    if (fk != SETTLED) {
-                        nzcv = settle(fk, fa, fb, fr);
-                        fk = SETTLED;
-                    }
                     if (holds(aux >>> 4, nzcv)) {
                         long b = MicroOp.a(u) != 0 ? MicroOp.m(u) : x[MicroOp.m(u)];
                         long a = x[MicroOp.n(u)];
                         if (((int) u & 0xFF) == MicroOp.CCMP_X) {
-                            fk = SUB64;
-                            fa = a;
-                            fb = b;
-                            fr = a - b;
+                            nzcv = subFlags64(a, b, a - b);
                         } else {
-                            fk = SUB32;
-                            fa = (int) a;
-                            fb = (int) b;
-                            fr = (int) a - (int) b;
+                            nzcv = subFlags32((int) a, (int) b, (int) a - (int) b);
                         }
                     } else {
                         nzcv = aux & 15;
@@ -356,26 +301,14 @@ final class FastLoop {
                         stopAfter = done + 1; // the target is on another page
                     }
                     break;
-                case MicroOp.BCOND: {
-                    final int cond = MicroOp.aux(u);
-                    final boolean taken;
-                    if (fk != SETTLED && cond < 2) {
-                        taken = (fr == 0) == (cond == 0); // EQ, NE: Z alone, straight from the result
-                    } else {
-                        if (fk != SETTLED) {
-                            nzcv = settle(fk, fa, fb, fr);
-                            fk = SETTLED;
-                        }
-                        taken = holds(cond, nzcv);
-                    }
-                    if (taken) {
+                case MicroOp.BCOND:
+                    if (holds(MicroOp.aux(u), nzcv)) {
                         next = pc + k;
                         if ((next & STAY) != here) {
                             stopAfter = done + 1; // the target is on another page
                         }
                     }
                     break;
-                }
                 case MicroOp.CBZ_X:
                     if (x[MicroOp.n(u)] == 0) {
                         next = pc + k;
@@ -632,9 +565,6 @@ final class FastLoop {
         }
         cpu.pc = pc;
         cpu.cycles = cycles;
-        if (fk != SETTLED) {
-            nzcv = settle(fk, fa, fb, fr);
-        }
         cpu.n = nzcv >>> 3;
         cpu.z = (nzcv >>> 2) & 1;
         cpu.c = (nzcv >>> 1) & 1;
@@ -704,17 +634,6 @@ final class FastLoop {
         return ((how & 8) != 0 ? top >> drop : top >>> drop) << (how >>> 4);
     }
 
-    /** NZCV of a lazily kept flag-setting result. */
-    private static int settle(int kind, long a, long b, long r) {
-        switch (kind) {
-            case ADD64: return addFlags64(a, b, r);
-            case ADD32: return addFlags32((int) a, (int) b, (int) r);
-            case SUB64: return subFlags64(a, b, r);
-            case SUB32: return subFlags32((int) a, (int) b, (int) r);
-            default: return (r < 0 ? 8 : 0) | (r == 0 ? 4 : 0);
-        }
-    }
-
     /** NZCV of AddWithCarry(a, b, 0) = r for 64 bits (J1.1). */
     private static int addFlags64(long a, long b, long r) {
         return (int) (r >>> 63) << 3 | (r == 0 ? 4 : 0) | (Long.compareUnsigned(r, a) < 0 ? 2 : 0)
@@ -737,4 +656,12 @@ final class FastLoop {
                 | (((a ^ b) & (a ^ r)) >>> 31);
     }
 
+    /** ANDS/BICS/TST: N and Z from the result, C and V clear. */
+    private static int logicFlags64(long r) {
+        return (int) (r >>> 63) << 3 | (r == 0 ? 4 : 0);
+    }
+
+    private static int logicFlags32(int r) {
+        return (r >>> 31) << 3 | (r == 0 ? 4 : 0);
+    }
 }
