@@ -164,13 +164,11 @@ final class FastLoop {
                     x[MicroOp.d(u)] = x[MicroOp.n(u)] & k;
                     break;
                 case MicroOp.ORRI: {
-                    long r = x[MicroOp.n(u)] | k;
-                    x[MicroOp.d(u)] = MicroOp.a(u) != 0 ? r & M32 : r;
+                    x[MicroOp.d(u)] = (x[MicroOp.n(u)] | k) & (-1L >>> (MicroOp.a(u) << 5)); // a = 1: 32-bit form
                     break;
                 }
                 case MicroOp.EORI: {
-                    long r = x[MicroOp.n(u)] ^ k;
-                    x[MicroOp.d(u)] = MicroOp.a(u) != 0 ? r & M32 : r;
+                    x[MicroOp.d(u)] = (x[MicroOp.n(u)] ^ k) & (-1L >>> (MicroOp.a(u) << 5));
                     break;
                 }
                 case MicroOp.ANDSI_X:
@@ -596,17 +594,18 @@ final class FastLoop {
 
     /** The shifted-register operand of a logical instruction, inverted when the a field says so (BIC, ORN, EON). */
     private long operand64(long u) {
-        long b = shift64(x[MicroOp.m(u)], MicroOp.aux(u));
-        return MicroOp.a(u) != 0 ? ~b : b;
+        return shift64(x[MicroOp.m(u)], MicroOp.aux(u)) ^ -(long) MicroOp.a(u); // a = 1 inverts: no branch
     }
 
     private long operand32(long u) {
-        long b = shift32((int) x[MicroOp.m(u)], MicroOp.aux(u));
-        return MicroOp.a(u) != 0 ? ~b : b;
+        return shift32((int) x[MicroOp.m(u)], MicroOp.aux(u)) ^ -(long) MicroOp.a(u);
     }
 
     /** ShiftReg (C6.2) for 64 bits: {@code aux} = type &lt;&lt; 6 | amount. */
     private static long shift64(long value, int aux) {
+        if (aux < 64) {
+            return value << aux; // LSL (and no shift at all): the common case, tested first, no jump table
+        }
         int amount = aux & 63;
         switch (aux >>> 6) {
             case 0: return value << amount;
@@ -618,6 +617,9 @@ final class FastLoop {
 
     /** ShiftReg for 32 bits; the result's upper half is the caller's to clear. */
     private static int shift32(int value, int aux) {
+        if (aux < 64) {
+            return value << aux;
+        }
         int amount = aux & 31;
         switch (aux >>> 6) {
             case 0: return value << amount;
