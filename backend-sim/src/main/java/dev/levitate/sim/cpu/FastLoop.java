@@ -370,77 +370,52 @@ final class FastLoop {
                     break;
                 case MicroOp.NOP:
                     break;
-                case MicroOp.LDX_OFF: {
-                    final int rn = MicroOp.n(u);
-                    final long base = x[rn];
-                    final long va = base + k;
-                    final int off = (int) va & 0xFFF;
-                    final int way = (int) (va >>> 12) & (Cpu.DATA_PAGES - 1);
-                    if (readVpn[way] != va >>> 12 || off > 0x1000 - 8 || rn == MicroOp.SP && (base & 15) != 0) {
+                case MicroOp.LDX_OFF:
+                case MicroOp.LDX_REG: {
+                    final long va = address(u, k, MicroOp.LDX_REG);
+                    final byte[] p = readable(va, 8);
+                    if (p == null || spMisaligned(u)) {
                         break loop;
                     }
-                    x[MicroOp.d(u)] = (long) LE64.get(readPage[way], off);
-                    break;
-                }
-                case MicroOp.STX_OFF: {
-                    final int rn = MicroOp.n(u);
-                    final long base = x[rn];
-                    final long va = base + k;
-                    final int off = (int) va & 0xFFF;
-                    final int way = (int) (va >>> 12) & (Cpu.DATA_PAGES - 1);
-                    if (writeVpn[way] != va >>> 12 || off > 0x1000 - 8 || rn == MicroOp.SP && (base & 15) != 0) {
-                        break loop;
-                    }
-                    LE64.set(writePage[way], off, x[MicroOp.d(u)]);
+                    x[MicroOp.d(u)] = (long) LE64.get(p, (int) va & 0xFFF);
                     break;
                 }
                 case MicroOp.LDW_OFF:
                 case MicroOp.LDW_REG: {
-                    final int rn = MicroOp.n(u);
-                    final long base = x[rn];
-                    final long va = base + (((int) u & 0xFF) == MicroOp.LDW_OFF ? k : extend(x[MicroOp.m(u)], MicroOp.a(u)));
-                    final int off = (int) va & 0xFFF;
-                    final int way = (int) (va >>> 12) & (Cpu.DATA_PAGES - 1);
-                    if (readVpn[way] != va >>> 12 || off > 0x1000 - 4 || rn == MicroOp.SP && (base & 15) != 0) {
+                    final long va = address(u, k, MicroOp.LDW_REG);
+                    final byte[] p = readable(va, 4);
+                    if (p == null || spMisaligned(u)) {
                         break loop;
                     }
-                    x[MicroOp.d(u)] = Integer.toUnsignedLong((int) LE32.get(readPage[way], off));
+                    x[MicroOp.d(u)] = Integer.toUnsignedLong((int) LE32.get(p, (int) va & 0xFFF));
                     break;
                 }
                 case MicroOp.LDB_OFF:
                 case MicroOp.LDB_REG: {
-                    final int rn = MicroOp.n(u);
-                    final long base = x[rn];
-                    final long va = base + (((int) u & 0xFF) == MicroOp.LDB_OFF ? k : extend(x[MicroOp.m(u)], MicroOp.a(u)));
-                    final int way = (int) (va >>> 12) & (Cpu.DATA_PAGES - 1);
-                    if (readVpn[way] != va >>> 12 || rn == MicroOp.SP && (base & 15) != 0) {
+                    final long va = address(u, k, MicroOp.LDB_REG);
+                    final byte[] p = readable(va, 1);
+                    if (p == null || spMisaligned(u)) {
                         break loop;
                     }
-                    x[MicroOp.d(u)] = readPage[way][(int) va & 0xFFF] & 0xFF;
+                    x[MicroOp.d(u)] = p[(int) va & 0xFFF] & 0xFF;
                     break;
                 }
-                case MicroOp.LDX_REG: {
-                    final int rn = MicroOp.n(u);
-                    final long base = x[rn];
-                    final long va = base + extend(x[MicroOp.m(u)], MicroOp.a(u));
-                    final int off = (int) va & 0xFFF;
-                    final int way = (int) (va >>> 12) & (Cpu.DATA_PAGES - 1);
-                    if (readVpn[way] != va >>> 12 || off > 0x1000 - 8 || rn == MicroOp.SP && (base & 15) != 0) {
+                case MicroOp.STX_OFF: {
+                    final long va = x[MicroOp.n(u)] + k;
+                    final byte[] p = writable(va, 8);
+                    if (p == null || spMisaligned(u)) {
                         break loop;
                     }
-                    x[MicroOp.d(u)] = (long) LE64.get(readPage[way], off);
+                    LE64.set(p, (int) va & 0xFFF, x[MicroOp.d(u)]);
                     break;
                 }
                 case MicroOp.STW_OFF: {
-                    final int rn = MicroOp.n(u);
-                    final long base = x[rn];
-                    final long va = base + k;
-                    final int off = (int) va & 0xFFF;
-                    final int way = (int) (va >>> 12) & (Cpu.DATA_PAGES - 1);
-                    if (writeVpn[way] != va >>> 12 || off > 0x1000 - 4 || rn == MicroOp.SP && (base & 15) != 0) {
+                    final long va = x[MicroOp.n(u)] + k;
+                    final byte[] p = writable(va, 4);
+                    if (p == null || spMisaligned(u)) {
                         break loop;
                     }
-                    LE32.set(writePage[way], off, (int) x[MicroOp.d(u)]);
+                    LE32.set(p, (int) va & 0xFFF, (int) x[MicroOp.d(u)]);
                     break;
                 }
                 case MicroOp.LD_OFF:
@@ -448,23 +423,16 @@ final class FastLoop {
                 case MicroOp.LD_POST:
                 case MicroOp.LD_REG: {
                     final int op = (int) u & 0xFF;
-                    final int rn = MicroOp.n(u);
-                    final long base = x[rn];
-                    if (rn == MicroOp.SP && (base & 15) != 0) {
-                        break loop;
-                    }
-                    final long va = op == MicroOp.LD_POST ? base
-                            : op == MicroOp.LD_REG ? base + (extend(x[MicroOp.m(u)], MicroOp.a(u))) : base + k;
+                    final long base = x[MicroOp.n(u)];
+                    final long va = op == MicroOp.LD_POST ? base : address(u, k, MicroOp.LD_REG);
                     final int aux = MicroOp.aux(u);
-                    final int size = 1 << (aux & 3);
-                    final int off = (int) va & 0xFFF;
-                    final int way = (int) (va >>> 12) & (Cpu.DATA_PAGES - 1);
-                    if (readVpn[way] != va >>> 12 || off + size > 0x1000) {
+                    final byte[] p = readable(va, 1 << (aux & 3));
+                    if (p == null || spMisaligned(u)) {
                         break loop;
                     }
-                    long value = read(readPage[way], off, aux & 3);
+                    long value = read(p, (int) va & 0xFFF, aux & 3);
                     if ((aux & 12) != 0) {
-                        int s = 64 - 8 * size;
+                        int s = 64 - (8 << (aux & 3));
                         value = value << s >> s;
                         if ((aux & 8) != 0) {
                             value &= M32;
@@ -472,7 +440,7 @@ final class FastLoop {
                     }
                     x[MicroOp.d(u)] = value;
                     if (op == MicroOp.LD_PRE || op == MicroOp.LD_POST) {
-                        x[rn] = base + k;
+                        x[MicroOp.n(u)] = base + k;
                     }
                     break;
                 }
@@ -481,22 +449,16 @@ final class FastLoop {
                 case MicroOp.ST_POST:
                 case MicroOp.ST_REG: {
                     final int op = (int) u & 0xFF;
-                    final int rn = MicroOp.n(u);
-                    final long base = x[rn];
-                    if (rn == MicroOp.SP && (base & 15) != 0) {
+                    final long base = x[MicroOp.n(u)];
+                    final long va = op == MicroOp.ST_POST ? base : address(u, k, MicroOp.ST_REG);
+                    final int sizeLog = MicroOp.aux(u);
+                    final byte[] p = writable(va, 1 << sizeLog);
+                    if (p == null || spMisaligned(u)) {
                         break loop;
                     }
-                    final long va = op == MicroOp.ST_POST ? base
-                            : op == MicroOp.ST_REG ? base + (extend(x[MicroOp.m(u)], MicroOp.a(u))) : base + k;
-                    final int aux = MicroOp.aux(u);
-                    final int off = (int) va & 0xFFF;
-                    final int way = (int) (va >>> 12) & (Cpu.DATA_PAGES - 1);
-                    if (writeVpn[way] != va >>> 12 || off + (1 << aux) > 0x1000) {
-                        break loop;
-                    }
-                    write(writePage[way], off, aux, x[MicroOp.d(u)]);
-                    if (op != MicroOp.ST_OFF && op != MicroOp.ST_REG) {
-                        x[rn] = base + k;
+                    write(p, (int) va & 0xFFF, sizeLog, x[MicroOp.d(u)]);
+                    if (op == MicroOp.ST_PRE || op == MicroOp.ST_POST) {
+                        x[MicroOp.n(u)] = base + k;
                     }
                     break;
                 }
@@ -504,25 +466,20 @@ final class FastLoop {
                 case MicroOp.LDP_PRE:
                 case MicroOp.LDP_POST: {
                     final int op = (int) u & 0xFF;
-                    final int rn = MicroOp.n(u);
-                    final long base = x[rn];
-                    if (rn == MicroOp.SP && (base & 15) != 0) {
-                        break loop;
-                    }
+                    final long base = x[MicroOp.n(u)];
                     final long va = op == MicroOp.LDP_POST ? base : base + k;
                     final int sizeLog = MicroOp.aux(u);
-                    final int off = (int) va & 0xFFF;
-                    final int way = (int) (va >>> 12) & (Cpu.DATA_PAGES - 1);
-                    if (readVpn[way] != va >>> 12 || off + (2 << sizeLog) > 0x1000) {
+                    final byte[] p = readable(va, 2 << sizeLog);
+                    if (p == null || spMisaligned(u)) {
                         break loop;
                     }
-                    final byte[] p = readPage[way];
-                    long first = read(p, off, sizeLog);
-                    long second = read(p, off + (1 << sizeLog), sizeLog);
+                    final int off = (int) va & 0xFFF;
+                    final long first = read(p, off, sizeLog);
+                    final long second = read(p, off + (1 << sizeLog), sizeLog);
                     x[MicroOp.d(u)] = first;
                     x[MicroOp.m(u)] = second;
                     if (op != MicroOp.LDP_OFF) {
-                        x[rn] = base + k;
+                        x[MicroOp.n(u)] = base + k;
                     }
                     break;
                 }
@@ -530,23 +487,18 @@ final class FastLoop {
                 case MicroOp.STP_PRE:
                 case MicroOp.STP_POST: {
                     final int op = (int) u & 0xFF;
-                    final int rn = MicroOp.n(u);
-                    final long base = x[rn];
-                    if (rn == MicroOp.SP && (base & 15) != 0) {
-                        break loop;
-                    }
+                    final long base = x[MicroOp.n(u)];
                     final long va = op == MicroOp.STP_POST ? base : base + k;
                     final int sizeLog = MicroOp.aux(u);
-                    final int off = (int) va & 0xFFF;
-                    final int way = (int) (va >>> 12) & (Cpu.DATA_PAGES - 1);
-                    if (writeVpn[way] != va >>> 12 || off + (2 << sizeLog) > 0x1000) {
+                    final byte[] p = writable(va, 2 << sizeLog);
+                    if (p == null || spMisaligned(u)) {
                         break loop;
                     }
-                    final byte[] p = writePage[way];
+                    final int off = (int) va & 0xFFF;
                     write(p, off, sizeLog, x[MicroOp.d(u)]);
                     write(p, off + (1 << sizeLog), sizeLog, x[MicroOp.m(u)]);
                     if (op != MicroOp.STP_OFF) {
-                        x[rn] = base + k;
+                        x[MicroOp.n(u)] = base + k;
                     }
                     break;
                 }
@@ -572,6 +524,32 @@ final class FastLoop {
 
     private static boolean holds(int cond, int nzcv) {
         return (HOLDS[cond] >>> nzcv & 1) != 0;
+    }
+
+    /**
+     * The address of a single-register access: the base plus the extended and shifted index
+     * register for the register-offset operation {@code regOp}, the base plus the immediate otherwise.
+     */
+    private long address(long u, long k, int regOp) {
+        final long base = x[MicroOp.n(u)];
+        return ((int) u & 0xFF) == regOp ? base + extend(x[MicroOp.m(u)], MicroOp.a(u)) : base + k;
+    }
+
+    /** The cached RAM page that holds {@code [va, va + bytes)} for reads at this EL, or null. */
+    private byte[] readable(long va, int bytes) {
+        final int way = (int) (va >>> 12) & (Cpu.DATA_PAGES - 1);
+        return readVpn[way] == va >>> 12 && ((int) va & 0xFFF) <= 0x1000 - bytes ? readPage[way] : null;
+    }
+
+    /** The cached RAM page that holds {@code [va, va + bytes)} for writes at this EL, or null. */
+    private byte[] writable(long va, int bytes) {
+        final int way = (int) (va >>> 12) & (Cpu.DATA_PAGES - 1);
+        return writeVpn[way] == va >>> 12 && ((int) va & 0xFFF) <= 0x1000 - bytes ? writePage[way] : null;
+    }
+
+    /** An SP base that is not 16-byte aligned: the SP alignment check (D1.8.2) is the general path's. */
+    private boolean spMisaligned(long u) {
+        return MicroOp.n(u) == MicroOp.SP && (x[MicroOp.SP] & 15) != 0;
     }
 
     private static long read(byte[] p, int off, int sizeLog) {
