@@ -400,8 +400,49 @@ final class FastLoop {
                     x[MicroOp.d(u)] = p[(int) va & 0xFFF] & 0xFF;
                     break;
                 }
-                case MicroOp.STX_OFF: {
-                    final long va = x[MicroOp.n(u)] + k;
+                case MicroOp.LDH_OFF:
+                case MicroOp.LDH_REG: {
+                    final long va = address(u, k, MicroOp.LDH_REG);
+                    final byte[] p = readable(va, 2);
+                    if (p == null || spMisaligned(u)) {
+                        break loop;
+                    }
+                    x[MicroOp.d(u)] = Short.toUnsignedLong((short) LE16.get(p, (int) va & 0xFFF));
+                    break;
+                }
+                case MicroOp.LDSW_OFF:
+                case MicroOp.LDSW_REG: {
+                    final long va = address(u, k, MicroOp.LDSW_REG);
+                    final byte[] p = readable(va, 4);
+                    if (p == null || spMisaligned(u)) {
+                        break loop;
+                    }
+                    x[MicroOp.d(u)] = (int) LE32.get(p, (int) va & 0xFFF);
+                    break;
+                }
+                case MicroOp.LDB_POST: {
+                    final long va = x[MicroOp.n(u)];
+                    final byte[] p = readable(va, 1);
+                    if (p == null || spMisaligned(u)) {
+                        break loop;
+                    }
+                    x[MicroOp.d(u)] = p[(int) va & 0xFFF] & 0xFF;
+                    x[MicroOp.n(u)] = va + k; // never the loaded register: decode leaves that form to the general path
+                    break;
+                }
+                case MicroOp.STB_OFF:
+                case MicroOp.STB_REG: {
+                    final long va = address(u, k, MicroOp.STB_REG);
+                    final byte[] p = writable(va, 1);
+                    if (p == null || spMisaligned(u)) {
+                        break loop;
+                    }
+                    p[(int) va & 0xFFF] = (byte) x[MicroOp.d(u)];
+                    break;
+                }
+                case MicroOp.STX_OFF:
+                case MicroOp.STX_REG: {
+                    final long va = address(u, k, MicroOp.STX_REG);
                     final byte[] p = writable(va, 8);
                     if (p == null || spMisaligned(u)) {
                         break loop;
@@ -409,8 +450,9 @@ final class FastLoop {
                     LE64.set(p, (int) va & 0xFFF, x[MicroOp.d(u)]);
                     break;
                 }
-                case MicroOp.STW_OFF: {
-                    final long va = x[MicroOp.n(u)] + k;
+                case MicroOp.STW_OFF:
+                case MicroOp.STW_REG: {
+                    final long va = address(u, k, MicroOp.STW_REG);
                     final byte[] p = writable(va, 4);
                     if (p == null || spMisaligned(u)) {
                         break loop;

@@ -131,8 +131,18 @@ final class MicroOp {
     static final int LDW_REG = 86;
     static final int LDB_REG = 87;
     static final int STW_OFF = 88;
+    // halfword and sign-extended word loads, post-indexed byte loads, the other stores of one register
+    static final int LDH_OFF = 89;
+    static final int LDH_REG = 90;
+    static final int LDSW_OFF = 91;
+    static final int LDSW_REG = 92;
+    static final int LDB_POST = 93;
+    static final int STX_REG = 94;
+    static final int STW_REG = 95;
+    static final int STB_OFF = 96;
+    static final int STB_REG = 97;
     /** One past the last operation (for tests that walk them). */
-    static final int COUNT = 89;
+    static final int COUNT = 98;
 
     private static final byte[] FIXED_COST = CycleModel.fixedCosts();
 
@@ -531,14 +541,26 @@ final class MicroOp {
         return !(sizeLog == 3 && opc >= 2) && !(sizeLog == 2 && opc == 3);
     }
 
+    /** By size log2: the specialised forms (the generic one where there is none). */
+    private static final int[] ZERO_EXTENDING_OFF = {LDB_OFF, LDH_OFF, LDW_OFF, LDX_OFF};
+    private static final int[] ZERO_EXTENDING_REG = {LDB_REG, LDH_REG, LDW_REG, LDX_REG};
+    private static final int[] STORE_OFF = {STB_OFF, ST_OFF, STW_OFF, STX_OFF};
+    private static final int[] STORE_REG = {STB_REG, ST_REG, STW_REG, STX_REG};
+
     private static long single(int id, int op, int rt, int rn, int rm, int a, int sizeLog, int opc) {
         boolean store = opc == 0;
-        if (opc == 1 && op == LD_OFF && sizeLog != 1) {
-            op = sizeLog == 3 ? LDX_OFF : sizeLog == 2 ? LDW_OFF : LDB_OFF;
-        } else if (opc == 1 && op == LD_REG && sizeLog != 1) {
-            op = sizeLog == 3 ? LDX_REG : sizeLog == 2 ? LDW_REG : LDB_REG;
-        } else if (op == ST_OFF && sizeLog >= 2) {
-            op = sizeLog == 3 ? STX_OFF : STW_OFF;
+        if (opc == 1 && op == LD_OFF) {
+            op = ZERO_EXTENDING_OFF[sizeLog];
+        } else if (opc == 1 && op == LD_REG) {
+            op = ZERO_EXTENDING_REG[sizeLog];
+        } else if (opc == 2 && sizeLog == 2 && (op == LD_OFF || op == LD_REG)) {
+            op = op == LD_OFF ? LDSW_OFF : LDSW_REG;
+        } else if (opc == 1 && sizeLog == 0 && op == LD_POST) {
+            op = LDB_POST;
+        } else if (op == ST_OFF) {
+            op = STORE_OFF[sizeLog];
+        } else if (op == ST_REG) {
+            op = STORE_REG[sizeLog];
         }
         int sign = opc == 2 ? 1 : opc == 3 ? 2 : 0;
         return pack(id, op, store ? zr(rt) : sink(rt), rn, rm, a, sizeLog | sign << 2);
