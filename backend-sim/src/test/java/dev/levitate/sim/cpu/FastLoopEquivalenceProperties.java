@@ -51,6 +51,24 @@ class FastLoopEquivalenceProperties {
         }
     }
 
+    /** Every fast operation is produced by some word, so the properties below can reach it. */
+    @org.junit.jupiter.api.Test
+    void everyOperationHasWordsThatDecodeToIt() {
+        java.util.BitSet seen = new java.util.BitSet();
+        SplittableRandom rnd = new SplittableRandom(2);
+        for (A64 row : FAST_ROWS) {
+            for (int t = 0; t < 20_000; t++) {
+                int w = row.encoding().value() | (rnd.nextInt() & ~row.encoding().mask());
+                if (Decoder.decode(w) == row.ordinal()) {
+                    seen.set(MicroOp.op(MicroOp.encode(row.ordinal(), w, new long[1], 0)));
+                }
+            }
+        }
+        for (int op = 1; op < MicroOp.COUNT; op++) {
+            org.junit.jupiter.api.Assertions.assertTrue(seen.get(op), "no word decodes to fast operation " + op);
+        }
+    }
+
     /** Words, registers, flags and data for one comparison. */
     record Sample(int[] words, long seed, boolean a53) {
         @Override
