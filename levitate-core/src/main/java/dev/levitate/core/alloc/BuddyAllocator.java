@@ -24,11 +24,13 @@ import java.util.List;
  * <pre>
  *   byte meta[i]     bits [7:6] state: NONE (inside a block) | FREE head | ALLOCATED head | RESERVED
  *                    bits [5:0] order of the block headed at i (FREE and ALLOCATED)
- *   int  links[2i]   next in the free list of (zone, order), sentinel NIL = -1
+ *   int  links[2i]   next in the free list of (zone, order)
  *   int  links[2i+1] prev
  * </pre>
- * A head test ("is i a FREE head of order k?") is one byte compare; both links of a frame share a
- * cache line.
+ * Each free list is circular through a sentinel node, {@code frames + k} for order k (its links
+ * follow the frames' in {@code links}), so push, pop and unlink are a fixed sequence of link
+ * writes with no test for an empty list or an end. A head test ("is i a FREE head of order k?")
+ * is one byte compare; both links of a frame share a cache line.
  * Every non-reserved frame lies in exactly one block, free or allocated, whose head is the only
  * frame of it marked FREE or ALLOCATED. {@code freeMask} has bit k set iff the zone's order-k list
  * is non-empty, so finding the smallest order that can serve a request is one
@@ -60,7 +62,6 @@ public final class BuddyAllocator implements PageAllocator {
     public static final int MAX_SUPPORTED_ORDER = 30;
 
     private static final int SHIFT = PhysicalMemory.PAGE_SHIFT;
-    private static final int NIL = -1;
     private static final int STATE_SHIFT = 6;
     private static final int ORDER_MASK = (1 << STATE_SHIFT) - 1;
     private static final byte NONE = 0;
@@ -75,23 +76,27 @@ public final class BuddyAllocator implements PageAllocator {
         final int frames;
         /** Per frame: state in bits [7:6], order in bits [5:0] (one byte, one cache line). */
         final byte[] meta;
-        /** Per frame: next at 2i, prev at 2i+1 (both links of a frame share a cache line). */
+        /**
+         * Per frame: next at 2i, prev at 2i+1 (both links of a frame share a cache line); then the
+         * sentinel of order k at node {@code frames + k}.
+         */
         final int[] links;
-        final int[] head;
         long freeMask;
 
         Zone(long base, long limit, int maxOrder) {
             this.basePfn = base >>> SHIFT;
             this.limitPfn = limit >>> SHIFT;
             long n = limitPfn - basePfn;
-            if (n > Integer.MAX_VALUE / 2) {
+            if (n > Integer.MAX_VALUE / 2 - 64) {
                 throw new IllegalArgumentException("RAM region " + LevitateException.hex(base) + " is larger than 4 TiB");
             }
             this.frames = (int) n;
             this.meta = new byte[frames];
-            this.links = new int[2 * frames];
-            this.head = new int[maxOrder + 1];
-            Arrays.fill(head, NIL);
+            this.links = new int[2 * (frames + maxOrder + 1)];
+            for (int k = 0; k <= maxOrder; k++) {
+                links[2 * (frames + k)] = frames + k;
+                links[2 * (frames + k) + 1] = frames + k;
+            }
         }
 
         boolean containsPfn(long pfn) {
@@ -115,45 +120,41 @@ public final class BuddyAllocator implements PageAllocator {
             meta[i] = meta(state, k);
         }
 
+        /** The first node of list k ({@code frames + k}, the sentinel, when the list is empty). */
+        int first(int k) {
+            return links[2 * (frames + k)];
+        }
+
         void push(int i, int k) {
-            int h = head[k];
+            int s = frames + k;
+            int h = links[2 * s];
             links[2 * i] = h;
-            links[2 * i + 1] = NIL;
-            if (h != NIL) {
-                links[2 * h + 1] = i;
-            }
-            head[k] = i;
+            links[2 * i + 1] = s;
+            links[2 * h + 1] = i;
+            links[2 * s] = i;
             meta[i] = meta(FREE, k);
             freeMask |= 1L << k;
         }
 
-        /** Removes and returns the head of the non-empty list k. */
+        /** Removes and returns the first block of the non-empty list k. */
         int pop(int k) {
-            int i = head[k];
+            int s = frames + k;
+            int i = links[2 * s];
             int n = links[2 * i];
-            head[k] = n;
-            if (n == NIL) {
-                freeMask &= ~(1L << k);
-            } else {
-                links[2 * n + 1] = NIL;
-            }
+            links[2 * s] = n;
+            links[2 * n + 1] = s;
+            // clears bit k iff n == s, the list is now empty (no branch: (0 - 1) >>> 31 = 1)
+            freeMask &= ~((long) (((n ^ s) - 1) >>> 31) << k);
             return i;
         }
 
         void unlink(int i, int k) {
             int n = links[2 * i];
             int p = links[2 * i + 1];
-            if (p == NIL) {
-                head[k] = n;
-                if (n == NIL) {
-                    freeMask &= ~(1L << k);
-                }
-            } else {
-                links[2 * p] = n;
-            }
-            if (n != NIL) {
-                links[2 * n + 1] = p;
-            }
+            links[2 * p] = n;
+            links[2 * n + 1] = p;
+            // the list is empty iff both neighbours are the sentinel
+            freeMask &= ~((long) (((n ^ p) - 1) >>> 31) << k);
             meta[i] = NONE;
         }
     }
@@ -167,7 +168,7 @@ public final class BuddyAllocator implements PageAllocator {
     private final PhysicalMemory zeroTarget;
     private final long[] freeBlocks;
     private final long[] usedBlocks;
-    private long freeFrames;
+    private long totalFrames;
     private long usedFrames;
 
     private BuddyAllocator(Builder b) {
@@ -225,7 +226,7 @@ public final class BuddyAllocator implements PageAllocator {
                 }
                 zone.push((int) (pfn - zone.basePfn), k);
                 freeBlocks[k]++;
-                freeFrames += 1L << k;
+                totalFrames += 1L << k;
                 pfn += 1L << k;
             }
             i = end;
@@ -375,7 +376,6 @@ public final class BuddyAllocator implements PageAllocator {
             }
             z.set(i, ALLOCATED, order);
             usedBlocks[order]++;
-            freeFrames -= 1L << order;
             usedFrames += 1L << order;
             long pa = (z.basePfn + i) << SHIFT;
             if (zeroTarget != null) {
@@ -398,20 +398,22 @@ public final class BuddyAllocator implements PageAllocator {
     public void free(long pa, int order) {
         // the hot path: one combined test; any failure goes to checkFree, which throws the exact
         // exception (and keeps this method small enough for the JIT to inline it)
+        // (an ALLOCATED head of order k is aligned to 2^k frames and fits in its zone by
+        // construction, so the page-alignment test and the head test cover alignment and the end of
+        // the zone; an order outside 0..63 could alias another state in the byte, so it is tested)
         long pfn = pa >>> SHIFT;
         Zone z = zones[0];
         if (!z.containsPfn(pfn)) {
             z = zoneOf(pfn);
         }
-        if (order < 0 || order > maxOrder || (pa & ((1L << (SHIFT + order)) - 1)) != 0 || z == null
-                || pfn + (1L << order) > z.limitPfn || !z.isHead((int) (pfn - z.basePfn), ALLOCATED, order)) {
+        if (((pa & PhysicalMemory.PAGE_MASK) | (order & ~ORDER_MASK)) != 0 || z == null
+                || !z.isHead((int) (pfn - z.basePfn), ALLOCATED, order)) {
             checkFree(pa, order);
             throw new IllegalStateException("buddy allocator corrupted: free of " + LevitateException.hex(pa) + " rejected without a reason");
         }
         z.meta[(int) (pfn - z.basePfn)] = NONE;
         usedBlocks[order]--;
         usedFrames -= 1L << order;
-        freeFrames += 1L << order;
         int k = order;
         while (k < maxOrder) {
             long buddy = pfn ^ (1L << k);
@@ -519,7 +521,7 @@ public final class BuddyAllocator implements PageAllocator {
 
     @Override
     public long freeFrames() {
-        return freeFrames;
+        return totalFrames - usedFrames;
     }
 
     @Override
@@ -529,7 +531,7 @@ public final class BuddyAllocator implements PageAllocator {
 
     @Override
     public AllocatorStats stats() {
-        return new AllocatorStats(freeBlocks, usedBlocks, freeFrames, usedFrames);
+        return new AllocatorStats(freeBlocks, usedBlocks, totalFrames - usedFrames, usedFrames);
     }
 
     /**
@@ -567,7 +569,7 @@ public final class BuddyAllocator implements PageAllocator {
         long[] out = new long[(int) freeBlocks[order]];
         int n = 0;
         for (Zone z : zones) {
-            for (int i = z.head[order]; i != NIL; i = z.links[2 * i]) {
+            for (int i = z.first(order); i < z.frames; i = z.links[2 * i]) {
                 out[n++] = (z.basePfn + i) << SHIFT;
             }
         }
@@ -589,10 +591,10 @@ public final class BuddyAllocator implements PageAllocator {
         long[] ub = new long[maxOrder + 1];
         for (Zone z : zones) {
             for (int k = 0; k <= maxOrder; k++) {
-                int prev = NIL;
+                int prev = z.frames + k;
                 long listed = 0;
-                for (int i = z.head[k]; i != NIL; i = z.links[2 * i]) {
-                    if (!z.isHead(i, FREE, k) || z.links[2 * i + 1] != prev) {
+                for (int i = z.first(k); i != z.frames + k; i = z.links[2 * i]) {
+                    if (i < 0 || i >= z.frames || !z.isHead(i, FREE, k) || z.links[2 * i + 1] != prev) {
                         throw new IllegalStateException("free list " + k + " is broken at " + LevitateException.hex((z.basePfn + i) << SHIFT));
                     }
                     prev = i;
@@ -600,7 +602,10 @@ public final class BuddyAllocator implements PageAllocator {
                         throw new IllegalStateException("free list " + k + " has a cycle");
                     }
                 }
-                if (((z.freeMask >>> k) & 1) != (z.head[k] == NIL ? 0 : 1)) {
+                if (z.links[2 * (z.frames + k) + 1] != prev) {
+                    throw new IllegalStateException("free list " + k + " has a broken back link at its sentinel");
+                }
+                if (((z.freeMask >>> k) & 1) != (z.first(k) == z.frames + k ? 0 : 1)) {
                     throw new IllegalStateException("free mask disagrees with list " + k);
                 }
             }
@@ -644,8 +649,8 @@ public final class BuddyAllocator implements PageAllocator {
                 i += 1 << k;
             }
         }
-        if (free != freeFrames || used != usedFrames || !Arrays.equals(fb, freeBlocks) || !Arrays.equals(ub, usedBlocks)) {
-            throw new IllegalStateException("counters disagree with a rescan: free " + freeFrames + " vs " + free
+        if (free != totalFrames - usedFrames || used != usedFrames || !Arrays.equals(fb, freeBlocks) || !Arrays.equals(ub, usedBlocks)) {
+            throw new IllegalStateException("counters disagree with a rescan: free " + (totalFrames - usedFrames) + " vs " + free
                     + ", used " + usedFrames + " vs " + used);
         }
     }
