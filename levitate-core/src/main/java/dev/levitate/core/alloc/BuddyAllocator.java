@@ -357,11 +357,12 @@ public final class BuddyAllocator implements PageAllocator {
      */
     @Override
     public long tryAllocate(int order) {
-        if (order < 0 || order > maxOrder) {
+        if (Integer.compareUnsigned(order, maxOrder) > 0) {
             throw new IllegalArgumentException("order " + order + " is outside 0.." + maxOrder);
         }
         final Zone[] zs = zones;
-        for (Zone z : zs) {
+        for (int zi = 0; zi < zs.length; zi++) {
+            Zone z = zs[zi];
             long mask = z.freeMask >>> order;
             if (mask == 0) {
                 continue;
@@ -403,34 +404,41 @@ public final class BuddyAllocator implements PageAllocator {
         // the zone; an order outside 0..63 could alias another state in the byte, so it is tested)
         long pfn = pa >>> SHIFT;
         Zone z = zones[0];
-        if (!z.containsPfn(pfn)) {
+        if (Long.compareUnsigned(pfn - z.basePfn, z.frames) >= 0) {
             z = zoneOf(pfn);
+            if (z == null) {
+                refuseFree(pa, order);
+            }
         }
-        if (((pa & PhysicalMemory.PAGE_MASK) | (order & ~ORDER_MASK)) != 0 || z == null
-                || !z.isHead((int) (pfn - z.basePfn), ALLOCATED, order)) {
-            checkFree(pa, order);
-            throw new IllegalStateException("buddy allocator corrupted: free of " + LevitateException.hex(pa) + " rejected without a reason");
+        final byte[] meta = z.meta;
+        final long base = z.basePfn;
+        int i = (int) (pfn - base);
+        if (((pa & PhysicalMemory.PAGE_MASK) | (order & ~ORDER_MASK)) != 0 || meta[i] != meta(ALLOCATED, order)) {
+            refuseFree(pa, order);
         }
-        z.meta[(int) (pfn - z.basePfn)] = NONE;
+        meta[i] = NONE;
         usedBlocks[order]--;
         usedFrames -= 1L << order;
+        // merge: the buddy index is tested against the zone with one unsigned compare
         int k = order;
         while (k < maxOrder) {
-            long buddy = pfn ^ (1L << k);
-            if (!z.containsPfn(buddy)) {
-                break;
-            }
-            int bi = (int) (buddy - z.basePfn);
-            if (!z.isHead(bi, FREE, k)) {
+            int bi = (int) ((pfn ^ (1L << k)) - base);
+            if (Integer.compareUnsigned(bi, meta.length) >= 0 || meta[bi] != meta(FREE, k)) {
                 break;
             }
             z.unlink(bi, k);
             freeBlocks[k]--;
-            pfn = Math.min(pfn, buddy);
+            pfn &= ~(1L << k);
             k++;
         }
-        z.push((int) (pfn - z.basePfn), k);
+        z.push((int) (pfn - base), k);
         freeBlocks[k]++;
+    }
+
+    /** The fast path refused a free: throw the exact exception (never returns). */
+    private void refuseFree(long pa, int order) {
+        checkFree(pa, order);
+        throw new IllegalStateException("buddy allocator corrupted: free of " + LevitateException.hex(pa) + " rejected without a reason");
     }
 
     /** Validates a free in the documented order and throws the exception that says why it is refused. */
