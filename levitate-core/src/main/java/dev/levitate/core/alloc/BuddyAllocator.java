@@ -22,20 +22,17 @@ import java.util.List;
  *
  * <h2>Metadata (per frame, primitive side arrays, like Linux's struct page; 9 bytes/frame)</h2>
  * <pre>
- *   byte meta[i]     bits [7:6] state: NONE (inside a block) | FREE head | ALLOCATED head | RESERVED
- *                    bits [5:0] order of the block headed at i (FREE and ALLOCATED)
- *   int  links[2i]   next in the free list of (zone, order)
- *   int  links[2i+1] prev
+ *   byte meta[i]    bits [7:6] state: NONE (inside a block) | FREE head | ALLOCATED head | RESERVED
+ *                   bits [5:0] order of the block headed at i (FREE and ALLOCATED)
+ *   int  stack[]    per order k, the free blocks of order k as a stack of frame indices:
+ *                   stack[bottom[k] .. top[k]); capacity (frames &gt;&gt; (k+1)) + 2, as no two free
+ *                   buddies stay unmerged below maxOrder (about one int per frame in all)
+ *   int  slot[i]    for a FREE head i, its position in its order's stack
  * </pre>
- * Each free list is circular through a sentinel node, {@code frames + k} for order k (its links
- * follow the frames' in {@code links}), so push, pop and unlink are a fixed sequence of link
- * writes with no test for an empty list or an end. A head test ("is i a FREE head of order k?")
- * is one byte compare; both links of a frame share a cache line.
- * Every non-reserved frame lies in exactly one block, free or allocated, whose head is the only
- * frame of it marked FREE or ALLOCATED. {@code freeMask} has bit k set iff the zone's order-k list
- * is non-empty, so finding the smallest order that can serve a request is one
- * {@link Long#numberOfTrailingZeros(long)}.
- *
+ * Push and pop touch only the top of the order's stack (no neighbour's link is written); taking
+ * a block out of the middle, when it merges with its buddy, moves the top entry into its place
+ * and updates that entry's {@code slot}. The per-order counts are {@code top[k] - bottom[k]}.
+ * A head test ("is i a FREE head of order k?") is one byte compare.
  * <h2>Operations (each O(maxOrder) = O(log n), no allocation)</h2>
  * <ol>
  *   <li><b>allocate(k)</b>: per zone, j = lowest set bit of freeMask at or above k; pop the head
@@ -76,27 +73,35 @@ public final class BuddyAllocator implements PageAllocator {
         final int frames;
         /** Per frame: state in bits [7:6], order in bits [5:0] (one byte, one cache line). */
         final byte[] meta;
-        /**
-         * Per frame: next at 2i, prev at 2i+1 (both links of a frame share a cache line); then the
-         * sentinel of order k at node {@code frames + k}.
-         */
-        final int[] links;
+        /** The free blocks of every order, as stacks of frame indices one after another. */
+        final int[] stack;
+        /** Per frame: the position in {@code stack} of the FREE head there (meaningless otherwise). */
+        final int[] slot;
+        /** Per order: the first position of its stack in {@code stack}. */
+        final int[] bottom;
+        /** Per order: one past the last block on its stack. */
+        final int[] top;
         long freeMask;
 
         Zone(long base, long limit, int maxOrder) {
             this.basePfn = base >>> SHIFT;
             this.limitPfn = limit >>> SHIFT;
             long n = limitPfn - basePfn;
-            if (n > Integer.MAX_VALUE / 2 - 64) {
+            if (n > Integer.MAX_VALUE / 2) {
                 throw new IllegalArgumentException("RAM region " + LevitateException.hex(base) + " is larger than 4 TiB");
             }
             this.frames = (int) n;
             this.meta = new byte[frames];
-            this.links = new int[2 * (frames + maxOrder + 1)];
+            this.slot = new int[frames];
+            this.bottom = new int[maxOrder + 1];
+            this.top = new int[maxOrder + 1];
+            int size = 0;
             for (int k = 0; k <= maxOrder; k++) {
-                links[2 * (frames + k)] = frames + k;
-                links[2 * (frames + k) + 1] = frames + k;
+                bottom[k] = size;
+                top[k] = size;
+                size += capacity(frames, k, maxOrder);
             }
+            this.stack = new int[size];
         }
 
         boolean containsPfn(long pfn) {
@@ -120,41 +125,47 @@ public final class BuddyAllocator implements PageAllocator {
             meta[i] = meta(state, k);
         }
 
-        /** The first node of list k ({@code frames + k}, the sentinel, when the list is empty). */
-        int first(int k) {
-            return links[2 * (frames + k)];
+        /**
+         * The most free blocks of order k a zone of {@code frames} frames can hold: below the
+         * maximum order, each aligned order-(k+1) block that meets the zone holds at most one
+         * (two free buddies always merge); at the maximum order, they are disjoint.
+         */
+        static int capacity(int frames, int k, int maxOrder) {
+            return k < maxOrder ? (frames >> (k + 1)) + 2 : (frames >> k) + 1;
+        }
+
+        /** Returns the number of free blocks of order k. */
+        int count(int k) {
+            return top[k] - bottom[k];
         }
 
         void push(int i, int k) {
-            int s = frames + k;
-            int h = links[2 * s];
-            links[2 * i] = h;
-            links[2 * i + 1] = s;
-            links[2 * h + 1] = i;
-            links[2 * s] = i;
+            int t = top[k];
+            stack[t] = i;
+            slot[i] = t;
+            top[k] = t + 1;
             meta[i] = meta(FREE, k);
             freeMask |= 1L << k;
         }
 
-        /** Removes and returns the first block of the non-empty list k. */
+        /** Removes and returns the most recently pushed block of the non-empty order k. */
         int pop(int k) {
-            int s = frames + k;
-            int i = links[2 * s];
-            int n = links[2 * i];
-            links[2 * s] = n;
-            links[2 * n + 1] = s;
-            // clears bit k iff n == s, the list is now empty (no branch: (0 - 1) >>> 31 = 1)
-            freeMask &= ~((long) (((n ^ s) - 1) >>> 31) << k);
-            return i;
+            int t = top[k] - 1;
+            top[k] = t;
+            // clears bit k iff the stack is now empty, without a branch: (0 - 1) >>> 31 = 1
+            freeMask &= ~((long) ((t - bottom[k] - 1) >>> 31) << k);
+            return stack[t];
         }
 
+        /** Takes the FREE head i of order k off its stack (the top entry fills its place). */
         void unlink(int i, int k) {
-            int n = links[2 * i];
-            int p = links[2 * i + 1];
-            links[2 * p] = n;
-            links[2 * n + 1] = p;
-            // the list is empty iff both neighbours are the sentinel
-            freeMask &= ~((long) (((n ^ p) - 1) >>> 31) << k);
+            int t = top[k] - 1;
+            int p = slot[i];
+            int last = stack[t];
+            stack[p] = last;
+            slot[last] = p;
+            top[k] = t;
+            freeMask &= ~((long) ((t - bottom[k] - 1) >>> 31) << k);
             meta[i] = NONE;
         }
     }
@@ -166,15 +177,12 @@ public final class BuddyAllocator implements PageAllocator {
     private final Zone[] zones;
     private final int maxOrder;
     private final PhysicalMemory zeroTarget;
-    private final long[] freeBlocks;
     private final long[] usedBlocks;
     private long totalFrames;
-    private long usedFrames;
 
     private BuddyAllocator(Builder b) {
         this.maxOrder = b.maxOrder;
         this.zeroTarget = b.zeroTarget;
-        this.freeBlocks = new long[maxOrder + 1];
         this.usedBlocks = new long[maxOrder + 1];
         List<long[]> regions = new ArrayList<>(b.regions);
         regions.sort(Comparator.comparingLong(r -> r[0]));
@@ -225,7 +233,6 @@ public final class BuddyAllocator implements PageAllocator {
                     k--;
                 }
                 zone.push((int) (pfn - zone.basePfn), k);
-                freeBlocks[k]++;
                 totalFrames += 1L << k;
                 pfn += 1L << k;
             }
@@ -369,15 +376,12 @@ public final class BuddyAllocator implements PageAllocator {
             }
             int j = order + Long.numberOfTrailingZeros(mask);
             int i = z.pop(j);
-            freeBlocks[j]--;
             while (j > order) {
                 j--;
                 z.push(i + (1 << j), j);
-                freeBlocks[j]++;
             }
             z.set(i, ALLOCATED, order);
             usedBlocks[order]++;
-            usedFrames += 1L << order;
             long pa = (z.basePfn + i) << SHIFT;
             if (zeroTarget != null) {
                 zeroTarget.zero(pa, (long) PhysicalMemory.PAGE_SIZE << order);
@@ -416,9 +420,7 @@ public final class BuddyAllocator implements PageAllocator {
         if (((pa & PhysicalMemory.PAGE_MASK) | (order & ~ORDER_MASK)) != 0 || meta[i] != meta(ALLOCATED, order)) {
             refuseFree(pa, order);
         }
-        meta[i] = NONE;
         usedBlocks[order]--;
-        usedFrames -= 1L << order;
         // merge: the buddy index is tested against the zone with one unsigned compare
         int k = order;
         while (k < maxOrder) {
@@ -426,13 +428,12 @@ public final class BuddyAllocator implements PageAllocator {
             if (Integer.compareUnsigned(bi, meta.length) >= 0 || meta[bi] != meta(FREE, k)) {
                 break;
             }
+            meta[(int) (pfn - base)] = NONE;
             z.unlink(bi, k);
-            freeBlocks[k]--;
             pfn &= ~(1L << k);
             k++;
         }
         z.push((int) (pfn - base), k);
-        freeBlocks[k]++;
     }
 
     /** The fast path refused a free: throw the exact exception (never returns). */
@@ -527,19 +528,37 @@ public final class BuddyAllocator implements PageAllocator {
         return maxOrder;
     }
 
+    /** {@inheritDoc} O(maxOrder): the sum of the allocated blocks' sizes. */
     @Override
     public long freeFrames() {
-        return totalFrames - usedFrames;
+        return totalFrames - usedFrames();
     }
 
+    /** {@inheritDoc} O(maxOrder): the sum of the allocated blocks' sizes. */
     @Override
     public long usedFrames() {
-        return usedFrames;
+        long used = 0;
+        for (int k = 0; k <= maxOrder; k++) {
+            used += usedBlocks[k] << k;
+        }
+        return used;
+    }
+
+    /** The number of free blocks of each order, summed over the zones. */
+    private long[] freeBlockCounts() {
+        long[] out = new long[maxOrder + 1];
+        for (Zone z : zones) {
+            for (int k = 0; k <= maxOrder; k++) {
+                out[k] += z.count(k);
+            }
+        }
+        return out;
     }
 
     @Override
     public AllocatorStats stats() {
-        return new AllocatorStats(freeBlocks, usedBlocks, totalFrames - usedFrames, usedFrames);
+        long used = usedFrames();
+        return new AllocatorStats(freeBlockCounts(), usedBlocks, totalFrames - used, used);
     }
 
     /**
@@ -574,11 +593,11 @@ public final class BuddyAllocator implements PageAllocator {
         if (order < 0 || order > maxOrder) {
             throw new IllegalArgumentException("order " + order + " is outside 0.." + maxOrder);
         }
-        long[] out = new long[(int) freeBlocks[order]];
+        long[] out = new long[(int) freeBlockCounts()[order]];
         int n = 0;
         for (Zone z : zones) {
-            for (int i = z.first(order); i < z.frames; i = z.links[2 * i]) {
-                out[n++] = (z.basePfn + i) << SHIFT;
+            for (int p = z.bottom[order]; p < z.top[order]; p++) {
+                out[n++] = (z.basePfn + z.stack[p]) << SHIFT;
             }
         }
         Arrays.sort(out);
@@ -599,21 +618,18 @@ public final class BuddyAllocator implements PageAllocator {
         long[] ub = new long[maxOrder + 1];
         for (Zone z : zones) {
             for (int k = 0; k <= maxOrder; k++) {
-                int prev = z.frames + k;
-                long listed = 0;
-                for (int i = z.first(k); i != z.frames + k; i = z.links[2 * i]) {
-                    if (i < 0 || i >= z.frames || !z.isHead(i, FREE, k) || z.links[2 * i + 1] != prev) {
-                        throw new IllegalStateException("free list " + k + " is broken at " + LevitateException.hex((z.basePfn + i) << SHIFT));
-                    }
-                    prev = i;
-                    if (++listed > z.frames) {
-                        throw new IllegalStateException("free list " + k + " has a cycle");
+                int end = k < maxOrder ? z.bottom[k + 1] : z.stack.length;
+                if (z.top[k] < z.bottom[k] || z.top[k] > end) {
+                    throw new IllegalStateException("free stack " + k + " overflows: " + z.count(k) + " blocks");
+                }
+                for (int p = z.bottom[k]; p < z.top[k]; p++) {
+                    int i = z.stack[p];
+                    if (i < 0 || i >= z.frames || !z.isHead(i, FREE, k) || z.slot[i] != p) {
+                        throw new IllegalStateException("free stack " + k + " is broken at position " + p);
                     }
                 }
-                if (z.links[2 * (z.frames + k) + 1] != prev) {
-                    throw new IllegalStateException("free list " + k + " has a broken back link at its sentinel");
-                }
-                if (((z.freeMask >>> k) & 1) != (z.first(k) == z.frames + k ? 0 : 1)) {
+                fb[k] -= z.count(k);
+                if (((z.freeMask >>> k) & 1) != (z.count(k) == 0 ? 0 : 1)) {
                     throw new IllegalStateException("free mask disagrees with list " + k);
                 }
             }
@@ -657,9 +673,9 @@ public final class BuddyAllocator implements PageAllocator {
                 i += 1 << k;
             }
         }
-        if (free != totalFrames - usedFrames || used != usedFrames || !Arrays.equals(fb, freeBlocks) || !Arrays.equals(ub, usedBlocks)) {
-            throw new IllegalStateException("counters disagree with a rescan: free " + (totalFrames - usedFrames) + " vs " + free
-                    + ", used " + usedFrames + " vs " + used);
+        if (free != freeFrames() || used != usedFrames() || !Arrays.equals(fb, new long[maxOrder + 1]) || !Arrays.equals(ub, usedBlocks)) {
+            throw new IllegalStateException("counters disagree with a rescan: free " + freeFrames() + " vs " + free
+                    + ", used " + usedFrames() + " vs " + used);
         }
     }
 
