@@ -32,17 +32,23 @@ import java.util.List;
  * Push and pop touch only the top of the order's stack (no neighbour's link is written); taking
  * a block out of the middle, when it merges with its buddy, moves the top entry into its place
  * and updates that entry's {@code slot}. The per-order counts are {@code top[k] - bottom[k]}.
- * A head test ("is i a FREE head of order k?") is one byte compare.
+ * A head test ("is i a FREE head of order k?") is one byte compare. {@code freeMask} has bit k
+ * set whenever order k has a free block (it may stay set a while after the stack empties: push
+ * sets it, only allocate clears it, when it finds that order empty), so the smallest order that
+ * may serve a request is one {@link Long#numberOfTrailingZeros(long)}. Keeping the mask out of
+ * pop and unlink keeps it off the chain of dependent loads and stores from one operation to the
+ * next.
+ *
  * <h2>Operations (each O(maxOrder) = O(log n), no allocation)</h2>
  * <ol>
- *   <li><b>allocate(k)</b>: per zone, j = lowest set bit of freeMask at or above k; pop the head
- *       of list j (LIFO); while j &gt; k: j--, the upper half {@code pfn + 2^j} becomes a FREE
+ *   <li><b>allocate(k)</b>: per zone, j = lowest set bit of freeMask at or above k (if stack j is
+ *       empty, clear the bit and look again); pop stack j (LIFO); while j &gt; k: j--, the upper half {@code pfn + 2^j} becomes a FREE
  *       head of order j; mark pfn ALLOCATED order k.</li>
  *   <li><b>free(pa, k)</b>: validate first (order range, alignment, inside a zone, not reserved,
  *       an ALLOCATED head of exactly order k — otherwise find the enclosing block by testing the
  *       aligned head at each order, to say "double free" or "wrong order"); then merge: while
- *       k &lt; maxOrder and buddy(pfn, k) is a FREE head of order k inside the zone, unlink it,
- *       clear the upper head, pfn = min, k++; push the result.</li>
+ *       k &lt; maxOrder and buddy(pfn, k) is a FREE head of order k inside the zone, take it off
+ *       its stack, clear the upper head, pfn = min, k++; push the result.</li>
  * </ol>
  * Merging never goes past {@code maxOrder}; blocks never cross a zone (region) edge, a hole or a
  * reserved frame, because such a buddy is never a FREE head. Each region given to the builder is
@@ -65,6 +71,10 @@ public final class BuddyAllocator implements PageAllocator {
     private static final int FREE = 1;
     private static final int ALLOCATED = 2;
     private static final int RESERVED = 3;
+    /** Where the stack tops start in a zone's {@code ints} (one per order). */
+    private static final int TOPS = 0;
+    /** Where the per-frame stack positions start in a zone's {@code ints}. */
+    private static final int SLOTS = MAX_SUPPORTED_ORDER + 1;
 
     /** One RAM region with its side arrays and free lists. */
     private static final class Zone {
@@ -73,35 +83,36 @@ public final class BuddyAllocator implements PageAllocator {
         final int frames;
         /** Per frame: state in bits [7:6], order in bits [5:0] (one byte, one cache line). */
         final byte[] meta;
-        /** The free blocks of every order, as stacks of frame indices one after another. */
-        final int[] stack;
-        /** Per frame: the position in {@code stack} of the FREE head there (meaningless otherwise). */
-        final int[] slot;
-        /** Per order: the first position of its stack in {@code stack}. */
+        /**
+         * Everything else, in one array (one base, one length for the hot paths):
+         * {@code [TOPS + k]} one past the top of order k's stack; {@code [SLOTS + i]} the position
+         * of the FREE head i in its stack; then per order a sentinel -1 and the stack.
+         */
+        final int[] ints;
+        /** Per order: the position of its stack's first entry in {@code ints} (after its sentinel). */
         final int[] bottom;
-        /** Per order: one past the last block on its stack. */
-        final int[] top;
         long freeMask;
 
         Zone(long base, long limit, int maxOrder) {
             this.basePfn = base >>> SHIFT;
             this.limitPfn = limit >>> SHIFT;
             long n = limitPfn - basePfn;
-            if (n > Integer.MAX_VALUE / 2) {
+            if (n > Integer.MAX_VALUE / 2 - 2 * SLOTS) {
                 throw new IllegalArgumentException("RAM region " + LevitateException.hex(base) + " is larger than 4 TiB");
             }
             this.frames = (int) n;
             this.meta = new byte[frames];
-            this.slot = new int[frames];
             this.bottom = new int[maxOrder + 1];
-            this.top = new int[maxOrder + 1];
-            int size = 0;
+            int size = SLOTS + frames;
             for (int k = 0; k <= maxOrder; k++) {
-                bottom[k] = size;
-                top[k] = size;
-                size += capacity(frames, k, maxOrder);
+                bottom[k] = size + 1;
+                size += 1 + capacity(frames, k, maxOrder);
             }
-            this.stack = new int[size];
+            this.ints = new int[size];
+            for (int k = 0; k <= maxOrder; k++) {
+                ints[bottom[k] - 1] = -1;
+                ints[TOPS + k] = bottom[k];
+            }
         }
 
         boolean containsPfn(long pfn) {
@@ -136,36 +147,42 @@ public final class BuddyAllocator implements PageAllocator {
 
         /** Returns the number of free blocks of order k. */
         int count(int k) {
-            return top[k] - bottom[k];
+            return ints[TOPS + k] - bottom[k];
         }
 
         void push(int i, int k) {
-            int t = top[k];
-            stack[t] = i;
-            slot[i] = t;
-            top[k] = t + 1;
+            final int[] a = ints;
+            int t = a[TOPS + k];
+            a[t] = i;
+            a[SLOTS + i] = t;
+            a[TOPS + k] = t + 1;
             meta[i] = meta(FREE, k);
-            freeMask |= 1L << k;
+            long m = freeMask;
+            if ((m & (1L << k)) == 0) {
+                freeMask = m | 1L << k;
+            }
         }
 
-        /** Removes and returns the most recently pushed block of the non-empty order k. */
+        /** Removes and returns the most recently pushed block of order k, or -1 if there is none. */
         int pop(int k) {
-            int t = top[k] - 1;
-            top[k] = t;
-            // clears bit k iff the stack is now empty, without a branch: (0 - 1) >>> 31 = 1
-            freeMask &= ~((long) ((t - bottom[k] - 1) >>> 31) << k);
-            return stack[t];
+            final int[] a = ints;
+            int t = a[TOPS + k] - 1;
+            int i = a[t];
+            if (i >= 0) { // else the sentinel: empty
+                a[TOPS + k] = t;
+            }
+            return i;
         }
 
         /** Takes the FREE head i of order k off its stack (the top entry fills its place). */
         void unlink(int i, int k) {
-            int t = top[k] - 1;
-            int p = slot[i];
-            int last = stack[t];
-            stack[p] = last;
-            slot[last] = p;
-            top[k] = t;
-            freeMask &= ~((long) ((t - bottom[k] - 1) >>> 31) << k);
+            final int[] a = ints;
+            int t = a[TOPS + k] - 1;
+            int p = a[SLOTS + i];
+            int last = a[t];
+            a[p] = last;
+            a[SLOTS + last] = p;
+            a[TOPS + k] = t;
             meta[i] = NONE;
         }
     }
@@ -370,25 +387,31 @@ public final class BuddyAllocator implements PageAllocator {
         final Zone[] zs = zones;
         for (int zi = 0; zi < zs.length; zi++) {
             Zone z = zs[zi];
-            long mask = z.freeMask >>> order;
-            if (mask == 0) {
-                continue;
+            for (long mask = z.freeMask >>> order; mask != 0; mask &= mask - 1) {
+                int j = order + Long.numberOfTrailingZeros(mask);
+                int i = z.pop(j);
+                if (i >= 0) {
+                    return allocated(z, i, j, order);
+                }
+                z.freeMask &= ~(1L << j); // stack j ran empty since its bit was set
             }
-            int j = order + Long.numberOfTrailingZeros(mask);
-            int i = z.pop(j);
-            while (j > order) {
-                j--;
-                z.push(i + (1 << j), j);
-            }
-            z.set(i, ALLOCATED, order);
-            usedBlocks[order]++;
-            long pa = (z.basePfn + i) << SHIFT;
-            if (zeroTarget != null) {
-                zeroTarget.zero(pa, (long) PhysicalMemory.PAGE_SIZE << order);
-            }
-            return pa;
         }
         return NO_FRAME;
+    }
+
+    /** Splits block i of order j, just popped for an order-{@code order} request, and marks its head allocated. */
+    private long allocated(Zone z, int i, int j, int order) {
+        while (j > order) {
+            j--;
+            z.push(i + (1 << j), j);
+        }
+        z.set(i, ALLOCATED, order);
+        usedBlocks[order]++;
+        long pa = (z.basePfn + i) << SHIFT;
+        if (zeroTarget != null) {
+            zeroTarget.zero(pa, (long) PhysicalMemory.PAGE_SIZE << order);
+        }
+        return pa;
     }
 
     // ------------------------------------------------------------------ free
@@ -421,8 +444,20 @@ public final class BuddyAllocator implements PageAllocator {
             refuseFree(pa, order);
         }
         usedBlocks[order]--;
-        // merge: the buddy index is tested against the zone with one unsigned compare
-        int k = order;
+        // the buddy index is tested against the zone with one unsigned compare; merging (a few
+        // percent of frees at 50% occupancy) is out of line, to keep this method small to inline
+        int bi = (int) ((pfn ^ (1L << order)) - base);
+        if (order < maxOrder && Integer.compareUnsigned(bi, meta.length) < 0 && meta[bi] == meta(FREE, order)) {
+            mergeAndPush(z, pfn, order);
+        } else {
+            z.push(i, order);
+        }
+    }
+
+    /** Frees block {@code pfn} of order k whose buddy is free: merges while it can, then pushes the result. */
+    private void mergeAndPush(Zone z, long pfn, int k) {
+        final byte[] meta = z.meta;
+        final long base = z.basePfn;
         while (k < maxOrder) {
             int bi = (int) ((pfn ^ (1L << k)) - base);
             if (Integer.compareUnsigned(bi, meta.length) >= 0 || meta[bi] != meta(FREE, k)) {
@@ -596,8 +631,8 @@ public final class BuddyAllocator implements PageAllocator {
         long[] out = new long[(int) freeBlockCounts()[order]];
         int n = 0;
         for (Zone z : zones) {
-            for (int p = z.bottom[order]; p < z.top[order]; p++) {
-                out[n++] = (z.basePfn + z.stack[p]) << SHIFT;
+            for (int p = z.bottom[order]; p < z.ints[TOPS + order]; p++) {
+                out[n++] = (z.basePfn + z.ints[p]) << SHIFT;
             }
         }
         Arrays.sort(out);
@@ -618,19 +653,20 @@ public final class BuddyAllocator implements PageAllocator {
         long[] ub = new long[maxOrder + 1];
         for (Zone z : zones) {
             for (int k = 0; k <= maxOrder; k++) {
-                int end = k < maxOrder ? z.bottom[k + 1] : z.stack.length;
-                if (z.top[k] < z.bottom[k] || z.top[k] > end) {
-                    throw new IllegalStateException("free stack " + k + " overflows: " + z.count(k) + " blocks");
+                int end = k < maxOrder ? z.bottom[k + 1] - 1 : z.ints.length;
+                int top = z.ints[TOPS + k];
+                if (top < z.bottom[k] || top > end || z.ints[z.bottom[k] - 1] != -1) {
+                    throw new IllegalStateException("free stack " + k + " overflows or lost its sentinel: " + z.count(k) + " blocks");
                 }
-                for (int p = z.bottom[k]; p < z.top[k]; p++) {
-                    int i = z.stack[p];
-                    if (i < 0 || i >= z.frames || !z.isHead(i, FREE, k) || z.slot[i] != p) {
+                for (int p = z.bottom[k]; p < top; p++) {
+                    int i = z.ints[p];
+                    if (i < 0 || i >= z.frames || !z.isHead(i, FREE, k) || z.ints[SLOTS + i] != p) {
                         throw new IllegalStateException("free stack " + k + " is broken at position " + p);
                     }
                 }
                 fb[k] -= z.count(k);
-                if (((z.freeMask >>> k) & 1) != (z.count(k) == 0 ? 0 : 1)) {
-                    throw new IllegalStateException("free mask disagrees with list " + k);
+                if (((z.freeMask >>> k) & 1) == 0 && z.count(k) != 0) {
+                    throw new IllegalStateException("free mask has no bit for the non-empty stack " + k);
                 }
             }
             int i = 0;
