@@ -192,6 +192,8 @@ public final class BuddyAllocator implements PageAllocator {
     }
 
     private final Zone[] zones;
+    /** {@code zones[0]}, the lowest region, tried first by both hot paths. */
+    private final Zone first;
     private final int maxOrder;
     private final PhysicalMemory zeroTarget;
     private final long[] usedBlocks;
@@ -228,6 +230,7 @@ public final class BuddyAllocator implements PageAllocator {
         for (Zone zone : zones) {
             populate(zone);
         }
+        this.first = zones[0];
     }
 
     /** Puts every run of non-reserved frames on the free lists as maximal aligned blocks. */
@@ -381,12 +384,24 @@ public final class BuddyAllocator implements PageAllocator {
      */
     @Override
     public long tryAllocate(int order) {
-        if (Integer.compareUnsigned(order, maxOrder) > 0) {
+        if (order < 0 || order > maxOrder) {
             throw new IllegalArgumentException("order " + order + " is outside 0.." + maxOrder);
         }
-        final Zone[] zs = zones;
-        for (int zi = 0; zi < zs.length; zi++) {
-            Zone z = zs[zi];
+        Zone z = first;
+        long mask = z.freeMask >>> order;
+        if (mask != 0) {
+            int j = order + Long.numberOfTrailingZeros(mask);
+            int i = z.pop(j);
+            if (i >= 0) {
+                return allocated(z, i, j, order);
+            }
+        }
+        return allocateSlowly(order);
+    }
+
+    /** Allocation when the first zone's lowest candidate order is empty: every zone, every candidate order. */
+    private long allocateSlowly(int order) {
+        for (Zone z : zones) {
             for (long mask = z.freeMask >>> order; mask != 0; mask &= mask - 1) {
                 int j = order + Long.numberOfTrailingZeros(mask);
                 int i = z.pop(j);
@@ -430,24 +445,26 @@ public final class BuddyAllocator implements PageAllocator {
         // construction, so the page-alignment test and the head test cover alignment and the end of
         // the zone; an order outside 0..63 could alias another state in the byte, so it is tested)
         long pfn = pa >>> SHIFT;
-        Zone z = zones[0];
-        if (Long.compareUnsigned(pfn - z.basePfn, z.frames) >= 0) {
+        Zone z = first;
+        long d = pfn - z.basePfn;
+        if (d < 0 || d >= z.frames) {
             z = zoneOf(pfn);
             if (z == null) {
                 refuseFree(pa, order);
             }
+            d = pfn - z.basePfn;
         }
         final byte[] meta = z.meta;
         final long base = z.basePfn;
-        int i = (int) (pfn - base);
+        int i = (int) d;
         if (((pa & PhysicalMemory.PAGE_MASK) | (order & ~ORDER_MASK)) != 0 || meta[i] != meta(ALLOCATED, order)) {
             refuseFree(pa, order);
         }
         usedBlocks[order]--;
-        // the buddy index is tested against the zone with one unsigned compare; merging (a few
-        // percent of frees at 50% occupancy) is out of line, to keep this method small to inline
+        // merging (a few percent of frees at 50% occupancy) is out of line, to keep this method
+        // small enough to inline
         int bi = (int) ((pfn ^ (1L << order)) - base);
-        if (order < maxOrder && Integer.compareUnsigned(bi, meta.length) < 0 && meta[bi] == meta(FREE, order)) {
+        if (order < maxOrder && bi >= 0 && bi < meta.length && meta[bi] == meta(FREE, order)) {
             mergeAndPush(z, pfn, order);
         } else {
             z.push(i, order);
@@ -460,7 +477,7 @@ public final class BuddyAllocator implements PageAllocator {
         final long base = z.basePfn;
         while (k < maxOrder) {
             int bi = (int) ((pfn ^ (1L << k)) - base);
-            if (Integer.compareUnsigned(bi, meta.length) >= 0 || meta[bi] != meta(FREE, k)) {
+            if (bi < 0 || bi >= meta.length || meta[bi] != meta(FREE, k)) {
                 break;
             }
             meta[(int) (pfn - base)] = NONE;
