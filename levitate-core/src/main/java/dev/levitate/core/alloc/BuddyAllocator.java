@@ -20,29 +20,31 @@ import java.util.List;
  *   i        = pfn - zone.basePfn          index into a zone's side arrays
  * </pre>
  *
- * <h2>Metadata (per frame, primitive side arrays, like Linux's struct page; 9 bytes/frame)</h2>
+ * <h2>Metadata (per frame, primitive side arrays, like Linux's struct page; about 9 bytes/frame)</h2>
  * <pre>
- *   byte meta[i]    bits [7:6] state: NONE (inside a block) | FREE head | ALLOCATED head | RESERVED
- *                   bits [5:0] order of the block headed at i (FREE and ALLOCATED)
- *   int  stack[]    per order k, the free blocks of order k as a stack of frame indices:
- *                   stack[bottom[k] .. top[k]); capacity (frames &gt;&gt; (k+1)) + 2, as no two free
- *                   buddies stay unmerged below maxOrder (about one int per frame in all)
- *   int  slot[i]    for a FREE head i, its position in its order's stack
+ *   byte meta[i]            bits [7:6] state: NONE (inside a block) | FREE head | ALLOCATED head | RESERVED
+ *                           bits [5:0] order of the block headed at i (FREE and ALLOCATED)
+ *   int  ints[TOPS + k]     one past the top of order k's stack
+ *   int  ints[SLOTS + i]    for a FREE head i, its position in its order's stack
+ *   int  ints[bottom[k]-1]  -1, the sentinel under order k's stack
+ *   int  ints[bottom[k]..]  order k's free blocks, a stack of frame indices; capacity
+ *                           (frames &gt;&gt; (k+1)) + 2, as no two free buddies stay unmerged below
+ *                           maxOrder (about one int per frame for all the stacks)
  * </pre>
- * Push and pop touch only the top of the order's stack (no neighbour's link is written); taking
- * a block out of the middle, when it merges with its buddy, moves the top entry into its place
- * and updates that entry's {@code slot}. The per-order counts are {@code top[k] - bottom[k]}.
+ * Push and pop touch only the top of the order's stack (no neighbour's link is written, unlike a
+ * doubly linked free list); taking a block out of the middle, when it merges with its buddy, moves
+ * the top entry into its place and updates that entry's slot. The number of free blocks of order
+ * k is the stack's height. Everything but {@code meta} lives in one {@code int[]}, so the hot
+ * paths keep one array base and length.
  * A head test ("is i a FREE head of order k?") is one byte compare. {@code freeMask} has bit k
- * set whenever order k has a free block (it may stay set a while after the stack empties: push
- * sets it, only allocate clears it, when it finds that order empty), so the smallest order that
- * may serve a request is one {@link Long#numberOfTrailingZeros(long)}. Keeping the mask out of
- * pop and unlink keeps it off the chain of dependent loads and stores from one operation to the
- * next.
+ * set iff order k has a free block (push sets it when it is clear; pop and unlink clear it when
+ * they leave the sentinel on top), so the smallest order that can serve a request is one
+ * {@link Long#numberOfTrailingZeros(long)}.
  *
  * <h2>Operations (each O(maxOrder) = O(log n), no allocation)</h2>
  * <ol>
- *   <li><b>allocate(k)</b>: per zone, j = lowest set bit of freeMask at or above k (if stack j is
- *       empty, clear the bit and look again); pop stack j (LIFO); while j &gt; k: j--, the upper half {@code pfn + 2^j} becomes a FREE
+ *   <li><b>allocate(k)</b>: per zone, j = lowest set bit of freeMask at or above k; pop stack j
+ *       (LIFO); while j &gt; k: j--, the upper half {@code pfn + 2^j} becomes a FREE
  *       head of order j; mark pfn ALLOCATED order k.</li>
  *   <li><b>free(pa, k)</b>: validate first (order range, alignment, inside a zone, not reserved,
  *       an ALLOCATED head of exactly order k — otherwise find the enclosing block by testing the
@@ -76,7 +78,7 @@ public final class BuddyAllocator implements PageAllocator {
     /** Where the per-frame stack positions start in a zone's {@code ints}. */
     private static final int SLOTS = MAX_SUPPORTED_ORDER + 1;
 
-    /** One RAM region with its side arrays and free lists. */
+    /** One RAM region with its side arrays and free-block stacks. */
     private static final class Zone {
         final long basePfn;
         final long limitPfn;
@@ -163,15 +165,15 @@ public final class BuddyAllocator implements PageAllocator {
             }
         }
 
-        /** Removes and returns the most recently pushed block of order k, or -1 if there is none. */
+        /** Removes and returns the most recently pushed block of the non-empty order k. */
         int pop(int k) {
             final int[] a = ints;
             int t = a[TOPS + k] - 1;
-            int i = a[t];
-            if (i >= 0) { // else the sentinel: empty
-                a[TOPS + k] = t;
+            a[TOPS + k] = t;
+            if (a[t - 1] < 0) { // the sentinel is on top: now empty
+                freeMask &= ~(1L << k);
             }
-            return i;
+            return a[t];
         }
 
         /** Takes the FREE head i of order k off its stack (the top entry fills its place). */
@@ -183,6 +185,9 @@ public final class BuddyAllocator implements PageAllocator {
             a[p] = last;
             a[SLOTS + last] = p;
             a[TOPS + k] = t;
+            if (a[t - 1] < 0) {
+                freeMask &= ~(1L << k);
+            }
             meta[i] = NONE;
         }
     }
@@ -391,24 +396,19 @@ public final class BuddyAllocator implements PageAllocator {
         long mask = z.freeMask >>> order;
         if (mask != 0) {
             int j = order + Long.numberOfTrailingZeros(mask);
-            int i = z.pop(j);
-            if (i >= 0) {
-                return allocated(z, i, j, order);
-            }
+            return allocated(z, z.pop(j), j, order);
         }
-        return allocateSlowly(order);
+        return allocateElsewhere(order);
     }
 
-    /** Allocation when the first zone's lowest candidate order is empty: every zone, every candidate order. */
-    private long allocateSlowly(int order) {
-        for (Zone z : zones) {
-            for (long mask = z.freeMask >>> order; mask != 0; mask &= mask - 1) {
+    /** Allocation from the other zones, in address order, when the first has no block of order {@code order} or more. */
+    private long allocateElsewhere(int order) {
+        for (int zi = 1; zi < zones.length; zi++) {
+            Zone z = zones[zi];
+            long mask = z.freeMask >>> order;
+            if (mask != 0) {
                 int j = order + Long.numberOfTrailingZeros(mask);
-                int i = z.pop(j);
-                if (i >= 0) {
-                    return allocated(z, i, j, order);
-                }
-                z.freeMask &= ~(1L << j); // stack j ran empty since its bit was set
+                return allocated(z, z.pop(j), j, order);
             }
         }
         return NO_FRAME;
@@ -682,8 +682,8 @@ public final class BuddyAllocator implements PageAllocator {
                     }
                 }
                 fb[k] -= z.count(k);
-                if (((z.freeMask >>> k) & 1) == 0 && z.count(k) != 0) {
-                    throw new IllegalStateException("free mask has no bit for the non-empty stack " + k);
+                if (((z.freeMask >>> k) & 1) != (z.count(k) == 0 ? 0 : 1)) {
+                    throw new IllegalStateException("free mask disagrees with stack " + k);
                 }
             }
             int i = 0;
