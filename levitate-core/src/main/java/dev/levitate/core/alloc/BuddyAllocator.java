@@ -385,7 +385,8 @@ public final class BuddyAllocator implements PageAllocator {
      * {@inheritDoc}
      *
      * <p>Takes the most recently freed block of the smallest sufficient order (LIFO, as the
-     * original kernel), splitting larger blocks as needed, from the lowest region first.
+     * original kernel; a block that left its stack by merging is replaced there by the stack's
+     * top), splitting larger blocks as needed, from the lowest region first.
      */
     @Override
     public long tryAllocate(int order) {
