@@ -238,7 +238,7 @@ public final class BuddyAllocator implements PageAllocator {
         this.first = zones[0];
     }
 
-    /** Puts every run of non-reserved frames on the free lists as maximal aligned blocks. */
+    /** Puts every run of non-reserved frames on the free stacks as maximal aligned blocks. */
     private void populate(Zone zone) {
         int i = 0;
         while (i < zone.frames) {
@@ -658,9 +658,11 @@ public final class BuddyAllocator implements PageAllocator {
     }
 
     /**
-     * Checks every invariant by a full scan: each free list is well linked and holds FREE heads of
-     * its order; blocks tile the non-reserved frames exactly; no two free buddies of the same
-     * order sit unmerged; the counters match. For tests; O(frames).
+     * Checks every invariant by a full scan: each free stack sits on its sentinel within its
+     * capacity and holds FREE heads of its order whose slots point back at them, and the free
+     * mask says which stacks are non-empty; blocks tile the non-reserved frames exactly, every
+     * FREE head is on its stack; no two free buddies of the same order sit unmerged; the counters
+     * match. For tests; O(frames).
      *
      * @throws IllegalStateException naming the first broken invariant and the frame involved
      */
