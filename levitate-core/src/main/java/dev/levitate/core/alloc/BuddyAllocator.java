@@ -20,30 +20,37 @@ import java.util.List;
  *   i        = pfn - zone.basePfn          index into a zone's side arrays
  * </pre>
  *
- * <h2>Metadata (per frame, primitive side arrays, like Linux's struct page; 9 bytes/frame)</h2>
+ * <h2>Metadata (per frame, primitive side arrays, like Linux's struct page; about 9 bytes/frame)</h2>
  * <pre>
- *   byte meta[i]     bits [7:6] state: NONE (inside a block) | FREE head | ALLOCATED head | RESERVED
- *                    bits [5:0] order of the block headed at i (FREE and ALLOCATED)
- *   int  links[2i]   next in the free list of (zone, order), sentinel NIL = -1
- *   int  links[2i+1] prev
+ *   byte meta[i]            bits [7:6] state: NONE (inside a block) | FREE head | ALLOCATED head | RESERVED
+ *                           bits [5:0] order of the block headed at i (FREE and ALLOCATED)
+ *   int  ints[TOPS + k]     one past the top of order k's stack
+ *   int  ints[SLOTS + i]    for a FREE head i, its position in its order's stack
+ *   int  ints[bottom[k]-1]  -1, the sentinel under order k's stack
+ *   int  ints[bottom[k]..]  order k's free blocks, a stack of frame indices; capacity
+ *                           (frames &gt;&gt; (k+1)) + 2, as no two free buddies stay unmerged below
+ *                           maxOrder (about one int per frame for all the stacks)
  * </pre>
- * A head test ("is i a FREE head of order k?") is one byte compare; both links of a frame share a
- * cache line.
- * Every non-reserved frame lies in exactly one block, free or allocated, whose head is the only
- * frame of it marked FREE or ALLOCATED. {@code freeMask} has bit k set iff the zone's order-k list
- * is non-empty, so finding the smallest order that can serve a request is one
+ * Push and pop touch only the top of the order's stack (no neighbour's link is written, unlike a
+ * doubly linked free list); taking a block out of the middle, when it merges with its buddy, moves
+ * the top entry into its place and updates that entry's slot. The number of free blocks of order
+ * k is the stack's height. Everything but {@code meta} lives in one {@code int[]}, so the hot
+ * paths keep one array base and length.
+ * A head test ("is i a FREE head of order k?") is one byte compare. {@code freeMask} has bit k
+ * set iff order k has a free block (push sets it when it is clear; pop and unlink clear it when
+ * they leave the sentinel on top), so the smallest order that can serve a request is one
  * {@link Long#numberOfTrailingZeros(long)}.
  *
  * <h2>Operations (each O(maxOrder) = O(log n), no allocation)</h2>
  * <ol>
- *   <li><b>allocate(k)</b>: per zone, j = lowest set bit of freeMask at or above k; pop the head
- *       of list j (LIFO); while j &gt; k: j--, the upper half {@code pfn + 2^j} becomes a FREE
+ *   <li><b>allocate(k)</b>: per zone, j = lowest set bit of freeMask at or above k; pop stack j
+ *       (LIFO); while j &gt; k: j--, the upper half {@code pfn + 2^j} becomes a FREE
  *       head of order j; mark pfn ALLOCATED order k.</li>
  *   <li><b>free(pa, k)</b>: validate first (order range, alignment, inside a zone, not reserved,
  *       an ALLOCATED head of exactly order k — otherwise find the enclosing block by testing the
  *       aligned head at each order, to say "double free" or "wrong order"); then merge: while
- *       k &lt; maxOrder and buddy(pfn, k) is a FREE head of order k inside the zone, unlink it,
- *       clear the upper head, pfn = min, k++; push the result.</li>
+ *       k &lt; maxOrder and buddy(pfn, k) is a FREE head of order k inside the zone, take it off
+ *       its stack, clear the upper head, pfn = min, k++; push the result.</li>
  * </ol>
  * Merging never goes past {@code maxOrder}; blocks never cross a zone (region) edge, a hole or a
  * reserved frame, because such a buddy is never a FREE head. Each region given to the builder is
@@ -60,38 +67,54 @@ public final class BuddyAllocator implements PageAllocator {
     public static final int MAX_SUPPORTED_ORDER = 30;
 
     private static final int SHIFT = PhysicalMemory.PAGE_SHIFT;
-    private static final int NIL = -1;
     private static final int STATE_SHIFT = 6;
     private static final int ORDER_MASK = (1 << STATE_SHIFT) - 1;
     private static final byte NONE = 0;
     private static final int FREE = 1;
     private static final int ALLOCATED = 2;
     private static final int RESERVED = 3;
+    /** Where the stack tops start in a zone's {@code ints} (one per order). */
+    private static final int TOPS = 0;
+    /** Where the per-frame stack positions start in a zone's {@code ints}. */
+    private static final int SLOTS = MAX_SUPPORTED_ORDER + 1;
 
-    /** One RAM region with its side arrays and free lists. */
+    /** One RAM region with its side arrays and free-block stacks. */
     private static final class Zone {
         final long basePfn;
         final long limitPfn;
         final int frames;
         /** Per frame: state in bits [7:6], order in bits [5:0] (one byte, one cache line). */
         final byte[] meta;
-        /** Per frame: next at 2i, prev at 2i+1 (both links of a frame share a cache line). */
-        final int[] links;
-        final int[] head;
+        /**
+         * Everything else, in one array (one base, one length for the hot paths):
+         * {@code [TOPS + k]} one past the top of order k's stack; {@code [SLOTS + i]} the position
+         * of the FREE head i in its stack; then per order a sentinel -1 and the stack.
+         */
+        final int[] ints;
+        /** Per order: the position of its stack's first entry in {@code ints} (after its sentinel). */
+        final int[] bottom;
         long freeMask;
 
         Zone(long base, long limit, int maxOrder) {
             this.basePfn = base >>> SHIFT;
             this.limitPfn = limit >>> SHIFT;
             long n = limitPfn - basePfn;
-            if (n > Integer.MAX_VALUE / 2) {
+            if (n > Integer.MAX_VALUE / 2 - 2 * SLOTS) {
                 throw new IllegalArgumentException("RAM region " + LevitateException.hex(base) + " is larger than 4 TiB");
             }
             this.frames = (int) n;
             this.meta = new byte[frames];
-            this.links = new int[2 * frames];
-            this.head = new int[maxOrder + 1];
-            Arrays.fill(head, NIL);
+            this.bottom = new int[maxOrder + 1];
+            int size = SLOTS + frames;
+            for (int k = 0; k <= maxOrder; k++) {
+                bottom[k] = size + 1;
+                size += 1 + capacity(frames, k, maxOrder);
+            }
+            this.ints = new int[size];
+            for (int k = 0; k <= maxOrder; k++) {
+                ints[bottom[k] - 1] = -1;
+                ints[TOPS + k] = bottom[k];
+            }
         }
 
         boolean containsPfn(long pfn) {
@@ -115,44 +138,55 @@ public final class BuddyAllocator implements PageAllocator {
             meta[i] = meta(state, k);
         }
 
+        /**
+         * The most free blocks of order k a zone of {@code frames} frames can hold: below the
+         * maximum order, each aligned order-(k+1) block that meets the zone holds at most one
+         * (two free buddies always merge); at the maximum order, they are disjoint.
+         */
+        static int capacity(int frames, int k, int maxOrder) {
+            return k < maxOrder ? (frames >> (k + 1)) + 2 : (frames >> k) + 1;
+        }
+
+        /** Returns the number of free blocks of order k. */
+        int count(int k) {
+            return ints[TOPS + k] - bottom[k];
+        }
+
         void push(int i, int k) {
-            int h = head[k];
-            links[2 * i] = h;
-            links[2 * i + 1] = NIL;
-            if (h != NIL) {
-                links[2 * h + 1] = i;
-            }
-            head[k] = i;
+            final int[] a = ints;
+            int t = a[TOPS + k];
+            a[t] = i;
+            a[SLOTS + i] = t;
+            a[TOPS + k] = t + 1;
             meta[i] = meta(FREE, k);
-            freeMask |= 1L << k;
+            long m = freeMask;
+            if ((m & (1L << k)) == 0) {
+                freeMask = m | 1L << k;
+            }
         }
 
-        /** Removes and returns the head of the non-empty list k. */
+        /** Removes and returns the most recently pushed block of the non-empty order k. */
         int pop(int k) {
-            int i = head[k];
-            int n = links[2 * i];
-            head[k] = n;
-            if (n == NIL) {
+            final int[] a = ints;
+            int t = a[TOPS + k] - 1;
+            a[TOPS + k] = t;
+            if (a[t - 1] < 0) { // the sentinel is on top: now empty
                 freeMask &= ~(1L << k);
-            } else {
-                links[2 * n + 1] = NIL;
             }
-            return i;
+            return a[t];
         }
 
+        /** Takes the FREE head i of order k off its stack (the top entry fills its place). */
         void unlink(int i, int k) {
-            int n = links[2 * i];
-            int p = links[2 * i + 1];
-            if (p == NIL) {
-                head[k] = n;
-                if (n == NIL) {
-                    freeMask &= ~(1L << k);
-                }
-            } else {
-                links[2 * p] = n;
-            }
-            if (n != NIL) {
-                links[2 * n + 1] = p;
+            final int[] a = ints;
+            int t = a[TOPS + k] - 1;
+            int p = a[SLOTS + i];
+            int last = a[t];
+            a[p] = last;
+            a[SLOTS + last] = p;
+            a[TOPS + k] = t;
+            if (a[t - 1] < 0) {
+                freeMask &= ~(1L << k);
             }
             meta[i] = NONE;
         }
@@ -163,17 +197,16 @@ public final class BuddyAllocator implements PageAllocator {
     }
 
     private final Zone[] zones;
+    /** {@code zones[0]}, the lowest region, tried first by both hot paths. */
+    private final Zone first;
     private final int maxOrder;
     private final PhysicalMemory zeroTarget;
-    private final long[] freeBlocks;
     private final long[] usedBlocks;
-    private long freeFrames;
-    private long usedFrames;
+    private long totalFrames;
 
     private BuddyAllocator(Builder b) {
         this.maxOrder = b.maxOrder;
         this.zeroTarget = b.zeroTarget;
-        this.freeBlocks = new long[maxOrder + 1];
         this.usedBlocks = new long[maxOrder + 1];
         List<long[]> regions = new ArrayList<>(b.regions);
         regions.sort(Comparator.comparingLong(r -> r[0]));
@@ -202,9 +235,10 @@ public final class BuddyAllocator implements PageAllocator {
         for (Zone zone : zones) {
             populate(zone);
         }
+        this.first = zones[0];
     }
 
-    /** Puts every run of non-reserved frames on the free lists as maximal aligned blocks. */
+    /** Puts every run of non-reserved frames on the free stacks as maximal aligned blocks. */
     private void populate(Zone zone) {
         int i = 0;
         while (i < zone.frames) {
@@ -224,8 +258,7 @@ public final class BuddyAllocator implements PageAllocator {
                     k--;
                 }
                 zone.push((int) (pfn - zone.basePfn), k);
-                freeBlocks[k]++;
-                freeFrames += 1L << k;
+                totalFrames += 1L << k;
                 pfn += 1L << k;
             }
             i = end;
@@ -352,38 +385,49 @@ public final class BuddyAllocator implements PageAllocator {
      * {@inheritDoc}
      *
      * <p>Takes the most recently freed block of the smallest sufficient order (LIFO, as the
-     * original kernel), splitting larger blocks as needed, from the lowest region first.
+     * original kernel; a block that left its stack by merging is replaced there by the stack's
+     * top), splitting larger blocks as needed, from the lowest region first.
      */
     @Override
     public long tryAllocate(int order) {
         if (order < 0 || order > maxOrder) {
             throw new IllegalArgumentException("order " + order + " is outside 0.." + maxOrder);
         }
-        final Zone[] zs = zones;
-        for (Zone z : zs) {
-            long mask = z.freeMask >>> order;
-            if (mask == 0) {
-                continue;
-            }
+        Zone z = first;
+        long mask = z.freeMask >>> order;
+        if (mask != 0) {
             int j = order + Long.numberOfTrailingZeros(mask);
-            int i = z.pop(j);
-            freeBlocks[j]--;
-            while (j > order) {
-                j--;
-                z.push(i + (1 << j), j);
-                freeBlocks[j]++;
+            return allocated(z, z.pop(j), j, order);
+        }
+        return allocateElsewhere(order);
+    }
+
+    /** Allocation from the other zones, in address order, when the first has no block of order {@code order} or more. */
+    private long allocateElsewhere(int order) {
+        for (int zi = 1; zi < zones.length; zi++) {
+            Zone z = zones[zi];
+            long mask = z.freeMask >>> order;
+            if (mask != 0) {
+                int j = order + Long.numberOfTrailingZeros(mask);
+                return allocated(z, z.pop(j), j, order);
             }
-            z.set(i, ALLOCATED, order);
-            usedBlocks[order]++;
-            freeFrames -= 1L << order;
-            usedFrames += 1L << order;
-            long pa = (z.basePfn + i) << SHIFT;
-            if (zeroTarget != null) {
-                zeroTarget.zero(pa, (long) PhysicalMemory.PAGE_SIZE << order);
-            }
-            return pa;
         }
         return NO_FRAME;
+    }
+
+    /** Splits block i of order j, just popped for an order-{@code order} request, and marks its head allocated. */
+    private long allocated(Zone z, int i, int j, int order) {
+        while (j > order) {
+            j--;
+            z.push(i + (1 << j), j);
+        }
+        z.set(i, ALLOCATED, order);
+        usedBlocks[order]++;
+        long pa = (z.basePfn + i) << SHIFT;
+        if (zeroTarget != null) {
+            zeroTarget.zero(pa, (long) PhysicalMemory.PAGE_SIZE << order);
+        }
+        return pa;
     }
 
     // ------------------------------------------------------------------ free
@@ -398,37 +442,57 @@ public final class BuddyAllocator implements PageAllocator {
     public void free(long pa, int order) {
         // the hot path: one combined test; any failure goes to checkFree, which throws the exact
         // exception (and keeps this method small enough for the JIT to inline it)
+        // (an ALLOCATED head of order k is aligned to 2^k frames and fits in its zone by
+        // construction, so the page-alignment test and the head test cover alignment and the end of
+        // the zone; an order outside 0..63 could alias another state in the byte, so it is tested)
         long pfn = pa >>> SHIFT;
-        Zone z = zones[0];
-        if (!z.containsPfn(pfn)) {
+        Zone z = first;
+        long d = pfn - z.basePfn;
+        if (d < 0 || d >= z.frames) {
             z = zoneOf(pfn);
+            if (z == null) {
+                refuseFree(pa, order);
+            }
+            d = pfn - z.basePfn;
         }
-        if (order < 0 || order > maxOrder || (pa & ((1L << (SHIFT + order)) - 1)) != 0 || z == null
-                || pfn + (1L << order) > z.limitPfn || !z.isHead((int) (pfn - z.basePfn), ALLOCATED, order)) {
-            checkFree(pa, order);
-            throw new IllegalStateException("buddy allocator corrupted: free of " + LevitateException.hex(pa) + " rejected without a reason");
+        final byte[] meta = z.meta;
+        final long base = z.basePfn;
+        int i = (int) d;
+        if (((pa & PhysicalMemory.PAGE_MASK) | (order & ~ORDER_MASK)) != 0 || meta[i] != meta(ALLOCATED, order)) {
+            refuseFree(pa, order);
         }
-        z.meta[(int) (pfn - z.basePfn)] = NONE;
         usedBlocks[order]--;
-        usedFrames -= 1L << order;
-        freeFrames += 1L << order;
-        int k = order;
+        // merging (a few percent of frees at 50% occupancy) is out of line, to keep this method
+        // small enough to inline
+        int bi = (int) ((pfn ^ (1L << order)) - base);
+        if (order < maxOrder && bi >= 0 && bi < meta.length && meta[bi] == meta(FREE, order)) {
+            mergeAndPush(z, pfn, order);
+        } else {
+            z.push(i, order);
+        }
+    }
+
+    /** Frees block {@code pfn} of order k whose buddy is free: merges while it can, then pushes the result. */
+    private void mergeAndPush(Zone z, long pfn, int k) {
+        final byte[] meta = z.meta;
+        final long base = z.basePfn;
         while (k < maxOrder) {
-            long buddy = pfn ^ (1L << k);
-            if (!z.containsPfn(buddy)) {
+            int bi = (int) ((pfn ^ (1L << k)) - base);
+            if (bi < 0 || bi >= meta.length || meta[bi] != meta(FREE, k)) {
                 break;
             }
-            int bi = (int) (buddy - z.basePfn);
-            if (!z.isHead(bi, FREE, k)) {
-                break;
-            }
+            meta[(int) (pfn - base)] = NONE;
             z.unlink(bi, k);
-            freeBlocks[k]--;
-            pfn = Math.min(pfn, buddy);
+            pfn &= ~(1L << k);
             k++;
         }
-        z.push((int) (pfn - z.basePfn), k);
-        freeBlocks[k]++;
+        z.push((int) (pfn - base), k);
+    }
+
+    /** The fast path refused a free: throw the exact exception (never returns). */
+    private void refuseFree(long pa, int order) {
+        checkFree(pa, order);
+        throw new IllegalStateException("buddy allocator corrupted: free of " + LevitateException.hex(pa) + " rejected without a reason");
     }
 
     /** Validates a free in the documented order and throws the exception that says why it is refused. */
@@ -517,19 +581,37 @@ public final class BuddyAllocator implements PageAllocator {
         return maxOrder;
     }
 
+    /** {@inheritDoc} O(maxOrder): the sum of the allocated blocks' sizes. */
     @Override
     public long freeFrames() {
-        return freeFrames;
+        return totalFrames - usedFrames();
     }
 
+    /** {@inheritDoc} O(maxOrder): the sum of the allocated blocks' sizes. */
     @Override
     public long usedFrames() {
-        return usedFrames;
+        long used = 0;
+        for (int k = 0; k <= maxOrder; k++) {
+            used += usedBlocks[k] << k;
+        }
+        return used;
+    }
+
+    /** The number of free blocks of each order, summed over the zones. */
+    private long[] freeBlockCounts() {
+        long[] out = new long[maxOrder + 1];
+        for (Zone z : zones) {
+            for (int k = 0; k <= maxOrder; k++) {
+                out[k] += z.count(k);
+            }
+        }
+        return out;
     }
 
     @Override
     public AllocatorStats stats() {
-        return new AllocatorStats(freeBlocks, usedBlocks, freeFrames, usedFrames);
+        long used = usedFrames();
+        return new AllocatorStats(freeBlockCounts(), usedBlocks, totalFrames - used, used);
     }
 
     /**
@@ -564,11 +646,11 @@ public final class BuddyAllocator implements PageAllocator {
         if (order < 0 || order > maxOrder) {
             throw new IllegalArgumentException("order " + order + " is outside 0.." + maxOrder);
         }
-        long[] out = new long[(int) freeBlocks[order]];
+        long[] out = new long[(int) freeBlockCounts()[order]];
         int n = 0;
         for (Zone z : zones) {
-            for (int i = z.head[order]; i != NIL; i = z.links[2 * i]) {
-                out[n++] = (z.basePfn + i) << SHIFT;
+            for (int p = z.bottom[order]; p < z.ints[TOPS + order]; p++) {
+                out[n++] = (z.basePfn + z.ints[p]) << SHIFT;
             }
         }
         Arrays.sort(out);
@@ -576,9 +658,11 @@ public final class BuddyAllocator implements PageAllocator {
     }
 
     /**
-     * Checks every invariant by a full scan: each free list is well linked and holds FREE heads of
-     * its order; blocks tile the non-reserved frames exactly; no two free buddies of the same
-     * order sit unmerged; the counters match. For tests; O(frames).
+     * Checks every invariant by a full scan: each free stack sits on its sentinel within its
+     * capacity and holds FREE heads of its order whose slots point back at them, and the free
+     * mask says which stacks are non-empty; blocks tile the non-reserved frames exactly, every
+     * FREE head is on its stack; no two free buddies of the same order sit unmerged; the counters
+     * match. For tests; O(frames).
      *
      * @throws IllegalStateException naming the first broken invariant and the frame involved
      */
@@ -589,19 +673,20 @@ public final class BuddyAllocator implements PageAllocator {
         long[] ub = new long[maxOrder + 1];
         for (Zone z : zones) {
             for (int k = 0; k <= maxOrder; k++) {
-                int prev = NIL;
-                long listed = 0;
-                for (int i = z.head[k]; i != NIL; i = z.links[2 * i]) {
-                    if (!z.isHead(i, FREE, k) || z.links[2 * i + 1] != prev) {
-                        throw new IllegalStateException("free list " + k + " is broken at " + LevitateException.hex((z.basePfn + i) << SHIFT));
-                    }
-                    prev = i;
-                    if (++listed > z.frames) {
-                        throw new IllegalStateException("free list " + k + " has a cycle");
+                int end = k < maxOrder ? z.bottom[k + 1] - 1 : z.ints.length;
+                int top = z.ints[TOPS + k];
+                if (top < z.bottom[k] || top > end || z.ints[z.bottom[k] - 1] != -1) {
+                    throw new IllegalStateException("free stack " + k + " overflows or lost its sentinel: " + z.count(k) + " blocks");
+                }
+                for (int p = z.bottom[k]; p < top; p++) {
+                    int i = z.ints[p];
+                    if (i < 0 || i >= z.frames || !z.isHead(i, FREE, k) || z.ints[SLOTS + i] != p) {
+                        throw new IllegalStateException("free stack " + k + " is broken at position " + p);
                     }
                 }
-                if (((z.freeMask >>> k) & 1) != (z.head[k] == NIL ? 0 : 1)) {
-                    throw new IllegalStateException("free mask disagrees with list " + k);
+                fb[k] -= z.count(k);
+                if (((z.freeMask >>> k) & 1) != (z.count(k) == 0 ? 0 : 1)) {
+                    throw new IllegalStateException("free mask disagrees with stack " + k);
                 }
             }
             int i = 0;
@@ -644,9 +729,9 @@ public final class BuddyAllocator implements PageAllocator {
                 i += 1 << k;
             }
         }
-        if (free != freeFrames || used != usedFrames || !Arrays.equals(fb, freeBlocks) || !Arrays.equals(ub, usedBlocks)) {
-            throw new IllegalStateException("counters disagree with a rescan: free " + freeFrames + " vs " + free
-                    + ", used " + usedFrames + " vs " + used);
+        if (free != freeFrames() || used != usedFrames() || !Arrays.equals(fb, new long[maxOrder + 1]) || !Arrays.equals(ub, usedBlocks)) {
+            throw new IllegalStateException("counters disagree with a rescan: free " + freeFrames() + " vs " + free
+                    + ", used " + usedFrames() + " vs " + used);
         }
     }
 
