@@ -369,6 +369,7 @@ public final class PhysicalMemory {
         long pfn = pa >>> PAGE_SHIFT;
         int slot = (int) pfn & CACHE_MASK;
         int o = (int) (pa & PAGE_MASK);
+        // tag and page are loaded independently: a table walk's chain is two loads per level
         if (cacheTag[slot] == pfn && o <= PAGE_SIZE - 8) {
             return (long) LE64.get(cachePage[slot], o);
         }
@@ -596,15 +597,23 @@ public final class PhysicalMemory {
      * @throws PhysicalAddressException if the page is outside RAM
      */
     public void zeroPage(long pa) {
-        if ((pa & PAGE_MASK) != 0) {
-            throw new IllegalArgumentException("zeroPage needs a 4 KiB aligned address, got " + LevitateException.hex(pa));
-        }
         long pfn = pa >>> PAGE_SHIFT;
         int slot = (int) pfn & CACHE_MASK;
-        if (cacheTag[slot] == pfn && watchedPages == 0) {
+        if (cacheTag[slot] == pfn && (pa & PAGE_MASK) == 0 && watchedPages == 0) {
             // a cached page is materialised and inside a region, and nobody watches: no check
-            clearDirty(cachePage[slot], cacheDirty[slot], cacheIndex[slot]);
+            long[] d = cacheDirty[slot];
+            int i3 = cacheIndex[slot];
+            if ((d[i3] | (d[EXPOSED + (i3 >>> 6)] & (1L << i3))) != 0) {
+                clearDirty(cachePage[slot], d, i3);
+            }
             return;
+        }
+        zeroPageSlow(pa);
+    }
+
+    private void zeroPageSlow(long pa) {
+        if ((pa & PAGE_MASK) != 0) {
+            throw new IllegalArgumentException("zeroPage needs a 4 KiB aligned address, got " + LevitateException.hex(pa));
         }
         Store s = check(pa, PAGE_SIZE);
         byte[] page = pageOrNull(s, pa);
