@@ -132,6 +132,9 @@ public final class PageTable {
     private final long[] path = new long[LEAF_LEVEL + 1];
     /** {@code va >>> 21} of the walk {@link #path} holds, or -1. */
     private long pathRegion = -1;
+    /** The attributes of the last {@link #map} and their descriptor bits (computing them takes a dozen loads). */
+    private Attributes lastAttributes;
+    private long lastAttributeBits;
 
     private PageTable(Builder b) {
         this.memory = b.memory;
@@ -689,7 +692,12 @@ public final class PageTable {
         checkLive();
         checkVa(va, PAGE_SIZE);
         checkPa(va, pa, PAGE_SIZE);
-        long leaf = Descriptor.page(pa, Objects.requireNonNull(attributes, "attributes"));
+        Objects.requireNonNull(attributes, "attributes");
+        if (attributes != lastAttributes) {
+            lastAttributes = attributes;
+            lastAttributeBits = attributes.bits();
+        }
+        long leaf = (pa & Descriptor.OA_MASK) | lastAttributeBits | Descriptor.TYPE_TABLE_OR_PAGE;
         final long[] tablesOnPath = path;
         pathRegion = -1;
         long table = root;
