@@ -36,8 +36,11 @@ import java.util.Optional;
  *       changed); write leaves (1 GiB / 2 MiB blocks where VA, PA and length allow and blocks are
  *       allowed), publishing each new table to its parent only after it is filled; one DSB.
  *       Writing an invalid entry needs no TLB maintenance.</li>
- *   <li><b>unmap</b>: walk without creating; a page inside a block is first split into a
- *       next-level table with break-before-make (write invalid, DSB, TLBI, DSB, write table);
+ *   <li><b>unmap</b>: walk without creating (when the last single-page walk was in the same
+ *       2 MiB region, its recorded tables are checked against memory with independent loads and
+ *       the walk starts at the leaf table if every entry still leads there); a page inside a
+ *       block is first split into a next-level table with break-before-make (write invalid, DSB,
+ *       TLBI, DSB, write table);
  *       clear the leaf; if its table became empty (eager mode) clear the parent entry too, level
  *       by level upward, never the root; DSB; one TLBI: VALE1 (VAALE1 for a global leaf) when no
  *       table was freed, else VAE1 (VAAE1), which also drops the walk-cache entries; DSB; only then

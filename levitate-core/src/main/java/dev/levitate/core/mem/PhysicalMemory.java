@@ -32,8 +32,8 @@ import java.util.Objects;
  *   <li>Accesses inside one page go through a {@link VarHandle} byte-array view (one bounds-checked
  *       load or store); an access that crosses a page boundary is split byte by byte.</li>
  *   <li>A direct-mapped cache of 256 materialised pages (by frame number) serves
- *       {@link #read64}/{@link #write64} inside one page without the region check or the radix
- *       walk; dropping a page drops its cache entry.</li>
+ *       {@link #read64}/{@link #write64} inside one page, and {@link #zeroPage(long)}, without the
+ *       region check or the radix walk; dropping a page drops its cache entry.</li>
  *   <li>{@link #zeroPage(long)} clears a page in place without allocating, only the lines written
  *       since it was last zeroed; {@link #release} and
  *       {@link #zero(long, long)} drop whole pages, so they are sparse again.</li>
