@@ -36,8 +36,11 @@ import java.util.Optional;
  *       changed); write leaves (1 GiB / 2 MiB blocks where VA, PA and length allow and blocks are
  *       allowed), publishing each new table to its parent only after it is filled; one DSB.
  *       Writing an invalid entry needs no TLB maintenance.</li>
- *   <li><b>unmap</b>: walk without creating; a page inside a block is first split into a
- *       next-level table with break-before-make (write invalid, DSB, TLBI, DSB, write table);
+ *   <li><b>unmap</b>: walk without creating (when the last single-page walk was in the same
+ *       2 MiB region, its recorded tables are checked against memory with independent loads and
+ *       the walk starts at the leaf table if every entry still leads there); a page inside a
+ *       block is first split into a next-level table with break-before-make (write invalid, DSB,
+ *       TLBI, DSB, write table);
  *       clear the leaf; if its table became empty (eager mode) clear the parent entry too, level
  *       by level upward, never the root; DSB; one TLBI: VALE1 (VAALE1 for a global leaf) when no
  *       table was freed, else VAE1 (VAAE1), which also drops the walk-cache entries; DSB; only then
@@ -73,6 +76,8 @@ public final class PageTable {
     public static final int DEFAULT_RANGE_THRESHOLD = 512;
 
     private static final int INDEX_MASK = ENTRIES - 1;
+    /** A recorded walk is a hint for VAs of the same leaf table: {@code va >>> 21}. */
+    private static final int PATH_REGION_SHIFT = PAGE_SHIFT + LEVEL_BITS;
     private static final int DESCRIPTOR_SIZE = 8;
     private static final long PA_LIMIT = 1L << PhysicalMemory.PA_BITS;
 
@@ -123,8 +128,16 @@ public final class PageTable {
     private boolean[] leafTableFreed = new boolean[64];
     private int leafCount;
 
-    /** Scratch for unmap: the table at each level of the walk, so reclamation does not re-walk. */
+    /**
+     * The table at each level of the last single-page walk (map or unmap), so reclamation does not
+     * re-walk, and a hint for the next walk of the same 2 MiB region: see {@link #pathStillWalks}.
+     */
     private final long[] path = new long[LEAF_LEVEL + 1];
+    /** {@code va >>> 21} of the walk {@link #path} holds, or -1. */
+    private long pathRegion = -1;
+    /** The attributes of the last {@link #map} and their descriptor bits (computing them takes a dozen loads). */
+    private Attributes lastAttributes;
+    private long lastAttributeBits;
 
     private PageTable(Builder b) {
         this.memory = b.memory;
@@ -142,7 +155,7 @@ public final class PageTable {
             throw new PageTableOutOfMemoryException(0, 1, null);
         }
         memory.zeroPage(r);
-        counts.own(r);
+        counts.own(r, 0);
         this.root = r;
     }
 
@@ -389,10 +402,7 @@ public final class PageTable {
     private long takeFrame(int level, long vaStart) {
         long f = pool[--poolSize];
         memory.zeroPage(f);
-        counts.own(f);
-        for (PageTableListener l : listeners) {
-            l.tableAllocated(level, f, vaStart);
-        }
+        announceTable(f, level, vaStart);
         return f;
     }
 
@@ -408,8 +418,10 @@ public final class PageTable {
     private void releaseQueued() {
         for (int i = 0; i < freedCount; i++) {
             long t = freed[i];
-            for (PageTableListener l : listeners) {
-                l.tableFreed(freedLevel[i], t, freedVa[i], freedVa[i] + span(freedLevel[i] - 1));
+            if (listeners.length != 0) {
+                for (PageTableListener l : listeners) {
+                    l.tableFreed(freedLevel[i], t, freedVa[i], freedVa[i] + span(freedLevel[i] - 1));
+                }
             }
             counts.disown(t);
             frames.free(t, 0);
@@ -684,48 +696,81 @@ public final class PageTable {
         checkVa(va, PAGE_SIZE);
         checkPa(va, pa, PAGE_SIZE);
         Objects.requireNonNull(attributes, "attributes");
+        if (attributes != lastAttributes) {
+            lastAttributes = attributes;
+            lastAttributeBits = attributes.bits();
+        }
+        long leaf = (pa & Descriptor.OA_MASK) | lastAttributeBits | Descriptor.TYPE_TABLE_OR_PAGE;
+        final long[] tablesOnPath = path;
+        pathRegion = -1;
         long table = root;
         int level = startLevel;
         for (; level < LEAF_LEVEL; level++) {
+            tablesOnPath[level] = table;
             long d = read(table, index(va, level));
             if (!Descriptor.isValid(d)) {
                 break;
             }
             if (Descriptor.isBlock(d, level)) {
-                throw new MappingConflictException(va, "inside the " + (level == 1 ? "1 GiB" : "2 MiB") + " block at "
-                        + hex(va & -span(level)) + "; unmap the page (which splits the block) or protect the range instead");
+                throw insideBlock(va, level);
             }
             table = Descriptor.address(d);
         }
         if (level == LEAF_LEVEL) {
-            long leaf = read(table, index(va, LEAF_LEVEL));
-            if (Descriptor.isValid(leaf)) {
-                throw new AlreadyMappedException(va, "already mapped to " + hex(Descriptor.address(leaf)));
+            tablesOnPath[LEAF_LEVEL] = table;
+            int i = index(va, LEAF_LEVEL);
+            long old = read(table, i);
+            if (Descriptor.isValid(old)) {
+                throw new AlreadyMappedException(va, "already mapped to " + hex(Descriptor.address(old)));
             }
-            write(table, index(va, LEAF_LEVEL), Descriptor.page(pa, attributes));
+            write(table, i, leaf);
             counts.add(table, 1);
         } else {
-            reserveFrames(LEAF_LEVEL - level, va);
-            // build bottom-up: the new chain is published by the last write, into an existing table
-            long child = 0;
-            long parentOfChain = table;
-            int topNew = level + 1;
-            for (int l = LEAF_LEVEL; l >= topNew; l--) {
-                long t = takeFrame(l, va & -span(l - 1));
-                if (l == LEAF_LEVEL) {
-                    write(t, index(va, l), Descriptor.page(pa, attributes));
-                } else {
-                    write(t, index(va, l), Descriptor.table(child));
-                }
-                counts.add(t, 1);
-                child = t;
-            }
-            write(parentOfChain, index(va, level), Descriptor.table(child));
-            counts.add(parentOfChain, 1);
+            mapNewTables(table, level, va, leaf);
         }
+        pathRegion = va >>> PATH_REGION_SHIFT;
         tlb.dsb();
+        if (listeners.length != 0) {
+            for (PageTableListener l : listeners) {
+                l.mapped(va, pa, LEAF_LEVEL);
+            }
+        }
+    }
+
+    private static MappingConflictException insideBlock(long va, int level) {
+        return new MappingConflictException(va, "inside the " + (level == 1 ? "1 GiB" : "2 MiB") + " block at "
+                + hex(va & -span(level)) + "; unmap the page (which splits the block) or protect the range instead");
+    }
+
+    /**
+     * Builds the tables below {@code parent} (at {@code level}, whose entry for {@code va} is
+     * invalid) down to the leaf: all frames first (out of frames: nothing changed), each new table
+     * zeroed and filled before it is published; the last write, into {@code parent}, publishes the
+     * chain.
+     */
+    private void mapNewTables(long parent, int level, long va, long leaf) {
+        reserveFrames(LEAF_LEVEL - level, va);
+        long entry = leaf;
+        for (int l = LEAF_LEVEL; l > level; l--) {
+            long t = pool[--poolSize];
+            memory.zeroPage(t);
+            if (listeners.length != 0) {
+                announceTable(t, l, va & -span(l - 1));
+            }
+            write(t, index(va, l), entry);
+            counts.own(t, 1);
+            path[l] = t;
+            entry = Descriptor.table(t);
+        }
+        write(parent, index(va, level), entry);
+        counts.add(parent, 1);
+    }
+
+    /** Marks a new (zeroed) table owned with no entry and tells the listeners. */
+    private void announceTable(long table, int level, long vaStart) {
+        counts.own(table, 0);
         for (PageTableListener l : listeners) {
-            l.mapped(va, pa, LEAF_LEVEL);
+            l.tableAllocated(level, table, vaStart);
         }
     }
 
@@ -879,34 +924,45 @@ public final class PageTable {
         checkVa(va, PAGE_SIZE);
         // 1. walk without creating; find the leaf
         final long[] tablesOnPath = path;
-        long table = root;
-        int level = startLevel;
+        long table;
+        int level;
         long d;
-        while (true) {
-            tablesOnPath[level] = table;
-            d = read(table, index(va, level));
+        if (va >>> PATH_REGION_SHIFT == pathRegion && pathStillWalks(va)) {
+            table = tablesOnPath[LEAF_LEVEL];
+            level = LEAF_LEVEL;
+            d = read(table, index(va, LEAF_LEVEL));
             if (!Descriptor.isValid(d)) {
                 throw new NotMappedException(va, "not mapped (no entry at level " + level + ")");
             }
-            if (Descriptor.isLeaf(d, level)) {
-                break;
-            }
-            if (!Descriptor.isTable(d, level)) {
+            if (!Descriptor.isLeaf(d, level)) {
                 throw new NotMappedException(va, "not mapped (reserved descriptor at level " + level + ")");
             }
-            table = Descriptor.address(d);
-            level++;
+        } else {
+            table = root;
+            level = startLevel;
+            pathRegion = -1;
+            while (true) {
+                tablesOnPath[level] = table;
+                d = read(table, index(va, level));
+                if (!Descriptor.isValid(d)) {
+                    throw new NotMappedException(va, "not mapped (no entry at level " + level + ")");
+                }
+                if (Descriptor.isLeaf(d, level)) {
+                    break;
+                }
+                if (!Descriptor.isTable(d, level)) {
+                    throw new NotMappedException(va, "not mapped (reserved descriptor at level " + level + ")");
+                }
+                table = Descriptor.address(d);
+                level++;
+            }
         }
         // 2. a block: split it down to pages (frames first, then break-before-make)
         if (level < LEAF_LEVEL) {
-            reserveFrames(LEAF_LEVEL - level, va);
-            while (level < LEAF_LEVEL) {
-                table = split(table, level, va);
-                level++;
-                tablesOnPath[level] = table;
-            }
+            table = splitDown(table, level, va);
             d = read(table, index(va, LEAF_LEVEL));
         }
+        pathRegion = va >>> PATH_REGION_SHIFT;
         long pa = Descriptor.address(d);
         boolean global = isGlobal(d);
         // 3. clear the leaf, and every table that becomes empty, upward (never the root)
@@ -916,20 +972,8 @@ public final class PageTable {
             left = scanValid(table);
         }
         freedCount = 0;
-        if (reclaimMode == ReclaimMode.EAGER) {
-            long t = table;
-            int l = LEAF_LEVEL;
-            while (left == 0 && t != root) {
-                long parent = tablesOnPath[l - 1];
-                write(parent, index(va, l - 1), 0);
-                queueFree(t, l, va & -span(l - 1));
-                left = counts.add(parent, -1);
-                if (rescan) {
-                    left = scanValid(parent);
-                }
-                t = parent;
-                l--;
-            }
+        if (left == 0 && table != root && reclaimMode == ReclaimMode.EAGER) {
+            reclaimUpward(table, va);
         }
         // 4. DSB, one TLBI, DSB; 5. only then free
         tlb.dsb();
@@ -939,11 +983,69 @@ public final class PageTable {
             invalidateLeaf(va, global);
         }
         tlb.dsb();
-        for (PageTableListener l : listeners) {
-            l.unmapped(va, pa, LEAF_LEVEL);
+        if (listeners.length != 0) {
+            for (PageTableListener l : listeners) {
+                l.unmapped(va, pa, LEAF_LEVEL);
+            }
         }
-        releaseQueued();
+        if (freedCount > 0) {
+            releaseQueued();
+        }
         return pa;
+    }
+
+    /**
+     * Tells whether the tables of the last recorded walk ({@link #path}, same 2 MiB region) still
+     * are {@code va}'s walk down to its leaf table: each level's entry must be a table descriptor
+     * pointing at the next recorded table, exactly what a walk would follow. The entries are read
+     * independently of each other (their addresses come from the record), so the loads overlap
+     * instead of forming the chain of a walk; memory is the judge, the record only a guess.
+     */
+    private boolean pathStillWalks(long va) {
+        final long[] p = path;
+        boolean ok = true;
+        for (int l = startLevel; l < LEAF_LEVEL; l++) {
+            long d = read(p[l], index(va, l));
+            ok &= Descriptor.isTable(d, l) & Descriptor.address(d) == p[l + 1];
+        }
+        return ok && p[startLevel] == root;
+    }
+
+    /** Splits the block holding {@code va} (in {@code table} at {@code level}) down to a page table. */
+    private long splitDown(long table, int level, long va) {
+        reserveFrames(LEAF_LEVEL - level, va);
+        while (level < LEAF_LEVEL) {
+            table = split(table, level, va);
+            level++;
+            path[level] = table;
+        }
+        return table;
+    }
+
+    /**
+     * The leaf table {@code table} of {@code va}'s walk (in {@link #path}) became empty: clears its
+     * entry in the parent and queues it, and so on upward while tables become empty, never the
+     * root. Called with {@code freedCount == 0}; the scratch arrays hold the three tables.
+     */
+    private void reclaimUpward(long table, long va) {
+        final long[] tablesOnPath = path;
+        long t = table;
+        int l = LEAF_LEVEL;
+        int left = 0;
+        while (left == 0 && t != root) {
+            long parent = tablesOnPath[l - 1];
+            write(parent, index(va, l - 1), 0);
+            freed[freedCount] = t;
+            freedVa[freedCount] = va & -span(l - 1);
+            freedLevel[freedCount] = l;
+            freedCount++;
+            left = counts.add(parent, -1);
+            if (rescan) {
+                left = scanValid(parent);
+            }
+            t = parent;
+            l--;
+        }
     }
 
     /** Counts the valid entries of a table by reading all 512 (the original kernel's way). */

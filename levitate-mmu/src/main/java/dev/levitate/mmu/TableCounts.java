@@ -26,11 +26,12 @@ final class TableCounts {
     private long lastKey = -1;
     private short[] lastChunk;
 
-    private short[] chunk(long pa, boolean create) {
-        long pfn = pa >>> 12;
-        if (pfn >>> CHUNK_BITS == lastKey) {
-            return lastChunk;
-        }
+    /** The chunk of frame {@code pfn}, created if missing: the cached one in the common case. */
+    private short[] chunk(long pfn) {
+        return pfn >>> CHUNK_BITS == lastKey ? lastChunk : miss(pfn, true);
+    }
+
+    private short[] miss(long pfn, boolean create) {
         short[] c = lookUp(pfn, create);
         if (c != null) {
             lastKey = pfn >>> CHUNK_BITS;
@@ -56,31 +57,38 @@ final class TableCounts {
         return c;
     }
 
-    /** Marks a frame as an owned table with no valid entry. */
-    void own(long pa) {
-        chunk(pa, true)[(int) (pa >>> 12) & CHUNK_MASK] = 1;
+    /** Marks a frame as an owned table with {@code valid} valid entries. */
+    void own(long pa, int valid) {
+        long pfn = pa >>> 12;
+        chunk(pfn)[(int) pfn & CHUNK_MASK] = (short) (1 + valid);
     }
 
     /** Forgets a frame (it went back to the allocator). */
     void disown(long pa) {
-        chunk(pa, true)[(int) (pa >>> 12) & CHUNK_MASK] = 0;
+        long pfn = pa >>> 12;
+        chunk(pfn)[(int) pfn & CHUNK_MASK] = 0;
+    }
+
+    private short slot(long pa) {
+        long pfn = pa >>> 12;
+        short[] c = pfn >>> CHUNK_BITS == lastKey ? lastChunk : miss(pfn, false);
+        return c == null ? 0 : c[(int) pfn & CHUNK_MASK];
     }
 
     boolean owned(long pa) {
-        short[] c = chunk(pa, false);
-        return c != null && c[(int) (pa >>> 12) & CHUNK_MASK] != 0;
+        return slot(pa) != 0;
     }
 
     /** Returns the valid-entry count of an owned table. */
     int count(long pa) {
-        short[] c = chunk(pa, false);
-        return c == null ? -1 : c[(int) (pa >>> 12) & CHUNK_MASK] - 1;
+        return slot(pa) - 1;
     }
 
     /** Adds {@code delta} to an owned table's count and returns the new count. */
     int add(long pa, int delta) {
-        short[] c = chunk(pa, true);
-        int i = (int) (pa >>> 12) & CHUNK_MASK;
+        long pfn = pa >>> 12;
+        short[] c = chunk(pfn);
+        int i = (int) pfn & CHUNK_MASK;
         int v = c[i] + delta;
         c[i] = (short) v;
         return v - 1;

@@ -147,6 +147,33 @@ class PageTableTest {
     }
 
     @Test
+    void unmapFollowsTheTablesInMemoryNotTheLastWalk() {
+        // unmap starts from the tables of the last walk of the same 2 MiB region when their
+        // entries still lead there; here those tables were freed and rebuilt behind its back
+        PageTable pt = table();
+        long va = 0x4000_5000L;
+        pt.map(va, RAM + 0x7000, Attributes.USER_DATA);
+        pt.unmapRange(va, PageTable.PAGE_SIZE);
+        assertEquals(startFree - 1, frames.freeFrames(), "only the root is left");
+        // the same region again, now as a 2 MiB block (its L1 and L2 tables may be the same frames)
+        pt.mapRange(0x4000_0000L, RAM, 2L << 20, Attributes.USER_DATA, true);
+        assertEquals(RAM + 0x5000, pt.unmap(va), "the page of the block, not the page mapped before");
+        assertEquals(0, pt.stats().blocks2M());
+        assertEquals(511, pt.stats().pages());
+        pt.unmapRange(0x4000_0000L, 0x5000);
+        pt.unmapRange(0x4000_6000L, (2L << 20) - 0x6000);
+        assertEquals(startFree - 1, frames.freeFrames());
+        // freed by unmap, then rebuilt for a neighbour: the walk follows the new tables
+        pt.map(va, RAM + 0x7000, Attributes.USER_DATA);
+        pt.unmap(va);
+        pt.map(va + 0x1000, RAM + 0x8000, Attributes.USER_DATA);
+        assertThrows(NotMappedException.class, () -> pt.unmap(va));
+        assertEquals(RAM + 0x8000, pt.unmap(va + 0x1000));
+        assertEquals(startFree - 1, frames.freeFrames());
+        assertEquals(List.of(pt.root()), pt.tables());
+    }
+
+    @Test
     void mappingAPageInsideABlockIsAConflictNotASilentReplace() {
         PageTable pt = table();
         pt.mapRange(0x4000_0000L, RAM, 2L << 20, Attributes.KERNEL_DATA, true);

@@ -32,8 +32,8 @@ import java.util.Objects;
  *   <li>Accesses inside one page go through a {@link VarHandle} byte-array view (one bounds-checked
  *       load or store); an access that crosses a page boundary is split byte by byte.</li>
  *   <li>A direct-mapped cache of 256 materialised pages (by frame number) serves
- *       {@link #read64}/{@link #write64} inside one page without the region check or the radix
- *       walk; dropping a page drops its cache entry.</li>
+ *       {@link #read64}/{@link #write64} inside one page, and {@link #zeroPage(long)}, without the
+ *       region check or the radix walk; dropping a page drops its cache entry.</li>
  *   <li>{@link #zeroPage(long)} clears a page in place without allocating, only the lines written
  *       since it was last zeroed; {@link #release} and
  *       {@link #zero(long, long)} drop whole pages, so they are sparse again.</li>
@@ -369,6 +369,7 @@ public final class PhysicalMemory {
         long pfn = pa >>> PAGE_SHIFT;
         int slot = (int) pfn & CACHE_MASK;
         int o = (int) (pa & PAGE_MASK);
+        // tag and page are loaded independently: a table walk's chain is two loads per level
         if (cacheTag[slot] == pfn && o <= PAGE_SIZE - 8) {
             return (long) LE64.get(cachePage[slot], o);
         }
@@ -494,7 +495,14 @@ public final class PhysicalMemory {
         int o = (int) (pa & PAGE_MASK);
         if (cacheTag[slot] == pfn && o <= PAGE_SIZE - 8 && watchedPages == 0) {
             LE64.set(cachePage[slot], o, value);
-            cacheDirty[slot][cacheIndex[slot]] |= lines(o, 8);
+            long[] d = cacheDirty[slot];
+            int i = cacheIndex[slot];
+            long m = d[i];
+            long l = lines(o, 8);
+            if ((m & l) != l) {
+                // store only when a line becomes dirty: no read-modify-write chain through memory
+                d[i] = m | l;
+            }
             return;
         }
         write64Slow(pa, value);
@@ -589,6 +597,21 @@ public final class PhysicalMemory {
      * @throws PhysicalAddressException if the page is outside RAM
      */
     public void zeroPage(long pa) {
+        long pfn = pa >>> PAGE_SHIFT;
+        int slot = (int) pfn & CACHE_MASK;
+        if (cacheTag[slot] == pfn && (pa & PAGE_MASK) == 0 && watchedPages == 0) {
+            // a cached page is materialised and inside a region, and nobody watches: no check
+            long[] d = cacheDirty[slot];
+            int i3 = cacheIndex[slot];
+            if ((d[i3] | (d[EXPOSED + (i3 >>> 6)] & (1L << i3))) != 0) {
+                clearDirty(cachePage[slot], d, i3);
+            }
+            return;
+        }
+        zeroPageSlow(pa);
+    }
+
+    private void zeroPageSlow(long pa) {
         if ((pa & PAGE_MASK) != 0) {
             throw new IllegalArgumentException("zeroPage needs a 4 KiB aligned address, got " + LevitateException.hex(pa));
         }
@@ -597,18 +620,34 @@ public final class PhysicalMemory {
         if (page != null) {
             long p = (pa - s.base) >>> PAGE_SHIFT;
             long[] d = dirtyOf(s, (int) (p >>> L1_SHIFT), (int) (p >>> L3_BITS) & L2_MASK);
-            int i3 = (int) p & L3_MASK;
-            if ((d[EXPOSED + (i3 >>> 6)] & (1L << i3)) != 0 || Long.bitCount(d[i3]) > 16) {
-                Arrays.fill(page, (byte) 0);
-            } else {
-                for (long m = d[i3]; m != 0; m &= m - 1) {
-                    int line = Long.numberOfTrailingZeros(m) << 6;
-                    Arrays.fill(page, line, line + 64, (byte) 0);
-                }
-            }
-            d[i3] = 0;
+            clearDirty(page, d, (int) p & L3_MASK);
             written(s, pa, PAGE_SIZE);
         }
+    }
+
+    /**
+     * Clears the lines of page {@code i3} of a 2 MiB chunk (its dirty array {@code d}) that may be
+     * non-zero: the whole page if its array was handed out or many lines are dirty.
+     */
+    private static void clearDirty(byte[] page, long[] d, int i3) {
+        long m = d[i3];
+        if ((d[EXPOSED + (i3 >>> 6)] & (1L << i3)) != 0 || Long.bitCount(m) > 16) {
+            Arrays.fill(page, (byte) 0);
+        } else {
+            for (; m != 0; m &= m - 1) {
+                int line = Long.numberOfTrailingZeros(m) << 6;
+                // eight 8-byte stores: cheaper than a 64-byte Arrays.fill, which C2 does not intrinsify
+                LE64.set(page, line, 0L);
+                LE64.set(page, line + 8, 0L);
+                LE64.set(page, line + 16, 0L);
+                LE64.set(page, line + 24, 0L);
+                LE64.set(page, line + 32, 0L);
+                LE64.set(page, line + 40, 0L);
+                LE64.set(page, line + 48, 0L);
+                LE64.set(page, line + 56, 0L);
+            }
+        }
+        d[i3] = 0;
     }
 
     /**
