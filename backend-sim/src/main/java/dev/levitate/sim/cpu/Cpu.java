@@ -74,6 +74,11 @@ public final class Cpu {
     final SystemRegisters sys;
     private final CycleModel timing;
     private final boolean detailedTiming;
+    /**
+     * Whether the {@link FastLoop} runs at all: {@code -Dlevitate.sim.fastTier=false} leaves every
+     * instruction to the general interpreter (for comparing the two, or ruling the fast tier out).
+     */
+    private static final boolean FAST_TIER = !"false".equals(System.getProperty("levitate.sim.fastTier"));
     /** Runs the pre-decoded common instructions of a page between the general loop's checks. */
     private final FastLoop fast;
     /** Cycles per row under {@link CpuConfig.Timing#FIXED}. */
@@ -667,7 +672,7 @@ public final class Cpu {
                 }
             }
             DecodeCache.Page page = cache.page(pa);
-            if (!debugChecks) {
+            if (!debugChecks && FAST_TIER) {
                 long ran = fast.run(page, pa & ~0xFFFL, left);
                 if (ran > 0) {
                     left -= ran;
@@ -690,7 +695,7 @@ public final class Cpu {
                     continue;
                 }
                 id = DecodeCache.decode(page, slot, word);
-                if (page.uops[slot] != MicroOp.NONE && !debugChecks) {
+                if (page.uops[slot] != MicroOp.NONE && !debugChecks && FAST_TIER) {
                     continue; // it has a fast form: run it there from its first execution on
                 }
             } else {
