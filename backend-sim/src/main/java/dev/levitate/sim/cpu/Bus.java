@@ -61,4 +61,16 @@ public interface Bus {
     default byte[] ramPage(long pa, boolean forWrite) {
         return null;
     }
+
+    /**
+     * A number that changes whenever an array {@link #ramPage} returned may have stopped being the
+     * page's storage (the page was dropped), so the CPU keeps its cached pages across runs until
+     * it moves. The default, -1, means "unknown": the CPU then drops its cached pages at the start
+     * of every run.
+     *
+     * @return the storage epoch, or -1
+     */
+    default long storageEpoch() {
+        return -1;
+    }
 }

@@ -116,6 +116,8 @@ public final class Cpu {
     /** The translated fetch page: VA page and PA page; dropped when translations or the EL change. */
     private long fetchVpn = -1;
     private long fetchPaBase;
+    /** The bus's storage epoch when the data-page caches were last known good. */
+    private long storageEpochSeen = -1;
     /** Set by a memory access that took an exception; the instruction must not complete. */
     private boolean memFault;
     /**
@@ -609,7 +611,11 @@ public final class Cpu {
      * @return why it stopped
      */
     public StopKind run(long budget) {
-        translationsChanged(); // the owner may have dropped or replaced pages between runs
+        long epoch = bus.storageEpoch();
+        if (epoch == -1 || epoch != storageEpochSeen) {
+            translationsChanged(); // the owner dropped pages between runs: the cached arrays may be stale
+            storageEpochSeen = epoch;
+        }
         return runLoop(budget);
     }
 

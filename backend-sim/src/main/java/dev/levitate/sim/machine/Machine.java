@@ -290,6 +290,11 @@ public final class Machine {
         }
 
         @Override
+        public long storageEpoch() {
+            return ram.storageEpoch();
+        }
+
+        @Override
         public boolean executable(long pa) {
             return pa >= RAM_BASE && pa <= ramLimit - 4;
         }

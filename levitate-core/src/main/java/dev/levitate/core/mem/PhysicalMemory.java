@@ -114,6 +114,8 @@ public final class PhysicalMemory {
     private final long[][] cacheDirty = new long[CACHE_SLOTS][];
     private final int[] cacheIndex = new int[CACHE_SLOTS];
     private long materialized;
+    /** Page storages dropped and pages newly watched so far (see {@link #storageEpoch()}). */
+    private long storageEpoch;
     private int watchedPages;
     private PageWriteObserver observer;
 
@@ -681,6 +683,7 @@ public final class PhysicalMemory {
         }
         l3[(int) p & L3_MASK] = null;
         materialized--;
+        storageEpoch++;
         long[] d = s.dirty[(int) (p >>> L1_SHIFT)][(int) (p >>> L3_BITS) & L2_MASK];
         int i3 = (int) p & L3_MASK;
         d[i3] = 0;
@@ -695,6 +698,19 @@ public final class PhysicalMemory {
     }
 
     // ---------------------------------------------------------------- fast path for simulators
+
+    /**
+     * Counts the events after which an array from {@link #backingPage(long, boolean)} may no longer
+     * be used freely: a page's storage dropped ({@link #release(long, long)} and the other
+     * operations that zero whole pages by freeing them; the array is then stale) or a page newly
+     * watched ({@link #watchPage(long)}; writes through the array would not be observed). A
+     * simulator that caches such arrays compares this before trusting them again.
+     *
+     * @return the number of such events so far
+     */
+    public long storageEpoch() {
+        return storageEpoch;
+    }
 
     /**
      * Returns the storage of the page that holds {@code pa}, for a simulator's fast path.
@@ -783,6 +799,7 @@ public final class PhysicalMemory {
         if ((bits[i3 >>> 6] & (1L << i3)) == 0) {
             bits[i3 >>> 6] |= 1L << i3;
             watchedPages++;
+            storageEpoch++; // writes through an array handed out before would now go unobserved
         }
     }
 
