@@ -124,7 +124,8 @@ public final class Cpu {
      * The data pages read and written lately, direct-mapped by VA page (16 each): VA page and its RAM
      * backing array, checked for the current EL and access. Cleared whenever a translation may have
      * changed (the MMU tells {@link #translationsChanged()}), the EL changes, a page becomes watched
-     * for decoded code, and at the start of every run (the owner may drop pages between runs).
+     * for decoded code, and at the start of a run when the bus's storage epoch moved since the last
+     * one (the owner dropped or watched pages in between).
      */
     static final int DATA_PAGES = 16;
     final long[] readVpn = new long[DATA_PAGES];
