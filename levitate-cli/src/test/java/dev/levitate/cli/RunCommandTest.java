@@ -30,4 +30,24 @@ class RunCommandTest {
         assertTrue(err.toString().contains("no such file"), err.toString());
         assertTrue(err.toString().contains("truncated"), err.toString());
     }
+
+    @Test
+    void statsSayHowManyInstructionsRanAndHowManyOfThemInTheFastTier() throws Exception {
+        Path spin = Files.createTempFile("spin", ".elf");
+        Files.write(spin, GdbCommandTest.spinImage()); // b . : one fast-tier instruction, forever
+        PrintStream saved = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true));
+        int status;
+        try {
+            status = LevitateCommand.execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
+                    "run", "--stats", "--max-instructions", "1000", spin.toString());
+        } finally {
+            System.setErr(saved);
+        }
+        assertEquals(RunCommand.STOPPED, status, err.toString());
+        // the first execution decodes the word, then every one of the 1,000 runs in the fast tier
+        assertTrue(err.toString().contains("levitate run: 1,000 instructions (100.0% in the fast tier)"), err.toString());
+        assertTrue(err.toString().contains("stopped after 1,000 instructions (--max-instructions)"), err.toString());
+    }
 }

@@ -449,6 +449,17 @@ public final class Cpu {
     }
 
     /**
+     * Returns how many of the {@link #instructions() retired instructions} the fast tier ran (the
+     * pre-decoded common forms; the rest went through the general interpreter). Architecturally
+     * the two tiers are indistinguishable: this is for seeing where the time goes.
+     *
+     * @return the count, at most {@link #instructions()}
+     */
+    public long fastTierInstructions() {
+        return fastRetired;
+    }
+
+    /**
      * Returns the number of instructions retired.
      *
      * @return the count
