@@ -100,6 +100,8 @@ public final class Cpu {
     private final java.util.TreeSet<Long> breakpoints = new java.util.TreeSet<>();
     private final java.util.List<long[]> watchpoints = new java.util.ArrayList<>();
     private boolean debugChecks;
+    /** Whether only the general interpreter may run (see {@link #fastTierFor(long)}). */
+    private boolean fastBlocked = !FAST_TIER;
     private boolean watching;
     private long watchHit = -1;
     private boolean watchHitWrite;
@@ -481,6 +483,19 @@ public final class Cpu {
     private void updateDebugChecks() {
         watching = !watchpoints.isEmpty();
         debugChecks = breakpoint != -1 || !breakpoints.isEmpty() || watching;
+        // watchpoints check every access and a debugger's breakpoints every PC: general tier only;
+        // the one setBreakpoint address (the sim backend's return to the host) only keeps the fast
+        // tier off its own page
+        fastBlocked = !FAST_TIER || watching || !breakpoints.isEmpty();
+    }
+
+    /**
+     * Whether the fast tier may run the page of {@code va}: no watchpoints or debugger breakpoints,
+     * and not the page of the {@link #setBreakpoint(long)} address (the fast tier leaves a page only
+     * by a branch or by running off its end, so it never reaches an instruction there).
+     */
+    private boolean fastTierFor(long va) {
+        return !fastBlocked && (va >>> 12) != (breakpoint >>> 12);
     }
 
     /**
@@ -690,7 +705,7 @@ public final class Cpu {
                 }
             }
             DecodeCache.Page page = cache.page(pa);
-            if (!debugChecks && FAST_TIER) {
+            if (fastTierFor(pc)) {
                 long ran = fast.run(page, pa & ~0xFFFL, left);
                 if (ran > 0) {
                     left -= ran;
@@ -713,7 +728,7 @@ public final class Cpu {
                     continue;
                 }
                 id = DecodeCache.decode(page, slot, word);
-                if (page.uops[slot] != MicroOp.NONE && !debugChecks && FAST_TIER) {
+                if (page.uops[slot] != MicroOp.NONE && fastTierFor(pc)) {
                     continue; // it has a fast form: run it there from its first execution on
                 }
             } else {

@@ -69,6 +69,48 @@ class FastLoopEquivalenceProperties {
         }
     }
 
+    /**
+     * The sim backend's one {@code setBreakpoint} address keeps the fast tier off its own page only:
+     * a loop on another page runs there, and the run still stops right before the breakpoint, with
+     * the same counts as a run in the general interpreter alone.
+     */
+    @org.junit.jupiter.api.Test
+    void aSetBreakpointKeepsTheFastTierOffItsOwnPageOnly() {
+        long pageA = Machine.RAM_BASE + 0x1000;
+        long pageB = Machine.RAM_BASE + 0x2000;
+        int[] loop = {
+            0xd2800c80, // movz x0, #100
+            0xf1000400, // subs x0, x0, #1
+            0x54ffffe1, // b.ne .-4
+            0x140003fd, // b pageB
+        };
+        long[] results = new long[6];
+        for (int pass = 0; pass < 2; pass++) {
+            Machine m = new Machine(RAM, b -> { }, b -> { }, b -> { });
+            for (int i = 0; i < loop.length; i++) {
+                m.ram().write32(pageA + 4L * i, loop[i]);
+            }
+            m.ram().write32(pageB, 0xd503201f);     // nop
+            m.ram().write32(pageB + 4, 0xd503201f); // nop: the breakpoint
+            Cpu cpu = m.cpu();
+            cpu.setPc(pageA);
+            cpu.setBreakpoint(pageB + 4);
+            if (pass == 1) {
+                cpu.addBreakpoint(FAR_AWAY); // a debugger's breakpoint: the general interpreter only
+            }
+            assertEquals(StopKind.DEBUG_BREAK, m.run(10_000));
+            assertEquals(pageB + 4, cpu.pc());
+            results[3 * pass] = cpu.instructions();
+            results[3 * pass + 1] = cpu.cycles();
+            results[3 * pass + 2] = cpu.fastRetired;
+        }
+        assertEquals(1 + 200 + 1 + 1, results[0], "movz, 100 rounds of subs and b.ne, b, nop");
+        assertEquals(results[3], results[0], "instructions, fast tier against general");
+        assertEquals(results[4], results[1], "cycles, fast tier against general");
+        org.junit.jupiter.api.Assertions.assertTrue(results[2] >= 200, "the loop ran in the fast tier: " + results[2]);
+        assertEquals(0, results[5], "with a debugger's breakpoint set, nothing runs in the fast tier");
+    }
+
     /** Words, registers, flags and data for one comparison. */
     record Sample(int[] words, long seed, boolean a53) {
         @Override
