@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Quick speed figures, each beside a peer measured in the same run.", "",
             "Quick measurements, each beside a peer in the same run (figures for publication: the JMH benchmarks, see docs/benchmarks.md):",
-            "  simulator MIPS, fixed timing vs the A53 cycle model vs the MMU on;",
+            "  simulator MIPS, fixed timing vs the general interpreter alone vs the A53 cycle model vs the MMU on;",
             "  guest context switches of the kernel vs a Java thread handoff;",
             "  page-table map+unmap with O(1) valid-entry counts vs rescanning each table."})
 public final class BenchCommand implements Callable<Integer> {
@@ -57,6 +57,7 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-58s %16s%n", "measurement", "per second");
 
         row(out, err, "simulator: ALU loop, fixed timing (million instr.)", loop(CpuConfig.Timing.FIXED, false), 1e6);
+        row(out, err, "simulator: same loop, general interpreter only (million instr.)", loop(CpuConfig.defaults().withFastTier(false), false), 1e6);
         row(out, err, "simulator: same loop, A53 cycle model (million instr.)", loop(CpuConfig.Timing.A53, false), 1e6);
         row(out, err, "simulator: same loop, MMU on (million instr.)", loop(CpuConfig.Timing.FIXED, true), 1e6);
         row(out, err, "kernel: guest context switches, 2 yielding tasks", guestSwitches(), 1);
@@ -92,7 +93,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** 8 ALU instructions and a branch per iteration; with the MMU on, an identity map of RAM. */
     private static LongSupplier loop(CpuConfig.Timing timing, boolean mmu) {
-        Machine m = new Machine(16L << 20, CpuConfig.defaults().withTiming(timing), b -> { }, b -> { }, b -> { });
+        return loop(CpuConfig.defaults().withTiming(timing), mmu);
+    }
+
+    private static LongSupplier loop(CpuConfig config, boolean mmu) {
+        Machine m = new Machine(16L << 20, config, b -> { }, b -> { }, b -> { });
         long code = Machine.RAM_BASE + 0x10_0000;
         A64Assembler a = new A64Assembler(code);
         A64Assembler.Label top = a.label();

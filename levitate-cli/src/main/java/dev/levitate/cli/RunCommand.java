@@ -51,6 +51,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--stats", description = "Print instruction count, time and MIPS to stderr.")
     private boolean stats;
 
+    @Option(names = "--fast-tier", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Run the common instructions pre-decoded in the fast tier (default); --no-fast-tier leaves every one to the general interpreter. The results are identical; only the speed differs.")
+    private boolean fastTier;
+
     /** Exit status for a file that is not a loadable image. */
     static final int BAD_IMAGE = 126;
     /** Exit status when the simulator stops the image for a reason other than its own exit. */
@@ -78,7 +82,7 @@ public final class RunCommand implements Callable<Integer> {
             case "a53": model = dev.levitate.sim.cpu.CpuConfig.Timing.A53; break;
             default: throw new CommandLine.ParameterException(spec.commandLine(), "--timing must be fixed or a53, got '" + timing + "'");
         }
-        Machine m = new Machine((long) ramMib << 20, dev.levitate.sim.cpu.CpuConfig.defaults().withTiming(model),
+        Machine m = new Machine((long) ramMib << 20, dev.levitate.sim.cpu.CpuConfig.defaults().withTiming(model).withFastTier(fastTier),
                 b -> write(stdout, b), b -> write(stdout, b), b -> write(err, b));
         try {
             elf = ElfImage.parse(file);

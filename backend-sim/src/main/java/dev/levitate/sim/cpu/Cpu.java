@@ -74,11 +74,8 @@ public final class Cpu {
     final SystemRegisters sys;
     private final CycleModel timing;
     private final boolean detailedTiming;
-    /**
-     * Whether the {@link FastLoop} runs at all: {@code -Dlevitate.sim.fastTier=false} leaves every
-     * instruction to the general interpreter (for comparing the two, or ruling the fast tier out).
-     */
-    private static final boolean FAST_TIER = !"false".equals(System.getProperty("levitate.sim.fastTier"));
+    /** Whether the {@link FastLoop} runs at all ({@link CpuConfig#fastTier()}). */
+    private final boolean fastTierOn;
     /** Runs the pre-decoded common instructions of a page between the general loop's checks. */
     private final FastLoop fast;
     /** Cycles per row under {@link CpuConfig.Timing#FIXED}. */
@@ -101,7 +98,7 @@ public final class Cpu {
     private final java.util.List<long[]> watchpoints = new java.util.ArrayList<>();
     private boolean debugChecks;
     /** Whether only the general interpreter may run (see {@link #fastTierFor(long)}). */
-    private boolean fastBlocked = !FAST_TIER;
+    private boolean fastBlocked;
     private boolean watching;
     private long watchHit = -1;
     private boolean watchHitWrite;
@@ -228,6 +225,8 @@ public final class Cpu {
         this.timing = new CycleModel(config);
         this.detailedTiming = config.timing() == CpuConfig.Timing.A53;
         this.fast = new FastLoop(this, detailedTiming ? timing : null);
+        this.fastTierOn = config.fastTier();
+        this.fastBlocked = !fastTierOn;
         regimeChanged();
     }
 
@@ -486,7 +485,7 @@ public final class Cpu {
         // watchpoints check every access and a debugger's breakpoints every PC: general tier only;
         // the one setBreakpoint address (the sim backend's return to the host) only keeps the fast
         // tier off its own page
-        fastBlocked = !FAST_TIER || watching || !breakpoints.isEmpty();
+        fastBlocked = !fastTierOn || watching || !breakpoints.isEmpty();
     }
 
     /**

@@ -14,9 +14,11 @@ import java.util.Objects;
  * @param coreHz the core clock: cycles per simulated second
  * @param counterHz CNTFRQ_EL0, the generic timer's count rate (at most the core clock)
  * @param timing how instructions are charged cycles
+ * @param fastTier whether the pre-decoded fast tier runs the common instructions (the results are
+ *     identical either way, only the speed differs; see docs/simulator.md)
  */
 public record CpuConfig(int tlbEntries, int tlbWays, Tlb.Replacement replacement, int walkCacheEntries, long coreHz, long counterHz,
-                        Timing timing) {
+                        Timing timing, boolean fastTier) {
     /** How the core charges cycles for instructions. */
     public enum Timing {
         /**
@@ -26,13 +28,18 @@ public record CpuConfig(int tlbEntries, int tlbWays, Tlb.Replacement replacement
         FIXED,
         /**
          * The in-order dual-issue Cortex-A53-like model (scoreboard, pairing, unit occupancy,
-         * branch predictor; see docs/cycle-model.md): closer to hardware, about half the speed.
+         * branch predictor; see docs/cycle-model.md): closer to hardware, a quarter to a half of
+         * the speed.
          */
         A53
     }
 
-    /** Cortex-A53-like: a 512-entry 4-way main TLB, a 64-entry walk cache, 1 GHz, and QEMU virt's 62.5 MHz counter. */
-    private static final CpuConfig DEFAULTS = new CpuConfig(512, 4, Tlb.Replacement.LRU, 64, 1_000_000_000L, 62_500_000L, Timing.FIXED);
+    /**
+     * Cortex-A53-like: a 512-entry 4-way main TLB, a 64-entry walk cache, 1 GHz, and QEMU virt's
+     * 62.5 MHz counter; fixed timing; the fast tier on unless {@code -Dlevitate.sim.fastTier=false}.
+     */
+    private static final CpuConfig DEFAULTS = new CpuConfig(512, 4, Tlb.Replacement.LRU, 64, 1_000_000_000L, 62_500_000L, Timing.FIXED,
+            !"false".equals(System.getProperty("levitate.sim.fastTier")));
 
     /**
      * Checks the configuration.
@@ -44,6 +51,7 @@ public record CpuConfig(int tlbEntries, int tlbWays, Tlb.Replacement replacement
      * @param coreHz the core clock
      * @param counterHz the counter frequency
      * @param timing the timing model
+     * @param fastTier whether the fast tier runs
      * @throws IllegalArgumentException if a size is not positive or the counter is faster than the core
      */
     public CpuConfig {
@@ -76,7 +84,7 @@ public record CpuConfig(int tlbEntries, int tlbWays, Tlb.Replacement replacement
      * @return the new configuration
      */
     public CpuConfig withTlb(int entries, int ways, Tlb.Replacement policy) {
-        return new CpuConfig(entries, ways, policy, walkCacheEntries, coreHz, counterHz, timing);
+        return new CpuConfig(entries, ways, policy, walkCacheEntries, coreHz, counterHz, timing, fastTier);
     }
 
     /**
@@ -86,7 +94,7 @@ public record CpuConfig(int tlbEntries, int tlbWays, Tlb.Replacement replacement
      * @return the new configuration
      */
     public CpuConfig withCoreHz(long hz) {
-        return new CpuConfig(tlbEntries, tlbWays, replacement, walkCacheEntries, hz, counterHz, timing);
+        return new CpuConfig(tlbEntries, tlbWays, replacement, walkCacheEntries, hz, counterHz, timing, fastTier);
     }
 
     /**
@@ -96,6 +104,18 @@ public record CpuConfig(int tlbEntries, int tlbWays, Tlb.Replacement replacement
      * @return the new configuration
      */
     public CpuConfig withTiming(Timing model) {
-        return new CpuConfig(tlbEntries, tlbWays, replacement, walkCacheEntries, coreHz, counterHz, model);
+        return new CpuConfig(tlbEntries, tlbWays, replacement, walkCacheEntries, coreHz, counterHz, model, fastTier);
+    }
+
+    /**
+     * Returns this configuration with the fast tier on or off. Off, every instruction goes through
+     * the general interpreter, as with a watchpoint set: for comparing the two, or ruling the fast
+     * one out.
+     *
+     * @param on whether the fast tier runs
+     * @return the new configuration
+     */
+    public CpuConfig withFastTier(boolean on) {
+        return new CpuConfig(tlbEntries, tlbWays, replacement, walkCacheEntries, coreHz, counterHz, timing, on);
     }
 }

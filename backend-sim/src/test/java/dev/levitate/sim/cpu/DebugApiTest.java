@@ -58,4 +58,17 @@ class DebugApiTest {
         assertEquals(StopKind.BUDGET, m.run(1000), "nothing stops it any more");
         assertThrows(IllegalArgumentException.class, () -> cpu.addWatchpoint(DATA, 0, true, true));
     }
+
+    /** A debugger's breakpoint elsewhere must not turn a branch to 0xFFFF_FFFF_FFFF_FFFF into a breakpoint stop. */
+    @Test
+    void aBranchToAllOnesIsAPcAlignmentFaultEvenWithABreakpointSet() {
+        Machine m = new Machine(16L << 20, b -> { }, b -> { }, b -> { });
+        m.ram().write32(CODE, 0xd61f0000); // br x0
+        Cpu cpu = m.cpu();
+        cpu.setPc(CODE);
+        cpu.setReg(0, -1L);
+        cpu.addBreakpoint(CODE + 0x100);
+        assertEquals(StopKind.ALIGNMENT, m.run(10), "no vector table: the PC alignment fault stops the run");
+        assertEquals(-1L, cpu.stopPc());
+    }
 }

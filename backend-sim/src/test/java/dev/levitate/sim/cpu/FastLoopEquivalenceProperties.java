@@ -21,8 +21,8 @@ import net.jqwik.api.statistics.Statistics;
 /**
  * The {@link FastLoop} against the general interpreter: the same words from the same state — every
  * register, NZCV, 64 KiB of data — run once through the fast tier (data-page caches primed, no
- * debug points) and once through the general path only (a breakpoint elsewhere keeps the fast tier
- * off), under the fixed and the A53 timing. Registers, SP, PC, NZCV, memory, the stop, retired
+ * debug points) and once through the general path only ({@link CpuConfig#withFastTier}(false)),
+ * under the fixed and the A53 timing. Registers, SP, PC, NZCV, memory, the stop, retired
  * instructions and cycles must all agree. The general path is itself checked against Unicorn and
  * QEMU; this property carries that to the fast tier, which those tests reach only in loops.
  * Statistics make sure most samples really ran in the fast tier.
@@ -163,9 +163,8 @@ class FastLoopEquivalenceProperties {
     }
 
     private void compare(Sample s, long budget) {
-        Machine fast = machine(s);
-        Machine general = machine(s);
-        general.cpu().addBreakpoint(FAR_AWAY); // any debug point keeps the fast tier off
+        Machine fast = machine(s, true);
+        Machine general = machine(s, false);
         fast.cpu().primeDataPages(DATA, DATA_SIZE >>> 12);
         general.cpu().primeDataPages(DATA, DATA_SIZE >>> 12);
         StopKind a = fast.cpu().runLoop(budget);
@@ -188,8 +187,9 @@ class FastLoopEquivalenceProperties {
         assertArrayEquals(y, x, "data memory");
     }
 
-    private static Machine machine(Sample s) {
-        CpuConfig config = CpuConfig.defaults().withTiming(s.a53() ? CpuConfig.Timing.A53 : CpuConfig.Timing.FIXED);
+    private static Machine machine(Sample s, boolean fastTier) {
+        CpuConfig config = CpuConfig.defaults().withTiming(s.a53() ? CpuConfig.Timing.A53 : CpuConfig.Timing.FIXED)
+                .withFastTier(fastTier);
         Machine m = new Machine(RAM, config, b -> { }, b -> { }, b -> { });
         SplittableRandom rnd = new SplittableRandom(s.seed());
         byte[] data = new byte[DATA_SIZE];
