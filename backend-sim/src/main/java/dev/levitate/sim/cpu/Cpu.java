@@ -765,11 +765,8 @@ public final class Cpu {
             for (boolean write : new boolean[] {false, true}) {
                 long pa = mmuOn ? mmu.translate(page, write ? Mmu.WRITE : Mmu.READ, el) : page;
                 mmu.drainWalkCycles(); // priming is not the guest's time
-                byte[] backing = pa == Mmu.FAULT ? null : bus.ramPage(pa, write);
-                if (backing != null && !alignCheck && !(mmuOn && mmu.lastDevice())) {
-                    int way = (int) (page >>> 12) & (DATA_PAGES - 1);
-                    (write ? writeVpn : readVpn)[way] = page >>> 12;
-                    (write ? writePage : readPage)[way] = backing;
+                if (pa != Mmu.FAULT) {
+                    cacheDataPage(page, pa, write);
                 }
             }
         }
@@ -1007,13 +1004,7 @@ public final class Cpu {
             dataAbort(va, Mmu.FSC_EXTERNAL, false);
             return 0;
         }
-        if (!alignCheck && !(mmuOn && mmu.lastDevice())) {
-            byte[] p = bus.ramPage(pa, false);
-            if (p != null) {
-                readVpn[way] = va >>> 12;
-                readPage[way] = p;
-            }
-        }
+        cacheDataPage(va, pa, false);
         return value;
     }
 
@@ -1068,11 +1059,20 @@ public final class Cpu {
             dataAbort(va, Mmu.FSC_EXTERNAL, true);
             return;
         }
+        cacheDataPage(va, pa, true);
+    }
+
+    /**
+     * After an access through the bus, keeps the page for the fast path if it may be: plain RAM
+     * (the bus hands out its array), no alignment checking, not Device memory.
+     */
+    private void cacheDataPage(long va, long pa, boolean write) {
         if (!alignCheck && !(mmuOn && mmu.lastDevice())) {
-            byte[] p = bus.ramPage(pa, true);
+            byte[] p = bus.ramPage(pa, write);
             if (p != null) {
-                writeVpn[way] = va >>> 12;
-                writePage[way] = p;
+                int way = (int) (va >>> 12) & (DATA_PAGES - 1);
+                (write ? writeVpn : readVpn)[way] = va >>> 12;
+                (write ? writePage : readPage)[way] = p;
             }
         }
     }
@@ -1120,24 +1120,9 @@ public final class Cpu {
         return value << (64 - width) >> (64 - width);
     }
 
-    /** ConditionHolds (J1.1) on the current NZCV, for the {@link FastLoop}. */
-    boolean conditionHolds(int cond) {
-        return condition(cond);
-    }
-
+    /** ConditionHolds (J1.1) on the current NZCV. */
     private boolean condition(int cond) {
-        boolean r;
-        switch (cond >>> 1) {
-            case 0: r = z == 1; break;
-            case 1: r = c == 1; break;
-            case 2: r = n == 1; break;
-            case 3: r = v == 1; break;
-            case 4: r = c == 1 && z == 0; break;
-            case 5: r = n == v; break;
-            case 6: r = n == v && z == 0; break;
-            default: r = true; break;
-        }
-        return (cond & 1) == 1 && cond != 15 ? !r : r;
+        return Condition.holds(cond, n << 3 | z << 2 | c << 1 | v);
     }
 
     /** AddWithCarry (J1.1): returns the result, sets NZCV when {@code setFlags}. */

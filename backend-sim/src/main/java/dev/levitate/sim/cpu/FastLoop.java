@@ -24,39 +24,6 @@ import java.nio.ByteOrder;
 final class FastLoop {
     private static final long M32 = 0xFFFF_FFFFL;
     private static final long STAY = ~0xFFCL;
-    /**
-     * ConditionHolds (J1.1) as a table: bit {@code nzcv} of {@code HOLDS[cond]} says whether
-     * condition {@code cond} holds for those flags.
-     */
-    private static final int[] HOLDS = new int[16];
-
-    static {
-        for (int cond = 0; cond < 16; cond++) {
-            for (int f = 0; f < 16; f++) {
-                boolean n = (f & 8) != 0;
-                boolean z = (f & 4) != 0;
-                boolean c = (f & 2) != 0;
-                boolean v = (f & 1) != 0;
-                boolean r;
-                switch (cond >>> 1) {
-                    case 0: r = z; break;
-                    case 1: r = c; break;
-                    case 2: r = n; break;
-                    case 3: r = v; break;
-                    case 4: r = c && !z; break;
-                    case 5: r = n == v; break;
-                    case 6: r = n == v && !z; break;
-                    default: r = true; break;
-                }
-                if ((cond & 1) == 1 && cond != 15) {
-                    r = !r;
-                }
-                if (r) {
-                    HOLDS[cond] |= 1 << f;
-                }
-            }
-        }
-    }
     private static final VarHandle LE16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LE32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LE64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -565,7 +532,7 @@ final class FastLoop {
     }
 
     private static boolean holds(int cond, int nzcv) {
-        return (HOLDS[cond] >>> nzcv & 1) != 0;
+        return Condition.holds(cond, nzcv);
     }
 
     /**
