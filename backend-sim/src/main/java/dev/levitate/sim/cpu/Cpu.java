@@ -705,7 +705,7 @@ public final class Cpu {
             }
             DecodeCache.Page page = cache.page(pa);
             if (fastTierFor(pc)) {
-                long ran = fast.run(page, pa & ~0xFFFL, left);
+                long ran = fast.run(page, left);
                 if (ran > 0) {
                     left -= ran;
                     instructions += ran;
@@ -734,11 +734,12 @@ public final class Cpu {
                 word = page.words[slot];
             }
             left--;
+            final long va = pc;
             if (id == Decoder.UNDEFINED) {
                 undefined(word);
             } else if (execute(ROWS[id], word)) {
                 if (detailedTiming) {
-                    cycles = timing.retire(cycles, id, word, pa, pc);
+                    cycles = timing.retire(cycles, page.timings[slot], va, pc);
                 } else {
                     cycles += FIXED_COST[id];
                 }

@@ -64,9 +64,12 @@ import dev.levitate.sim.isa.Field;
  *
  * <h2>Retiring an instruction ({@link #retire})</h2>
  * <ol>
- *   <li>Pick the variant; look up its flags, latency and unit occupancy (primitive arrays, built once
- *       from the {@link A64} table: which of Rd, Rn, Rm, Ra a row reads and writes, whether 31
- *       means SP or XZR).</li>
+ *   <li>Once per decoded word ({@link #describe}): pick the variant; look up its flags, latency and
+ *       unit occupancy (primitive arrays, built once from the {@link A64} table: which of Rd, Rn, Rm,
+ *       Ra a row reads and writes, whether 31 means SP or XZR), and pack the scoreboard slots it
+ *       reads and writes, with those numbers, into one long. Per retired instruction the model reads
+ *       that long: no decoding and no branch per operand (an unused source reads the always-ready
+ *       XZR slot, an unused result writes the sink).</li>
  *   <li>need = the latest ready[] over the operands read (late reads one cycle early) and busy[] of
  *       its unit.</li>
  *   <li>If it can pair, it issues in now - 1; else in max(now, need). Cycles between now and issue
@@ -194,10 +197,8 @@ final class CycleModel {
     private static final int ZR = 32;
     private static final int SINK = 33;
     private static final int FLAGS = 34;
-    private static final int SCOREBOARD = 35;
 
     private static final int REG_MASK = 31;
-    private static final int PAGE_OFFSET_MASK = 0xFFF;
     private static final int LINK_REGISTER = 30;
 
     // ---- field positions, derived from the table (and checked against every row in build())
@@ -226,17 +227,68 @@ final class CycleModel {
         for (A64 r : A64.values()) {
             build(r);
         }
+        for (int v = 0; v < 2 * ROWS; v++) {
+            checkFitsDescriptor(v);
+        }
     }
 
-    private final long[] ready = new long[SCOREBOARD];
+    /** Every variant's operands, results and counts fit the fixed fields of a timing descriptor. */
+    private static void checkFitsDescriptor(int v) {
+        final int f = FLAGS_OF[v];
+        final int reads = Integer.bitCount(f & (READ_N | READ_M | READ_A | READ_D | READ_FLAGS));
+        final int results = Integer.bitCount(f & (WRITE_D | WRITE_A | WRITE_M | WRITE_FLAGS));
+        final int early = Integer.bitCount(f & (WRITE_N | WRITE_LR));
+        if (reads > 3 || results > 2 || early > 1 || LATENCY[v] > 31 || OCCUPANCY[v] > 31 || AFTER[v] > 15) {
+            throw new IllegalStateException(A64.values()[v >> 1] + " variant " + (v & 1) + " does not fit a timing descriptor: "
+                    + reads + " sources, " + results + " results, " + early + " early results, latency " + LATENCY[v]
+                    + ", occupancy " + OCCUPANCY[v] + ", after " + AFTER[v]);
+        }
+    }
+
+    // ---- a timing descriptor: one long per decoded instruction ({@link #describe}), so that
+    // retire() reads its operands and results by index arithmetic instead of decoding the word.
+    // Unused sources point at the always-ready ZR slot, unused results at the SINK slot.
+    private static final int SLOT_BITS = 6;
+    private static final int SLOT_MASK = (1 << SLOT_BITS) - 1;
+    /** Three source slots at bits 0, 6 and 12; their late-read bits at 18, 19 and 20. */
+    private static final int SOURCES = 3;
+    private static final int LATE_AT = SOURCES * SLOT_BITS;
+    /** Two results ready at issue + latency (bits 21, 27), one at issue + {@link #ALU} (bit 33). */
+    private static final int DONE_AT = LATE_AT + SOURCES;
+    private static final int RESULTS = 2;
+    private static final int EARLY_AT = DONE_AT + RESULTS * SLOT_BITS;
+    private static final int LATENCY_AT = EARLY_AT + SLOT_BITS;
+    private static final int LATENCY_BITS = 5;
+    private static final int OCCUPANCY_AT = LATENCY_AT + LATENCY_BITS;
+    private static final int OCCUPANCY_BITS = 5;
+    private static final int AFTER_AT = OCCUPANCY_AT + OCCUPANCY_BITS;
+    private static final int AFTER_BITS = 4;
+    private static final int UNIT_AT = AFTER_AT + AFTER_BITS;
+    private static final int SINGLE_AT = UNIT_AT + UNIT_WIDTH;
+    /** The pairing resources (LS, MAC, branch), three bits. */
+    private static final int RESOURCES_AT = SINGLE_AT + 1;
+    private static final int RESOURCE_SHIFT = Integer.numberOfTrailingZeros(USES_LS);
+    private static final int KIND_AT = RESOURCES_AT + 3;
+    /** A conditional branch whose offset is negative (static prediction: taken). */
+    private static final int BACKWARD_AT = KIND_AT + BRANCH_WIDTH;
+    private static final int LINK_AT = BACKWARD_AT + 1;
+    private static final long KIND_BITS = (long) BRANCH_MASK << KIND_AT;
+
+    static {
+        if (LINK_AT >= Long.SIZE) {
+            throw new IllegalStateException("the timing descriptor does not fit a long: " + LINK_AT);
+        }
+    }
+
+    /** ready[] indexed by a descriptor's 6-bit slots: 64 entries, of which 35 are used. */
+    private final long[] ready = new long[1 << SLOT_BITS];
     private final long[] busy = new long[UNIT_MASK + 1];
     private final BranchPredictor predictor = new BranchPredictor();
     /** The cycle the last instruction issued in, and whether its second slot is still open. */
     private long lastIssue = -1;
     private boolean open;
-    private int firstFlags;
-    /** The PC after the last retired instruction: the VA of the next one unless something intervened. */
-    private long expectedVa = -1;
+    /** The pairing resources of the first instruction of the open pair. */
+    private int firstResources;
     private long pairs;
     private long mispredicts;
 
@@ -245,97 +297,124 @@ final class CycleModel {
     }
 
     /**
+     * The timing descriptor of one instruction: its variant's operands and results as scoreboard
+     * slots, latency, unit occupancy, pairing class and branch kind, packed in a long. Computed
+     * once, when the word is decoded (the {@link DecodeCache} keeps it beside the word).
+     *
+     * @param id its row (an {@link A64} ordinal)
+     * @param word the instruction
+     * @return the descriptor {@link #retire} takes
+     */
+    static long describe(int id, int word) {
+        final int sel = SELECT[id];
+        final int bits = (word >>> (sel & SELECT_SHIFT_MASK)) & (sel >>> SELECT_MASK_SHIFT);
+        final int v = (id << 1) | ((bits != 0 ? 1 : 0) ^ ((sel >>> SELECT_INVERT_SHIFT) & 1));
+        final int f = FLAGS_OF[v];
+        final int late = (f & LATE) != 0 ? 1 : 0;
+        // sources in the order n, m (early), a, d, flags (late when the row says so)
+        long t = 0;
+        int sources = 0;
+        final int[] slot = new int[5];
+        final int[] lateOf = new int[5];
+        if ((f & READ_N) != 0) {
+            slot[sources++] = source(word >>> RN_SHIFT, f & SP_N);
+        }
+        if ((f & READ_M) != 0) {
+            slot[sources++] = source(word >>> RM_SHIFT, 0);
+        }
+        if ((f & READ_A) != 0) {
+            lateOf[sources] = late;
+            slot[sources++] = source(word >>> RA_SHIFT, 0);
+        }
+        if ((f & READ_D) != 0) {
+            lateOf[sources] = late;
+            slot[sources++] = source(word >>> RD_SHIFT, f & SP_D);
+        }
+        if ((f & READ_FLAGS) != 0) {
+            lateOf[sources] = late;
+            slot[sources++] = FLAGS;
+        }
+        for (int i = 0; i < SOURCES; i++) {
+            t |= (long) (i < sources ? slot[i] : ZR) << (i * SLOT_BITS) | (long) (i < sources ? lateOf[i] : 0) << (LATE_AT + i);
+        }
+        // results at issue + latency, in the order the scoreboard is written: d, a, m, flags
+        int results = 0;
+        final int[] result = {SINK, SINK};
+        if ((f & WRITE_D) != 0) {
+            result[results++] = destination(word >>> RD_SHIFT, f & SP_D);
+        }
+        if ((f & WRITE_A) != 0) {
+            result[results++] = destination(word >>> RA_SHIFT, 0);
+        }
+        if ((f & WRITE_M) != 0) {
+            result[results++] = destination(word >>> RM_SHIFT, 0);
+        }
+        if ((f & WRITE_FLAGS) != 0) {
+            result[results++] = FLAGS;
+        }
+        t |= (long) result[0] << DONE_AT | (long) result[1] << (DONE_AT + SLOT_BITS);
+        // the one result at issue + ALU, written last: base writeback or the link register
+        final int early = (f & WRITE_N) != 0 ? destination(word >>> RN_SHIFT, f & SP_N) : (f & WRITE_LR) != 0 ? LINK_REGISTER : SINK;
+        t |= (long) early << EARLY_AT;
+        t |= (long) LATENCY[v] << LATENCY_AT | (long) OCCUPANCY[v] << OCCUPANCY_AT | (long) AFTER[v] << AFTER_AT;
+        t |= (long) ((f >>> UNIT_SHIFT) & UNIT_MASK) << UNIT_AT;
+        t |= (long) ((f & SINGLE) != 0 ? 1 : 0) << SINGLE_AT;
+        t |= (long) ((f & PAIR_RESOURCES) >>> RESOURCE_SHIFT) << RESOURCES_AT;
+        t |= (long) ((f >>> BRANCH_SHIFT) & BRANCH_MASK) << KIND_AT;
+        t |= (long) (SIGN_BIT[id] >= 0 ? (word >>> SIGN_BIT[id]) & 1 : 0) << BACKWARD_AT;
+        t |= (long) ((f & WRITE_LR) != 0 ? 1 : 0) << LINK_AT;
+        return t;
+    }
+
+    /**
      * Accounts for one retired instruction.
      *
      * @param now the cycle count before it
-     * @param id its row (an {@link A64} ordinal)
-     * @param word the instruction
-     * @param pa its physical address
+     * @param t its {@link #describe timing descriptor}
+     * @param va its virtual address (the branch predictor's index)
      * @param nextPc the PC after it (where a branch went)
      * @return the cycle count after it
      */
-    long retire(long now, int id, int word, long pa, long nextPc) {
-        final int sel = SELECT[id];
-        final int bits = (word >>> (sel & SELECT_SHIFT_MASK)) & (sel >>> SELECT_MASK_SHIFT);
-        final int v = (id << 1) | (((bits | -bits) >>> 31) ^ ((sel >>> SELECT_INVERT_SHIFT) & 1)); // no branch
-        final int f = FLAGS_OF[v];
-        final int unit = (f >>> UNIT_SHIFT) & UNIT_MASK;
-        final long need = Math.max(operandsReady(f, word), busy[unit]);
+    long retire(long now, long t, long va, long nextPc) {
+        final long[] r = ready;
+        final int unit = (int) (t >>> UNIT_AT) & UNIT_MASK;
+        // operands: late reads (store data, branch conditions) count one LATE_READ early
+        long need = Math.max(r[(int) t & SLOT_MASK] - ((t >>> LATE_AT) & 1) * LATE_READ,
+                r[(int) (t >>> SLOT_BITS) & SLOT_MASK] - ((t >>> (LATE_AT + 1)) & 1) * LATE_READ);
+        need = Math.max(need, r[(int) (t >>> (2 * SLOT_BITS)) & SLOT_MASK] - ((t >>> (LATE_AT + 2)) & 1) * LATE_READ);
+        need = Math.max(need, busy[unit]);
+        final int resources = (int) (t >>> RESOURCES_AT) & 7;
+        final boolean single = ((t >>> SINGLE_AT) & 1) != 0;
         final long issue;
-        if (open && lastIssue == now - 1 && need <= lastIssue && (f & SINGLE) == 0 && (f & firstFlags & PAIR_RESOURCES) == 0) {
+        if (open && lastIssue == now - 1 && need <= lastIssue && !single && (resources & firstResources) == 0) {
             issue = lastIssue;
             open = false;
             pairs++;
         } else {
             issue = Math.max(now, need);
             lastIssue = issue;
-            open = (f & SINGLE) == 0;
-            firstFlags = f;
+            open = !single;
+            firstResources = resources;
         }
-        writeResults(f, word, issue, issue + LATENCY[v]);
-        busy[unit] = issue + OCCUPANCY[v];
-        long end = issue + 1 + AFTER[v];
-        if ((f & (BRANCH_MASK << BRANCH_SHIFT)) != 0) {
-            end = branch(f, id, word, pa, nextPc, end);
+        final long done = issue + ((t >>> LATENCY_AT) & ((1 << LATENCY_BITS) - 1));
+        r[(int) (t >>> DONE_AT) & SLOT_MASK] = done;
+        r[(int) (t >>> (DONE_AT + SLOT_BITS)) & SLOT_MASK] = done;
+        r[(int) (t >>> EARLY_AT) & SLOT_MASK] = issue + ALU;
+        busy[unit] = issue + ((t >>> OCCUPANCY_AT) & ((1 << OCCUPANCY_BITS) - 1));
+        long end = issue + 1 + ((t >>> AFTER_AT) & ((1 << AFTER_BITS) - 1));
+        if ((t & KIND_BITS) != 0) {
+            end = branch(t, va, nextPc, end);
         }
-        expectedVa = nextPc;
         return Math.max(now, end);
     }
 
-    /** The first cycle in which all the operands an instruction reads are ready. */
-    private long operandsReady(int f, int word) {
-        final long[] r = ready;
-        final int late = (f & LATE) != 0 ? LATE_READ : 0;
-        long need = 0;
-        if ((f & READ_N) != 0) {
-            need = r[source(word >>> RN_SHIFT, f & SP_N)];
-        }
-        if ((f & READ_M) != 0) {
-            need = Math.max(need, r[source(word >>> RM_SHIFT, 0)]);
-        }
-        if ((f & READ_A) != 0) {
-            need = Math.max(need, r[source(word >>> RA_SHIFT, 0)] - late);
-        }
-        if ((f & READ_D) != 0) {
-            need = Math.max(need, r[source(word >>> RD_SHIFT, f & SP_D)] - late);
-        }
-        if ((f & READ_FLAGS) != 0) {
-            need = Math.max(need, r[FLAGS] - late);
-        }
-        return need;
-    }
-
-    /** Marks when the registers an instruction writes become ready. */
-    private void writeResults(int f, int word, long issue, long done) {
-        final long[] r = ready;
-        if ((f & WRITE_D) != 0) {
-            r[destination(word >>> RD_SHIFT, f & SP_D)] = done;
-        }
-        if ((f & WRITE_A) != 0) {
-            r[destination(word >>> RA_SHIFT, 0)] = done;
-        }
-        if ((f & WRITE_M) != 0) {
-            r[destination(word >>> RM_SHIFT, 0)] = done;
-        }
-        if ((f & WRITE_N) != 0) {
-            r[destination(word >>> RN_SHIFT, f & SP_N)] = issue + ALU;
-        }
-        if ((f & WRITE_FLAGS) != 0) {
-            r[FLAGS] = done;
-        }
-        if ((f & WRITE_LR) != 0) {
-            r[LINK_REGISTER] = issue + ALU;
-        }
-    }
-
     /** Predicts a branch, trains the predictor, and returns the cycle count after it. */
-    private long branch(int f, int id, int word, long pa, long nextPc, long end) {
-        final long va = ((expectedVa ^ pa) & PAGE_OFFSET_MASK) == 0 ? expectedVa : pa;
+    private long branch(long t, long va, long nextPc, long end) {
         final boolean taken = nextPc != va + 4;
         final boolean wrong;
-        switch ((f >>> BRANCH_SHIFT) & BRANCH_MASK) {
+        switch ((int) (t >>> KIND_AT) & BRANCH_MASK) {
             case CONDITIONAL:
-                wrong = predictor.conditional(va, ((word >>> SIGN_BIT[id]) & 1) != 0, taken);
+                wrong = predictor.conditional(va, ((t >>> BACKWARD_AT) & 1) != 0, taken);
                 break;
             case RETURN:
                 wrong = predictor.ret(va, nextPc);
@@ -347,7 +426,7 @@ final class CycleModel {
                 wrong = false;
                 break;
         }
-        if ((f & WRITE_LR) != 0) {
+        if (((t >>> LINK_AT) & 1) != 0) {
             predictor.call(va + 4);
         }
         if (taken || wrong) {
@@ -360,11 +439,6 @@ final class CycleModel {
         return end;
     }
 
-    /**
-     * The cycles taken by exception entry; also closes the open issue slot (the pipeline is flushed).
-     *
-     * @return the cycles
-     */
     /**
      * The fixed cost per row of {@link CpuConfig.Timing#FIXED}: 1 for most instructions, 3 for
      * multiply-add, 5 for SMULH/UMULH, 12 for divides, 2 for pairs, exclusives and acquire/release.
@@ -389,6 +463,11 @@ final class CycleModel {
         return cost;
     }
 
+    /**
+     * The cycles taken by exception entry; also closes the open issue slot (the pipeline is flushed).
+     *
+     * @return the cycles
+     */
     int exceptionEntry() {
         open = false;
         return EXCEPTION_ENTRY;

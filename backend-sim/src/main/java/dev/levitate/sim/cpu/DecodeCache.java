@@ -11,6 +11,7 @@ import java.util.Map;
  * <pre>
  *   page = pa &gt;&gt;&gt; 12; slot = (pa &gt;&gt;&gt; 2) &amp; 1023
  *   ids[slot] = row id, Decoder.UNDEFINED, or NOT_DECODED; words[slot] = the instruction
+ *   uops[slot], imms[slot] = its fast form (MicroOp); timings[slot] = its cycle-model descriptor
  * </pre>
  * The last page used is kept in a field and the 64 recent ones in a small direct-mapped array, so
  * straight-line code costs two array loads per fetch and calls between pages no map lookup. A
@@ -27,6 +28,8 @@ final class DecodeCache {
         /** {@link MicroOp} forms (0 = run by the general interpreter) and their immediates. */
         final long[] uops = new long[SLOTS + 1]; // the last one stays NONE: the fast loop's end of page
         final long[] imms = new long[SLOTS + 1];
+        /** {@link CycleModel#describe Timing descriptors} of the decoded instructions. */
+        final long[] timings = new long[SLOTS];
 
         Page(long number) {
             this.number = number;
@@ -75,6 +78,7 @@ final class DecodeCache {
         p.ids[slot] = id;
         p.words[slot] = word;
         p.uops[slot] = id >= 0 ? MicroOp.encode(id, word, p.imms, slot) : MicroOp.NONE;
+        p.timings[slot] = id >= 0 ? CycleModel.describe(id, word) : 0;
         return id;
     }
 

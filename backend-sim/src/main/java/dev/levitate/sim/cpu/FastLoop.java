@@ -48,17 +48,17 @@ final class FastLoop {
 
     /**
      * Runs instructions from {@code page} starting at the CPU's PC (which must lie in it, aligned,
-     * already translated to {@code paPage}) until one of the stops described on the class.
+     * already translated to it) until one of the stops described on the class.
      *
      * @param page the decoded page the PC's physical address falls in
-     * @param paPage the physical address of that page (for the cycle model)
      * @param budget the most instructions to run
      * @return how many instructions retired (0: the first one needs the general interpreter)
      */
-    long run(DecodeCache.Page page, long paPage, long budget) {
+    long run(DecodeCache.Page page, long budget) {
         final long[] x = this.x;
         final long[] uops = page.uops;
         final long[] imms = page.imms;
+        final long[] timings = page.timings;
         final Cpu cpu = this.cpu;
         final CycleModel timing = this.timing;
         // next & STAY == here: the same page and 4-byte aligned
@@ -518,7 +518,7 @@ final class FastLoop {
             if (timing == null) {
                 cycles += MicroOp.cost(u);
             } else {
-                cycles = timing.retire(cycles, MicroOp.id(u), page.words[slot], paPage | (pc & 0xFFF), next);
+                cycles = timing.retire(cycles, timings[slot], pc, next);
             }
             pc = next;
         }
