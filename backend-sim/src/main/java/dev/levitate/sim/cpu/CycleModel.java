@@ -250,7 +250,10 @@ final class CycleModel {
     // Unused sources point at the always-ready ZR slot, unused results at the SINK slot.
     private static final int SLOT_BITS = 6;
     private static final int SLOT_MASK = (1 << SLOT_BITS) - 1;
-    /** Three source slots at bits 0, 6 and 12; their late-read bits at 18, 19 and 20. */
+    /**
+     * Three source slots at bits 0, 6 and 12; at 18, 19 and 20 how much earlier each may be ready
+     * (0 or {@link #LATE_READ}: one bit each, so LATE_READ must be 1; the static check says so).
+     */
     private static final int SOURCES = 3;
     private static final int LATE_AT = SOURCES * SLOT_BITS;
     /** Two results ready at issue + latency (bits 21, 27), one at issue + {@link #ALU} (bit 33). */
@@ -264,32 +267,52 @@ final class CycleModel {
     private static final int AFTER_AT = OCCUPANCY_AT + OCCUPANCY_BITS;
     private static final int AFTER_BITS = 4;
     private static final int UNIT_AT = AFTER_AT + AFTER_BITS;
-    private static final int SINGLE_AT = UNIT_AT + UNIT_WIDTH;
-    /** The pairing resources (LS, MAC, branch), three bits. */
-    private static final int RESOURCES_AT = SINGLE_AT + 1;
+    /**
+     * What an instruction cannot share an issue cycle with, four bits: the load/store unit, the
+     * multiply/divide unit, the branch unit, and "single issue", which the first of a pair always
+     * claims so that a single-issue instruction never pairs as the second.
+     */
+    private static final int RESOURCES_AT = UNIT_AT + UNIT_WIDTH;
     private static final int RESOURCE_SHIFT = Integer.numberOfTrailingZeros(USES_LS);
-    private static final int KIND_AT = RESOURCES_AT + 3;
+    private static final int SINGLE_RESOURCE = 1 << 3;
+    private static final int KIND_AT = RESOURCES_AT + 4;
     /** A conditional branch whose offset is negative (static prediction: taken). */
     private static final int BACKWARD_AT = KIND_AT + BRANCH_WIDTH;
     private static final int LINK_AT = BACKWARD_AT + 1;
     private static final long KIND_BITS = (long) BRANCH_MASK << KIND_AT;
+    /** {@link #openIssue} when no instruction can pair with the last one. */
+    static final long CLOSED = Long.MIN_VALUE;
+    /** The layout of the scoreboard ({@link #ready}) beyond the registers: not parameters of the model. */
+    static final class Board {
+        /** Where busy[] of the four units starts. */
+        static final int BUSY = 40;
+        /** The slot of the always-ready zero register. */
+        static final int ZERO = ZR;
+        /** The slot that unused results and writes to XZR go to (never read). */
+        static final int DISCARD = SINK;
 
-    static {
-        if (LINK_AT >= Long.SIZE) {
-            throw new IllegalStateException("the timing descriptor does not fit a long: " + LINK_AT);
+        private Board() {
         }
     }
 
-    /** ready[] indexed by a descriptor's 6-bit slots: 64 entries, of which 35 are used. */
-    private final long[] ready = new long[1 << SLOT_BITS];
-    private final long[] busy = new long[UNIT_MASK + 1];
+    static {
+        if (LINK_AT >= Long.SIZE || LATE_READ != 1 || Board.BUSY + UNIT_MASK > SLOT_MASK || Board.BUSY <= FLAGS || (USES_BRANCH >>> RESOURCE_SHIFT) != 4 || (USES_MAC >>> RESOURCE_SHIFT) != 2) {
+            throw new IllegalStateException("the timing descriptor's fields do not fit its layout");
+        }
+    }
+
+
+    /**
+     * The scoreboard: ready[] at slots 0..34 (X0..X30, SP, XZR, the sink, NZCV) and busy[] of the
+     * units at {@link Board#BUSY}..BUSY+3, indexed by a descriptor's 6-bit fields (64 entries).
+     */
+    final long[] ready = new long[1 << SLOT_BITS];
     private final BranchPredictor predictor = new BranchPredictor();
-    /** The cycle the last instruction issued in, and whether its second slot is still open. */
-    private long lastIssue = -1;
-    private boolean open;
-    /** The pairing resources of the first instruction of the open pair. */
-    private int firstResources;
-    private long pairs;
+    /** The cycle the last instruction issued in if its second slot is still open, else {@link #CLOSED}. */
+    long openIssue = CLOSED;
+    /** The resources of the first instruction of the open pair, with {@link #SINGLE_RESOURCE}. */
+    int firstResources;
+    long pairs;
     private long mispredicts;
 
     CycleModel(CpuConfig config) {
@@ -358,8 +381,7 @@ final class CycleModel {
         t |= (long) early << EARLY_AT;
         t |= (long) LATENCY[v] << LATENCY_AT | (long) OCCUPANCY[v] << OCCUPANCY_AT | (long) AFTER[v] << AFTER_AT;
         t |= (long) ((f >>> UNIT_SHIFT) & UNIT_MASK) << UNIT_AT;
-        t |= (long) ((f & SINGLE) != 0 ? 1 : 0) << SINGLE_AT;
-        t |= (long) ((f & PAIR_RESOURCES) >>> RESOURCE_SHIFT) << RESOURCES_AT;
+        t |= (long) ((f & PAIR_RESOURCES) >>> RESOURCE_SHIFT | ((f & SINGLE) != 0 ? SINGLE_RESOURCE : 0)) << RESOURCES_AT;
         t |= (long) ((f >>> BRANCH_SHIFT) & BRANCH_MASK) << KIND_AT;
         t |= (long) (SIGN_BIT[id] >= 0 ? (word >>> SIGN_BIT[id]) & 1 : 0) << BACKWARD_AT;
         t |= (long) ((f & WRITE_LR) != 0 ? 1 : 0) << LINK_AT;
@@ -376,40 +398,53 @@ final class CycleModel {
      * @return the cycle count after it
      */
     long retire(long now, long t, long va, long nextPc) {
+        final long end = issue(now, t);
+        return Math.max(now, (t & KIND_BITS) == 0 || !mispredicted(t, va, nextPc) ? end : end + MISPREDICT);
+    }
+
+    /**
+     * Steps 2 to 4 and 6 of {@link #retire}: issues one instruction and marks its results, without
+     * the branch predictor.
+     *
+     * @param now the cycle count before it
+     * @param t its {@link #describe timing descriptor}
+     * @return issue + 1 + the cycles it adds after issue (before any misprediction penalty)
+     */
+    long issue(long now, long t) {
         final long[] r = ready;
         final int unit = (int) (t >>> UNIT_AT) & UNIT_MASK;
-        // operands: late reads (store data, branch conditions) count one LATE_READ early
-        long need = Math.max(r[(int) t & SLOT_MASK] - ((t >>> LATE_AT) & 1) * LATE_READ,
-                r[(int) (t >>> SLOT_BITS) & SLOT_MASK] - ((t >>> (LATE_AT + 1)) & 1) * LATE_READ);
-        need = Math.max(need, r[(int) (t >>> (2 * SLOT_BITS)) & SLOT_MASK] - ((t >>> (LATE_AT + 2)) & 1) * LATE_READ);
-        need = Math.max(need, busy[unit]);
-        final int resources = (int) (t >>> RESOURCES_AT) & 7;
-        final boolean single = ((t >>> SINGLE_AT) & 1) != 0;
+        // operands: a late read (store data, branch condition) may be ready LATE_READ later
+        long need = Math.max(r[(int) t & SLOT_MASK] - ((t >>> LATE_AT) & 1), r[(int) (t >>> SLOT_BITS) & SLOT_MASK] - ((t >>> (LATE_AT + 1)) & 1));
+        need = Math.max(Math.max(need, r[(int) (t >>> (2 * SLOT_BITS)) & SLOT_MASK] - ((t >>> (LATE_AT + 2)) & 1)), r[Board.BUSY + unit]);
+        final int resources = (int) (t >>> RESOURCES_AT) & 15;
         final long issue;
-        if (open && lastIssue == now - 1 && need <= lastIssue && !single && (resources & firstResources) == 0) {
-            issue = lastIssue;
-            open = false;
+        if (openIssue == now - 1 && need <= openIssue && (resources & firstResources) == 0) {
+            issue = openIssue;
+            openIssue = CLOSED;
             pairs++;
         } else {
             issue = Math.max(now, need);
-            lastIssue = issue;
-            open = !single;
-            firstResources = resources;
+            openIssue = (resources & SINGLE_RESOURCE) == 0 ? issue : CLOSED;
+            firstResources = resources | SINGLE_RESOURCE;
         }
         final long done = issue + ((t >>> LATENCY_AT) & ((1 << LATENCY_BITS) - 1));
         r[(int) (t >>> DONE_AT) & SLOT_MASK] = done;
         r[(int) (t >>> (DONE_AT + SLOT_BITS)) & SLOT_MASK] = done;
         r[(int) (t >>> EARLY_AT) & SLOT_MASK] = issue + ALU;
-        busy[unit] = issue + ((t >>> OCCUPANCY_AT) & ((1 << OCCUPANCY_BITS) - 1));
-        long end = issue + 1 + ((t >>> AFTER_AT) & ((1 << AFTER_BITS) - 1));
-        if ((t & KIND_BITS) != 0) {
-            end = branch(t, va, nextPc, end);
-        }
-        return Math.max(now, end);
+        r[Board.BUSY + unit] = issue + ((t >>> OCCUPANCY_AT) & ((1 << OCCUPANCY_BITS) - 1));
+        return issue + 1 + ((t >>> AFTER_AT) & ((1 << AFTER_BITS) - 1));
     }
 
-    /** Predicts a branch, trains the predictor, and returns the cycle count after it. */
-    private long branch(long t, long va, long nextPc, long end) {
+    /**
+     * Step 5 of {@link #retire} for a branch that has issued: predicts it, trains the predictor,
+     * and closes the issue group if it was taken or mispredicted.
+     *
+     * @param t the branch's {@link #describe timing descriptor}
+     * @param va its virtual address
+     * @param nextPc where it went
+     * @return whether it was mispredicted (the caller adds {@link #MISPREDICT})
+     */
+    boolean mispredicted(long t, long va, long nextPc) {
         final boolean taken = nextPc != va + 4;
         final boolean wrong;
         switch ((int) (t >>> KIND_AT) & BRANCH_MASK) {
@@ -430,13 +465,32 @@ final class CycleModel {
             predictor.call(va + 4);
         }
         if (taken || wrong) {
-            open = false; // a taken branch ends the issue group
+            openIssue = CLOSED; // a taken branch ends the issue group
         }
         if (wrong) {
             mispredicts++;
-            return end + MISPREDICT;
         }
-        return end;
+        return wrong;
+    }
+
+    /** Whether a descriptor is a branch's (its timing depends on the predictor). */
+    static boolean isBranch(long t) {
+        return (t & KIND_BITS) != 0;
+    }
+
+    /** The board slot a descriptor's source {@code i} (0..2) reads; {@link Board#ZERO} when unused. */
+    static int sourceSlot(long t, int i) {
+        return (int) (t >>> (i * SLOT_BITS)) & SLOT_MASK;
+    }
+
+    /** The board slot of a descriptor's result {@code i} (0, 1: at issue + latency; 2: at issue + ALU). */
+    static int resultSlot(long t, int i) {
+        return (int) (t >>> (DONE_AT + i * SLOT_BITS)) & SLOT_MASK;
+    }
+
+    /** The board slot of the busy[] entry a descriptor reads and writes. */
+    static int unitSlot(long t) {
+        return Board.BUSY + ((int) (t >>> UNIT_AT) & UNIT_MASK);
     }
 
     /**
@@ -469,7 +523,7 @@ final class CycleModel {
      * @return the cycles
      */
     int exceptionEntry() {
-        open = false;
+        openIssue = CLOSED;
         return EXCEPTION_ENTRY;
     }
 

@@ -30,6 +30,9 @@ final class DecodeCache {
         final long[] imms = new long[SLOTS + 1];
         /** {@link CycleModel#describe Timing descriptors} of the decoded instructions. */
         final long[] timings = new long[SLOTS];
+        /** {@link BlockTiming} memos by first slot; valid while memoGeneration is the pool's (0: never). */
+        final int[] memo = new int[SLOTS];
+        int memoGeneration;
 
         Page(long number) {
             this.number = number;
@@ -79,6 +82,7 @@ final class DecodeCache {
         p.words[slot] = word;
         p.uops[slot] = id >= 0 ? MicroOp.encode(id, word, p.imms, slot) : MicroOp.NONE;
         p.timings[slot] = id >= 0 ? CycleModel.describe(id, word) : 0;
+        p.memoGeneration = 0; // blocks may now be longer (or different)
         return id;
     }
 
@@ -91,6 +95,7 @@ final class DecodeCache {
         }
         int first = slot(pa);
         int end = Math.min(SLOTS - 1, slot(pa + length - 1));
+        p.memoGeneration = 0;
         for (int i = first; i <= end; i++) {
             p.ids[i] = NOT_DECODED;
             p.uops[i] = MicroOp.NONE;

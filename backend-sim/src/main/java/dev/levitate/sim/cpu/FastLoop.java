@@ -35,6 +35,7 @@ final class FastLoop {
     private final long[] writeVpn;
     private final byte[][] writePage;
     private final CycleModel timing;
+    private final BlockTiming blocks;
 
     FastLoop(Cpu cpu, CycleModel timing) {
         this.cpu = cpu;
@@ -44,7 +45,11 @@ final class FastLoop {
         this.writeVpn = cpu.writeVpn;
         this.writePage = cpu.writePage;
         this.timing = timing;
+        this.blocks = timing != null && BLOCK_TIMING ? new BlockTiming(timing) : null;
     }
+
+    /** Block-level memoization of the cycle model ({@link BlockTiming}); -Dlevitate.sim.blockTiming=false turns it off. */
+    private static final boolean BLOCK_TIMING = !"false".equals(System.getProperty("levitate.sim.blockTiming"));
 
     /**
      * Runs instructions from {@code page} starting at the CPU's PC (which must lie in it, aligned,
@@ -72,12 +77,33 @@ final class FastLoop {
         long done = 0;
         // a branch off the page lowers stopAfter; running off its end reaches the NONE sentinel slot
         long stopAfter = budget;
+        // block timing: at a block's start (the first instruction, or the one after a branch) look for
+        // its memo; while memoLeft > 0 the block's instructions run untimed, and the memo is applied
+        // after the last one (or, if the loop stops inside the block, they are retired one by one)
+        final BlockTiming blocks = this.blocks;
+        boolean blockStart = blocks != null;
+        int memo = 0;
+        int chain = 0;
+        int memoLeft = 0;
+        int memoSlot = 0;
+        long memoStart = 0;
         loop:
         while (done < stopAfter && cycles < eventAt) {
             final int slot = (int) (pc - here) >>> 2;
             final long u = uops[slot];
             final long k = imms[slot];
             long next = pc + 4;
+            if (blockStart) {
+                blockStart = false;
+                final int o = chain != 0 ? chain : blocks.lookup(page, slot, cycles);
+                chain = 0;
+                if (o != 0 && cycles + blocks.beforeLast(o) < eventAt && done + blocks.length(o) <= stopAfter) {
+                    memo = o;
+                    memoLeft = blocks.length(o);
+                    memoSlot = slot;
+                    memoStart = cycles;
+                }
+            }
             switch ((int) u & 0xFF) {
                 case MicroOp.ADDI_X:
                     x[MicroOp.d(u)] = x[MicroOp.n(u)] + k;
@@ -517,10 +543,25 @@ final class FastLoop {
             done++;
             if (timing == null) {
                 cycles += MicroOp.cost(u);
+            } else if (memoLeft != 0) {
+                if (--memoLeft == 0) {
+                    cycles = blocks.apply(memo, memoStart, pc, next, here + ((long) memoSlot << 2));
+                    chain = blocks.chained() ? memo : 0;
+                    blockStart = true;
+                }
             } else {
-                cycles = timing.retire(cycles, timings[slot], pc, next);
+                final long t = timings[slot];
+                cycles = timing.retire(cycles, t, pc, next);
+                blockStart = blocks != null && CycleModel.isBranch(t);
             }
             pc = next;
+        }
+        if (memoLeft != 0) {
+            // stopped inside a memoized block: retire the instructions that ran, one by one
+            for (int i = memoSlot; i < memoSlot + blocks.length(memo) - memoLeft; i++) {
+                final long va = here + ((long) i << 2);
+                cycles = timing.retire(cycles, timings[i], va, va + 4);
+            }
         }
         cpu.pc = pc;
         cpu.cycles = cycles;
