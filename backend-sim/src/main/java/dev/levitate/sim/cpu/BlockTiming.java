@@ -82,6 +82,9 @@ final class BlockTiming {
     private int top = 1;
     private int generation = 1;
     private boolean chained;
+    /** A chained memo whose scoreboard writes wait for {@link #settle}, and its entry cycle; 0: none. */
+    private int pending;
+    private long pendingStart;
     // scratch lists for create(): no allocation per block
     private final boolean[] written = new boolean[BOARD];
     private final boolean[] live = new boolean[BOARD];
@@ -103,6 +106,7 @@ final class BlockTiming {
      * @return a memo handle for {@link #length}, {@link #beforeLast} and {@link #apply}, or 0
      */
     int lookup(DecodeCache.Page page, int slot, long now) {
+        settle();
         if (slot >= page.memo.length) {
             return 0; // the sentinel past the page's end
         }
@@ -158,7 +162,34 @@ final class BlockTiming {
      */
     long apply(int o, long start, long va, long nextPc, long startVa) {
         final long[] p = pool;
+        final long branch = p[o + BRANCH];
+        model.pairs += p[o + PAIRS];
+        if (branch == 0) {
+            chained = false;
+            board(o, start, false);
+            return start + p[o + TAKES];
+        }
+        final boolean wrong = model.mispredicted(branch, va, nextPc);
+        if (!wrong && nextPc == startVa && p[o + STABLE] != 0) {
+            // a steady loop: the next entry needs no lookup, and the scoreboard only its last iteration
+            chained = true;
+            pending = o;
+            pendingStart = start;
+        } else {
+            chained = false;
+            board(o, start, wrong || nextPc != va + 4);
+        }
+        return start + p[o + TAKES] + (wrong ? CycleModel.MISPREDICT : 0);
+    }
+
+    /**
+     * Writes what a memo applied at {@code start} leaves on the scoreboard, and the pairing state
+     * ({@code closed}: a taken or mispredicted branch ended the issue group).
+     */
+    private void board(int o, long start, boolean closed) {
+        final long[] p = pool;
         final long[] r = model.ready;
+        pending = 0;
         final int liveIns = (int) (p[o + SHAPE] >>> FIELD) & FIELD_MASK;
         final int writes = (int) (p[o + SHAPE] >>> (2 * FIELD)) & FIELD_MASK;
         for (int i = o + HEADER + liveIns, end = i + writes; i < end; i++) {
@@ -166,17 +197,19 @@ final class BlockTiming {
             r[(int) e & SLOT_MASK] = start + (e >> VALUE_SHIFT);
         }
         final long open = p[o + OPEN_OUT];
-        model.openIssue = open == CycleModel.CLOSED ? CycleModel.CLOSED : start + open;
+        model.openIssue = closed || open == CycleModel.CLOSED ? CycleModel.CLOSED : start + open;
         model.firstResources = (int) p[o + FIRST_OUT];
-        model.pairs += p[o + PAIRS];
-        final long branch = p[o + BRANCH];
-        if (branch == 0) {
-            chained = false;
-            return start + p[o + TAKES];
+    }
+
+    /**
+     * Brings the model's scoreboard up to date after a run of {@link #chained} entries, whose
+     * writes wait until something reads it: the fast tier calls this before any other use of the
+     * model ({@link CycleModel#retire}, the general interpreter), and {@link #lookup} does itself.
+     */
+    void settle() {
+        if (pending != 0) {
+            board(pending, pendingStart, true);
         }
-        final boolean wrong = model.mispredicted(branch, va, nextPc);
-        chained = !wrong && nextPc == startVa && p[o + STABLE] != 0;
-        return start + p[o + TAKES] + (wrong ? CycleModel.MISPREDICT : 0);
     }
 
     /**

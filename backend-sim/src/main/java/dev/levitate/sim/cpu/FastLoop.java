@@ -102,6 +102,8 @@ final class FastLoop {
                     memoLeft = blocks.length(o);
                     memoSlot = slot;
                     memoStart = cycles;
+                } else {
+                    blocks.settle(); // these instructions retire one by one
                 }
             }
             switch ((int) u & 0xFF) {
@@ -555,6 +557,9 @@ final class FastLoop {
                 blockStart = blocks != null && CycleModel.isBranch(t);
             }
             pc = next;
+        }
+        if (blocks != null) {
+            blocks.settle();
         }
         if (memoLeft != 0) {
             // stopped inside a memoized block: retire the instructions that ran, one by one

@@ -148,6 +148,48 @@ class FastLoopEquivalenceProperties {
                 .as(Sample::new);
     }
 
+    @Provide
+    Arbitrary<Sample> loops() {
+        Arbitrary<Integer> word = fastWords().map(w -> isMemory(w) ? (w & ~(31 << 5)) | (20 + ((w >>> 5) & 3)) << 5 : w)
+                .map(w -> (w & ~31) | (w & 15));
+        return Combinators.combine(word.array(int[].class).ofMinSize(1).ofMaxSize(10), Arbitraries.longs())
+                .as((body, seed) -> {
+                    int[] words = java.util.Arrays.copyOf(body, body.length + 3);
+                    words[body.length] = 0xF100079C; // subs x28, x28, #1
+                    words[body.length + 1] = 0x54000001 | ((-(body.length + 1)) & 0x7FFFF) << 5; // b.ne to the start
+                    words[body.length + 2] = 0x14000000; // b .
+                    return new Sample(words, seed, true);
+                });
+    }
+
+    /**
+     * A loop under the A53 model, run in random slices of the budget: the fast tier's block timing
+     * (memos, steady-state re-entry, scoreboard writes settled at every exit, instructions of a block
+     * cut short retired one by one) gives the general interpreter's cycles after every slice.
+     */
+    @Property(tries = 400)
+    void loopsInSlicesAgree(@ForAll("loops") Sample s) {
+        Machine fast = machine(s, true);
+        Machine general = machine(s, false);
+        SplittableRandom rnd = new SplittableRandom(s.seed());
+        long iterations = rnd.nextLong(1, 80);
+        fast.cpu().setReg(28, iterations);
+        general.cpu().setReg(28, iterations);
+        fast.cpu().primeDataPages(DATA, DATA_SIZE >>> 12);
+        general.cpu().primeDataPages(DATA, DATA_SIZE >>> 12);
+        for (int slice = 0; slice < 12; slice++) {
+            long budget = rnd.nextInt(4) == 0 ? rnd.nextLong(1, 8) : rnd.nextLong(8, 200);
+            assertEquals(general.cpu().runLoop(budget), fast.cpu().runLoop(budget), "stop, slice " + slice);
+            assertEquals(general.cpu().instructions(), fast.cpu().instructions(), "instructions, slice " + slice);
+            assertEquals(general.cpu().cycles(), fast.cpu().cycles(), "cycles, slice " + slice);
+            assertEquals(general.cpu().pc(), fast.cpu().pc(), "PC, slice " + slice);
+            for (int i = 0; i < 32; i++) {
+                assertEquals(general.cpu().reg(i), fast.cpu().reg(i), "x" + i + ", slice " + slice);
+            }
+        }
+        Statistics.label("fast tier").collect(fast.cpu().fastRetired > 0 ? "ran" : "gave way");
+    }
+
     private static boolean isMemory(int w) {
         return ((w >>> 25) & 5) == 4; // op0 x1x0: loads and stores (C4.1)
     }
