@@ -84,7 +84,9 @@ public final class BuddyAllocator implements PageAllocator {
     /** The order bits of a meta byte (orders up to 31, more than {@link #MAX_SUPPORTED_ORDER}). */
     private static final int ORDER_MASK = 0x1F;
     /** The meta byte of an order-0 frame allocated to a {@link FrameCache} and held free there. */
-    private static final byte CACHED = (byte) (ALLOCATED << STATE_SHIFT | 0x20);
+    static final byte CACHED = (byte) (ALLOCATED << STATE_SHIFT | 0x20);
+    /** The meta byte of an allocated order-0 frame (the head of an allocated order-0 block). */
+    static final byte ALLOCATED_FRAME = (byte) (ALLOCATED << STATE_SHIFT);
     /** Where the stack tops start in a zone's {@code ints} (one per order). */
     private static final int TOPS = 0;
     /** Where the per-frame stack positions start in a zone's {@code ints}. */
@@ -585,6 +587,24 @@ public final class BuddyAllocator implements PageAllocator {
         cacheAttached = true;
     }
 
+    /**
+     * The frame bytes of the lowest region, for {@link FrameCache}'s inline fast paths (index =
+     * frame number minus {@link #firstZoneBasePfn()}); the array is the allocator's own.
+     */
+    byte[] firstZoneMeta() {
+        return first.meta;
+    }
+
+    /** The frame number of the lowest region's first frame. */
+    long firstZoneBasePfn() {
+        return first.basePfn;
+    }
+
+    /** The memory blocks are zeroed in on allocation, or null. */
+    PhysicalMemory zeroTarget() {
+        return zeroTarget;
+    }
+
     /** The zone holding {@code pfn}, the first zone tested inline; null if none does. */
     private Zone zoneFor(long pfn) {
         Zone z = first;
@@ -611,14 +631,11 @@ public final class BuddyAllocator implements PageAllocator {
         return true;
     }
 
-    /** The cached frame {@code pa} leaves the cache for a caller: allocated order 0 again, zeroed if configured. */
+    /** The cached frame {@code pa} leaves the cache for a caller: allocated order 0 again (the cache zeroes it). */
     void uncacheFrame(long pa) {
         long pfn = pa >>> SHIFT;
         Zone z = zoneFor(pfn);
         z.meta[(int) (pfn - z.basePfn)] = meta(ALLOCATED, 0);
-        if (zeroTarget != null) {
-            zeroTarget.zero(pa, PhysicalMemory.PAGE_SIZE);
-        }
     }
 
     /** The cached frame {@code pa} goes back to the free stacks (merging with its buddies). */

@@ -1,6 +1,7 @@
 package dev.levitate.core.alloc;
 
 import dev.levitate.core.LevitateException;
+import dev.levitate.core.mem.PhysicalMemory;
 import java.util.Arrays;
 
 /**
@@ -60,6 +61,14 @@ public final class FrameCache implements PageAllocator {
     /** The cached frames, a stack: {@code [0]} the oldest, {@code [count - 1]} the most recently freed. */
     private final long[] frames;
     private int count;
+    /**
+     * The buddy's frame bytes of its lowest region and that region's first frame number: the fast
+     * paths test and set a frame's byte there directly (other regions go through the buddy).
+     */
+    private final byte[] meta0;
+    private final long base0;
+    /** The memory frames are zeroed in when handed out, or null. */
+    private final PhysicalMemory zeroTarget;
 
     /**
      * Puts a cache with the default batch ({@value #DEFAULT_BATCH}) and high watermark
@@ -91,6 +100,9 @@ public final class FrameCache implements PageAllocator {
         this.batch = batch;
         this.high = high;
         this.frames = new long[high + 1];
+        this.meta0 = buddy.firstZoneMeta();
+        this.base0 = buddy.firstZoneBasePfn();
+        this.zeroTarget = buddy.zeroTarget();
     }
 
     // ------------------------------------------------------------------ allocate
@@ -116,7 +128,16 @@ public final class FrameCache implements PageAllocator {
             n--;
             count = n;
             long pa = frames[n];
-            buddy.uncacheFrame(pa);
+            long i = (pa >>> PhysicalMemory.PAGE_SHIFT) - base0;
+            final byte[] m = meta0;
+            if (i >= 0 && i < m.length) {
+                m[(int) i] = BuddyAllocator.ALLOCATED_FRAME;
+            } else {
+                buddy.uncacheFrame(pa);
+            }
+            if (zeroTarget != null) {
+                zeroTarget.zero(pa, FRAME_SIZE);
+            }
             return pa;
         }
         return allocateBlock(order);
@@ -164,7 +185,11 @@ public final class FrameCache implements PageAllocator {
      */
     @Override
     public void free(long pa, int order) {
-        if (order != 0 || !buddy.cacheFreedFrame(pa)) {
+        long i = (pa >>> PhysicalMemory.PAGE_SHIFT) - base0;
+        final byte[] m = meta0;
+        if (order == 0 && (pa & PhysicalMemory.PAGE_MASK) == 0 && i >= 0 && i < m.length && m[(int) i] == BuddyAllocator.ALLOCATED_FRAME) {
+            m[(int) i] = BuddyAllocator.CACHED;
+        } else if (order != 0 || !buddy.cacheFreedFrame(pa)) {
             freeBlock(pa, order);
             return;
         }
