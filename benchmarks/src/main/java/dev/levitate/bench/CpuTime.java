@@ -15,7 +15,10 @@ import java.util.function.LongSupplier;
  * <pre>
  *   java -cp benchmarks/target/benchmarks.jar dev.levitate.bench.CpuTime alloc mixedHalfFull buddy 64
  *   java -cp benchmarks/target/benchmarks.jar dev.levitate.bench.CpuTime mmu mapUnmapRandom COUNTS
+ *   java -cp benchmarks/target/benchmarks.jar dev.levitate.bench.CpuTime mmu mapUnmapRandom COUNTS cached
  * </pre>
+ * The page-table workloads take their frames from the {@code buddy} allocator unless a last
+ * argument says {@code cached} (a {@code FrameCache} in front of it).
  * Each run: about 3 s of warm-up (fresh state every 100 ms of CPU, as JMH's per-iteration setup),
  * then 10 rounds of about 0.5 s; prints the median and the range of the rounds.
  */
@@ -26,7 +29,8 @@ public final class CpuTime {
     /**
      * Runs the workload named by the arguments.
      *
-     * @param args {@code alloc <workload> <impl> <ramMib>} or {@code mmu <workload> <COUNTS|RESCAN>}
+     * @param args {@code alloc <workload> <impl> <ramMib>} or
+     *     {@code mmu <workload> <COUNTS|RESCAN> [buddy|cached]} (default {@code buddy})
      */
     public static void main(String[] args) {
         Runnable setUp;
@@ -55,6 +59,7 @@ public final class CpuTime {
         } else {
             PageTableBenchmark b = new PageTableBenchmark();
             b.detection = PageTable.EmptyTableDetection.valueOf(args[2]);
+            b.allocator = args.length > 3 ? args[3] : "buddy";
             setUp = b::setUp;
             ops = 4096;
             switch (args[1]) {

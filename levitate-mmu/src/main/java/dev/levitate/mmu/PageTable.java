@@ -42,7 +42,10 @@ import java.util.Optional;
  *       block is first split into a next-level table with break-before-make (write invalid, DSB,
  *       TLBI, DSB, write table);
  *       clear the leaf; if its table became empty (eager mode) clear the parent entry too, level
- *       by level upward, never the root; DSB; one TLBI: VALE1 (VAALE1 for a global leaf) when no
+ *       by level upward, never the root (with the O(1) counts, which say in advance which tables
+ *       become empty, only the entry in the lowest table that stays is written: that one write
+ *       detaches the whole empty chain, whose tables keep their old entries until they are
+ *       zeroed on becoming tables again); DSB; one TLBI: VALE1 (VAALE1 for a global leaf) when no
  *       table was freed, else VAE1 (VAAE1), which also drops the walk-cache entries; DSB; only then
  *       give the freed tables back to the allocator.</li>
  *   <li><b>unmapRange / protect</b>: validate the whole range, pre-allocate the frames that block
@@ -966,14 +969,18 @@ public final class PageTable {
         long pa = Descriptor.address(d);
         boolean global = isGlobal(d);
         // 3. clear the leaf, and every table that becomes empty, upward (never the root)
-        write(table, index(va, LEAF_LEVEL), 0);
         int left = counts.add(table, -1);
-        if (rescan) {
-            left = scanValid(table);
-        }
         freedCount = 0;
-        if (left == 0 && table != root && reclaimMode == ReclaimMode.EAGER) {
-            reclaimUpward(table, va);
+        if (left == 0 && !rescan && table != root && reclaimMode == ReclaimMode.EAGER) {
+            detachEmptyTables(table, va);
+        } else {
+            write(table, index(va, LEAF_LEVEL), 0);
+            if (rescan) {
+                left = scanValid(table);
+            }
+            if (left == 0 && table != root && reclaimMode == ReclaimMode.EAGER) {
+                reclaimUpward(table, va);
+            }
         }
         // 4. DSB, one TLBI, DSB; 5. only then free
         tlb.dsb();
@@ -1042,6 +1049,33 @@ public final class PageTable {
             left = counts.add(parent, -1);
             if (rescan) {
                 left = scanValid(parent);
+            }
+            t = parent;
+            l--;
+        }
+    }
+
+    /**
+     * The leaf table {@code table} of {@code va}'s walk (in {@link #path}) loses its last entry
+     * (the counts say so): queues it, and each ancestor that the counts say becomes empty, and
+     * clears the entry in the lowest table that stays (or the root). That one write detaches the
+     * whole chain, as one write published it in {@link #mapNewTables}; the entries inside the
+     * queued tables are left as they are (those tables are unreachable once the TLBI is done, and
+     * a table frame is zeroed when it becomes a table again). Called with {@code freedCount == 0}.
+     */
+    private void detachEmptyTables(long table, long va) {
+        final long[] tablesOnPath = path;
+        long t = table;
+        int l = LEAF_LEVEL;
+        while (true) {
+            long parent = tablesOnPath[l - 1];
+            freed[freedCount] = t;
+            freedVa[freedCount] = va & -span(l - 1);
+            freedLevel[freedCount] = l;
+            freedCount++;
+            if (counts.add(parent, -1) != 0 || parent == root) {
+                write(parent, index(va, l - 1), 0);
+                return;
             }
             t = parent;
             l--;

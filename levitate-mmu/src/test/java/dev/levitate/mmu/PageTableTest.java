@@ -96,6 +96,36 @@ class PageTableTest {
     }
 
     @Test
+    void unmapDetachesAnEmptyChainWithOneWriteAndReusedFramesComeBackZeroed() {
+        PageTable pt = table();
+        pt.map(0x1000, RAM, Attributes.USER_DATA);
+        long far = 0x4000_0000L + 0x20_0000L + 0x3000L; // same L0 entry, another L1 entry: L2 + L3 of its own
+        pt.map(far, RAM + 0x1000, Attributes.USER_DATA);
+        long l1 = Descriptor.address(mem.read64(pt.root() + 8L * PageTable.index(far, 0)));
+        long l2 = Descriptor.address(mem.read64(l1 + 8L * PageTable.index(far, 1)));
+        int mark = tlb.mark();
+        pt.unmap(far);
+        assertEquals(List.of(new TlbiRecord(TlbiOp.DSB, 0, -1), new TlbiRecord(TlbiOp.VAE1, far, 5),
+                new TlbiRecord(TlbiOp.DSB, 0, -1)), tlb.since(mark));
+        assertEquals(0, mem.read64(l1 + 8L * PageTable.index(far, 1)), "the entry in the table that stays is cleared");
+        assertEquals(1, pt.validCount(l1));
+        assertEquals(RAM, pt.translatePa(0x1000));
+        assertEquals(-1, pt.translatePa(far));
+        assertFalse(pt.tables().contains(l2));
+        // the freed frames become tables again: every table holds exactly its counted entries
+        for (long va = 0x80_0000_0000L; va < 0x80_0000_0000L + (8L << 30); va += 1L << 30) {
+            pt.map(va, RAM, Attributes.USER_DATA);
+        }
+        for (long t : pt.tables()) {
+            int nonZero = 0;
+            for (int i = 0; i < 512; i++) {
+                nonZero += mem.read64(t + 8L * i) != 0 ? 1 : 0;
+            }
+            assertEquals(pt.validCount(t), nonZero, "table " + Long.toHexString(t));
+        }
+    }
+
+    @Test
     void unmapWithATableLeftIsOneLeafInvalidate() {
         PageTable pt = table();
         pt.map(0x1000, RAM, Attributes.USER_DATA);

@@ -2,6 +2,7 @@ package dev.levitate.bench.mmu;
 
 import dev.levitate.core.alloc.AllocatorStats;
 import dev.levitate.core.alloc.BuddyAllocator;
+import dev.levitate.core.alloc.FrameCache;
 import dev.levitate.core.alloc.PageAllocator;
 import dev.levitate.core.mem.PhysicalMemory;
 import dev.levitate.core.tlb.TlbMaintenance;
@@ -14,12 +15,13 @@ import java.util.SplittableRandom;
 
 /**
  * How much of {@link PageTableBenchmark#mapUnmapRandom} is the frame allocator: the same loop
- * (the same setup, VAs and seed) with the {@link BuddyAllocator} or with a trivial LIFO stack of
- * frames, in thread CPU time. In that benchmark every pair takes three frames and gives them
- * back, so the difference is the buddy allocator's share. One allocator per JVM (two
+ * (the same setup, VAs and seed) with the {@link BuddyAllocator}, with a {@link FrameCache} in
+ * front of it, or with a trivial LIFO stack of frames, in thread CPU time. In that benchmark every
+ * pair takes three frames and gives them back, so the difference is the allocator's share. One allocator per JVM (two
  * implementations in one JVM would make the allocator calls polymorphic). Run:
  * <pre>
  *   java -cp benchmarks/target/benchmarks.jar dev.levitate.bench.mmu.AllocatorShare buddy
+ *   java -cp benchmarks/target/benchmarks.jar dev.levitate.bench.mmu.AllocatorShare cached
  *   java -cp benchmarks/target/benchmarks.jar dev.levitate.bench.mmu.AllocatorShare stack
  * </pre>
  * Prints the median and the best of 12 rounds of about 0.3 s (after 3 s of warm-up), in
@@ -35,36 +37,38 @@ public final class AllocatorShare {
     /**
      * Runs the loop with one allocator.
      *
-     * @param args {@code buddy} or {@code stack}
+     * @param args {@code buddy}, {@code cached} or {@code stack}
      */
     public static void main(String[] args) {
-        boolean buddy = switch (args.length == 0 ? "" : args[0]) {
-            case "buddy" -> true;
-            case "stack" -> false;
-            default -> throw new IllegalArgumentException("usage: AllocatorShare buddy|stack");
+        String which = args.length == 0 ? "" : args[0];
+        String label = switch (which) {
+            case "buddy" -> "BuddyAllocator";
+            case "cached" -> "FrameCache + BuddyAllocator";
+            case "stack" -> "LIFO frame stack";
+            default -> throw new IllegalArgumentException("usage: AllocatorShare buddy|cached|stack");
         };
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         double[] ns = new double[12];
         long sink = 0;
         long warmEnd = mx.getCurrentThreadCpuTime() + 3_000_000_000L;
         while (mx.getCurrentThreadCpuTime() < warmEnd) {
-            sink += (long) round(mx, buddy, 100_000_000L)[1];
+            sink += (long) round(mx, which, 100_000_000L)[1];
         }
         for (int r = 0; r < ns.length; r++) {
-            double[] out = round(mx, buddy, 300_000_000L);
+            double[] out = round(mx, which, 300_000_000L);
             ns[r] = out[0];
             sink += (long) out[1];
         }
         Arrays.sort(ns);
         double median = (ns[5] + ns[6]) / 2;
         System.out.printf("%s: median %.1f ns/pair (%.1f M pairs/s), best %.1f ns [%d]%n",
-                buddy ? "BuddyAllocator" : "LIFO frame stack", median, 1e3 / median, ns[0], sink & 1);
+                label, median, 1e3 / median, ns[0], sink & 1);
     }
 
     /** One round on fresh state; returns {ns per pair, checksum}. */
-    private static double[] round(ThreadMXBean mx, boolean buddy, long cpuNanos) {
+    private static double[] round(ThreadMXBean mx, String which, long cpuNanos) {
         PhysicalMemory memory = PhysicalMemory.of(RAM, SIZE);
-        PageAllocator frames = buddy ? BuddyAllocator.builder().regions(memory).build() : new FrameStack(RAM, SIZE);
+        PageAllocator frames = which.equals("stack") ? new FrameStack(RAM, SIZE) : PageTableBenchmark.allocator(which, memory);
         PageTable table = PageTable.builder(memory, frames, TlbMaintenance.none()).build();
         SplittableRandom rnd = new SplittableRandom(7);
         long[] vas = new long[PageTableBenchmark.N];

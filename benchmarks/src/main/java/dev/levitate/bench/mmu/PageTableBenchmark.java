@@ -1,6 +1,8 @@
 package dev.levitate.bench.mmu;
 
 import dev.levitate.core.alloc.BuddyAllocator;
+import dev.levitate.core.alloc.FrameCache;
+import dev.levitate.core.alloc.PageAllocator;
 import dev.levitate.core.mem.PhysicalMemory;
 import dev.levitate.core.tlb.TlbMaintenance;
 import dev.levitate.mmu.Attributes;
@@ -24,8 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Page-table costs: map+unmap pairs of 4 KiB pages (sequential and random VAs, eager reclamation),
  * translate, and mapRange of 1 GiB with and without blocks; each with empty tables found by the
- * O(1) counts and by rescanning 512 entries (the original kernel's way). TLB maintenance goes to
- * the no-op port: this measures the table code.
+ * O(1) counts and by rescanning 512 entries (the original kernel's way); table frames come from
+ * the {@link BuddyAllocator} alone or through a {@link FrameCache} in front of it. TLB maintenance
+ * goes to the no-op port: this measures the table code.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -41,8 +44,15 @@ public class PageTableBenchmark {
     @Param({"COUNTS", "RESCAN"})
     public PageTable.EmptyTableDetection detection;
 
+    /**
+     * Where table frames come from: {@code buddy} ({@link BuddyAllocator}, the default) or
+     * {@code cached} (a {@link FrameCache} in front of it; JMH: {@code -p allocator=buddy,cached}).
+     */
+    @Param({"buddy"})
+    public String allocator = "buddy";
+
     private PhysicalMemory memory;
-    private BuddyAllocator frames;
+    private PageAllocator frames;
     private PageTable table;
     private long[] randomVas;
     private long[] sequentialVas;
@@ -52,7 +62,7 @@ public class PageTableBenchmark {
     @Setup(Level.Iteration)
     public void setUp() {
         memory = PhysicalMemory.of(RAM, 512L << 20);
-        frames = BuddyAllocator.builder().regions(memory).build();
+        frames = allocator(allocator, memory);
         table = PageTable.builder(memory, frames, TlbMaintenance.none()).emptyTableDetection(detection).build();
         SplittableRandom rnd = new SplittableRandom(7);
         randomVas = new long[N];
@@ -69,6 +79,24 @@ public class PageTableBenchmark {
         for (long p = 0; p < (1L << 18); p += 2) {
             table.map(0x2_0000_0000L + (p << 12), RAM, Attributes.USER_DATA);
         }
+    }
+
+    /**
+     * The frame allocator a benchmark names.
+     *
+     * @param name {@code buddy} or {@code cached}
+     * @param memory the RAM to manage
+     * @return a {@link BuddyAllocator} over every region of {@code memory}, alone or behind a
+     *     {@link FrameCache} with the default batch and high watermark
+     * @throws IllegalArgumentException if the name is neither
+     */
+    public static PageAllocator allocator(String name, PhysicalMemory memory) {
+        BuddyAllocator buddy = BuddyAllocator.builder().regions(memory).build();
+        return switch (name) {
+            case "buddy" -> buddy;
+            case "cached" -> new FrameCache(buddy);
+            default -> throw new IllegalArgumentException("allocator " + name + ": buddy or cached");
+        };
     }
 
     /**

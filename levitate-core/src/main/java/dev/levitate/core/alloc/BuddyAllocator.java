@@ -23,7 +23,8 @@ import java.util.List;
  * <h2>Metadata (per frame, primitive side arrays, like Linux's struct page; about 9 bytes/frame)</h2>
  * <pre>
  *   byte meta[i]            bits [7:6] state: NONE (inside a block) | FREE head | ALLOCATED head | RESERVED
- *                           bits [5:0] order of the block headed at i (FREE and ALLOCATED)
+ *                           bit  5     CACHED: an ALLOCATED order-0 frame held free by a {@link FrameCache}
+ *                           bits [4:0] order of the block headed at i (FREE and ALLOCATED)
  *   int  ints[TOPS + k]     one past the top of order k's stack
  *   int  ints[SLOTS + i]    for a FREE head i, its position in its order's stack
  *   int  ints[bottom[k]-1]  -1, the sentinel under order k's stack
@@ -40,6 +41,14 @@ import java.util.List;
  * set iff order k has a free block (push sets it when it is clear; pop and unlink clear it when
  * they leave the sentinel on top), so the smallest order that can serve a request is one
  * {@link Long#numberOfTrailingZeros(long)}.
+ *
+ * <h2>Frames held by a {@link FrameCache}</h2>
+ * A frame that a {@link FrameCache} in front of this allocator holds is, to the free stacks, an
+ * allocated order-0 block (it never merges and is never handed out here), but its byte carries
+ * the CACHED bit, so it is no ALLOCATED head: freeing it again, directly or through the cache,
+ * is a {@link DoubleFreeException}, and {@link #isAllocated(long, int)} says false. The hot paths
+ * of this class compare whole bytes and never look at the bit; only the cache's package-private
+ * hooks set and clear it.
  *
  * <h2>Operations (each O(maxOrder) = O(log n), no allocation)</h2>
  * <ol>
@@ -68,11 +77,16 @@ public final class BuddyAllocator implements PageAllocator {
 
     private static final int SHIFT = PhysicalMemory.PAGE_SHIFT;
     private static final int STATE_SHIFT = 6;
-    private static final int ORDER_MASK = (1 << STATE_SHIFT) - 1;
     private static final byte NONE = 0;
     private static final int FREE = 1;
     private static final int ALLOCATED = 2;
     private static final int RESERVED = 3;
+    /** The order bits of a meta byte (orders up to 31, more than {@link #MAX_SUPPORTED_ORDER}). */
+    private static final int ORDER_MASK = 0x1F;
+    /** The meta byte of an order-0 frame allocated to a {@link FrameCache} and held free there. */
+    static final byte CACHED = (byte) (ALLOCATED << STATE_SHIFT | 0x20);
+    /** The meta byte of an allocated order-0 frame (the head of an allocated order-0 block). */
+    static final byte ALLOCATED_FRAME = (byte) (ALLOCATED << STATE_SHIFT);
     /** Where the stack tops start in a zone's {@code ints} (one per order). */
     private static final int TOPS = 0;
     /** Where the per-frame stack positions start in a zone's {@code ints}. */
@@ -203,6 +217,8 @@ public final class BuddyAllocator implements PageAllocator {
     private final PhysicalMemory zeroTarget;
     private final long[] usedBlocks;
     private long totalFrames;
+    /** Whether a {@link FrameCache} fronts this allocator (at most one may). */
+    private boolean cacheAttached;
 
     private BuddyAllocator(Builder b) {
         this.maxOrder = b.maxOrder;
@@ -444,7 +460,8 @@ public final class BuddyAllocator implements PageAllocator {
         // exception (and keeps this method small enough for the JIT to inline it)
         // (an ALLOCATED head of order k is aligned to 2^k frames and fits in its zone by
         // construction, so the page-alignment test and the head test cover alignment and the end of
-        // the zone; an order outside 0..63 could alias another state in the byte, so it is tested)
+        // the zone; an order outside 0..31 could alias another state, or the CACHED bit, in the
+        // byte, so it is tested)
         long pfn = pa >>> SHIFT;
         Zone z = first;
         long d = pfn - z.basePfn;
@@ -490,7 +507,7 @@ public final class BuddyAllocator implements PageAllocator {
     }
 
     /** The fast path refused a free: throw the exact exception (never returns). */
-    private void refuseFree(long pa, int order) {
+    void refuseFree(long pa, int order) {
         checkFree(pa, order);
         throw new IllegalStateException("buddy allocator corrupted: free of " + LevitateException.hex(pa) + " rejected without a reason");
     }
@@ -521,6 +538,9 @@ public final class BuddyAllocator implements PageAllocator {
 
     /** The free is invalid: say exactly why (the slow path, off the hot path). */
     private void rejectFree(Zone z, int i, long pa, int order, long pfn) {
+        if (z.meta[i] == CACHED) {
+            throw new DoubleFreeException(pa, order, "the frame is free, held in a frame cache");
+        }
         int st = z.state(i);
         if (st == RESERVED) {
             throw new ReservedFrameException(pa, order, "the frame is reserved and was never allocated");
@@ -551,6 +571,126 @@ public final class BuddyAllocator implements PageAllocator {
             }
         }
         throw new IllegalStateException("buddy allocator corrupted: frame " + LevitateException.hex(pa) + " is in no block");
+    }
+
+    // ------------------------------------------------------------------ hooks of FrameCache
+
+    /**
+     * Records that a {@link FrameCache} now fronts this allocator.
+     *
+     * @throws IllegalArgumentException if one already does
+     */
+    void attachCache() {
+        if (cacheAttached) {
+            throw new IllegalArgumentException("this buddy allocator already has a frame cache");
+        }
+        cacheAttached = true;
+    }
+
+    /**
+     * The frame bytes of the lowest region, for {@link FrameCache}'s inline fast paths (index =
+     * frame number minus {@link #firstZoneBasePfn()}); the array is the allocator's own.
+     */
+    byte[] firstZoneMeta() {
+        return first.meta;
+    }
+
+    /** The frame number of the lowest region's first frame. */
+    long firstZoneBasePfn() {
+        return first.basePfn;
+    }
+
+    /** The memory blocks are zeroed in on allocation, or null. */
+    PhysicalMemory zeroTarget() {
+        return zeroTarget;
+    }
+
+    /** The zone holding {@code pfn}, the first zone tested inline; null if none does. */
+    private Zone zoneFor(long pfn) {
+        Zone z = first;
+        long d = pfn - z.basePfn;
+        return d >= 0 && d < z.frames ? z : zoneOf(pfn);
+    }
+
+    /**
+     * A frame freed to the cache: if {@code pa} is an allocated order-0 block (and not cached),
+     * marks it CACHED and returns true; otherwise changes nothing and returns false.
+     */
+    boolean cacheFreedFrame(long pa) {
+        long pfn = pa >>> SHIFT;
+        Zone z = zoneFor(pfn);
+        if (z == null || (pa & PhysicalMemory.PAGE_MASK) != 0) {
+            return false;
+        }
+        final byte[] meta = z.meta;
+        int i = (int) (pfn - z.basePfn);
+        if (meta[i] != meta(ALLOCATED, 0)) {
+            return false;
+        }
+        meta[i] = CACHED;
+        return true;
+    }
+
+    /** The cached frame {@code pa} leaves the cache for a caller: allocated order 0 again (the cache zeroes it). */
+    void uncacheFrame(long pa) {
+        long pfn = pa >>> SHIFT;
+        Zone z = zoneFor(pfn);
+        z.meta[(int) (pfn - z.basePfn)] = meta(ALLOCATED, 0);
+    }
+
+    /** The cached frame {@code pa} goes back to the free stacks (merging with its buddies). */
+    void releaseCachedFrame(long pa) {
+        long pfn = pa >>> SHIFT;
+        Zone z = zoneFor(pfn);
+        int i = z == null ? -1 : (int) (pfn - z.basePfn);
+        if (i < 0 || z.meta[i] != CACHED) {
+            throw new IllegalStateException("frame cache corrupted: " + LevitateException.hex(pa) + " is not a cached frame");
+        }
+        z.meta[i] = meta(ALLOCATED, 0);
+        free(pa, 0);
+    }
+
+    /**
+     * Takes one frame for the cache, as {@code tryAllocate(0)} would choose it (lowest zone,
+     * smallest order, LIFO), marked CACHED and not zeroed (it is zeroed when the cache hands it
+     * out); {@link #NO_FRAME} if none is free.
+     */
+    long allocateForCache() {
+        for (Zone z : zones) {
+            long mask = z.freeMask;
+            if (mask != 0) {
+                int j = Long.numberOfTrailingZeros(mask);
+                int i = z.pop(j);
+                while (j > 0) {
+                    j--;
+                    z.push(i + (1 << j), j);
+                }
+                z.meta[i] = CACHED;
+                usedBlocks[0]++;
+                return (z.basePfn + i) << SHIFT;
+            }
+        }
+        return NO_FRAME;
+    }
+
+    /** Tells whether {@code pa} is a frame held by the cache. */
+    boolean isCachedFrame(long pa) {
+        long pfn = pa >>> SHIFT;
+        Zone z = zoneFor(pfn);
+        return z != null && (pa & PhysicalMemory.PAGE_MASK) == 0 && z.meta[(int) (pfn - z.basePfn)] == CACHED;
+    }
+
+    /** Counts the CACHED frames by a full scan (for invariant checks). */
+    long countCachedFrames() {
+        long n = 0;
+        for (Zone z : zones) {
+            for (byte m : z.meta) {
+                if (m == CACHED) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     private Zone zoneOf(long pfn) {
