@@ -50,4 +50,17 @@ final class Condition {
     static boolean holds(int cond, int nzcv) {
         return (HOLDS[cond] >>> nzcv & 1) != 0;
     }
+
+    /**
+     * Whether a condition holds, as a mask for branch-free selection (the fast tier's CSEL family
+     * and CCMP: a data-dependent outcome the JIT would otherwise compile as a branch, and recompile
+     * the whole loop the first time the outcome it never saw during profiling comes up).
+     *
+     * @param cond the condition code, 0..15
+     * @param nzcv the flags, N in bit 3 .. V in bit 0
+     * @return -1 (all ones) if it holds, else 0
+     */
+    static int mask(int cond, int nzcv) {
+        return -(HOLDS[cond] >>> nzcv & 1);
+    }
 }

@@ -224,43 +224,45 @@ final class FastLoop {
                     x[MicroOp.d(u)] = ((((int) x[MicroOp.n(u)]) << k) >> (k >>> 8) << (k >>> 16)) & M32;
                     break;
                 case MicroOp.CSEL_X:
-                    x[MicroOp.d(u)] = holds(MicroOp.aux(u), nzcv) ? x[MicroOp.n(u)] : x[MicroOp.m(u)];
+                    x[MicroOp.d(u)] = select(Condition.mask(MicroOp.aux(u), nzcv), x[MicroOp.n(u)], x[MicroOp.m(u)]);
                     break;
                 case MicroOp.CSEL_W:
-                    x[MicroOp.d(u)] = (holds(MicroOp.aux(u), nzcv) ? x[MicroOp.n(u)] : x[MicroOp.m(u)]) & M32;
+                    x[MicroOp.d(u)] = select(Condition.mask(MicroOp.aux(u), nzcv), x[MicroOp.n(u)], x[MicroOp.m(u)]) & M32;
                     break;
                 case MicroOp.CSINC_X:
-                    x[MicroOp.d(u)] = holds(MicroOp.aux(u), nzcv) ? x[MicroOp.n(u)] : x[MicroOp.m(u)] + 1;
+                    x[MicroOp.d(u)] = select(Condition.mask(MicroOp.aux(u), nzcv), x[MicroOp.n(u)], x[MicroOp.m(u)] + 1);
                     break;
                 case MicroOp.CSINC_W:
-                    x[MicroOp.d(u)] = (holds(MicroOp.aux(u), nzcv) ? x[MicroOp.n(u)] : x[MicroOp.m(u)] + 1) & M32;
+                    x[MicroOp.d(u)] = select(Condition.mask(MicroOp.aux(u), nzcv), x[MicroOp.n(u)], x[MicroOp.m(u)] + 1) & M32;
                     break;
                 case MicroOp.CSINV_X:
-                    x[MicroOp.d(u)] = holds(MicroOp.aux(u), nzcv) ? x[MicroOp.n(u)] : ~x[MicroOp.m(u)];
+                    x[MicroOp.d(u)] = select(Condition.mask(MicroOp.aux(u), nzcv), x[MicroOp.n(u)], ~x[MicroOp.m(u)]);
                     break;
                 case MicroOp.CSINV_W:
-                    x[MicroOp.d(u)] = (holds(MicroOp.aux(u), nzcv) ? x[MicroOp.n(u)] : ~x[MicroOp.m(u)]) & M32;
+                    x[MicroOp.d(u)] = select(Condition.mask(MicroOp.aux(u), nzcv), x[MicroOp.n(u)], ~x[MicroOp.m(u)]) & M32;
                     break;
                 case MicroOp.CSNEG_X:
-                    x[MicroOp.d(u)] = holds(MicroOp.aux(u), nzcv) ? x[MicroOp.n(u)] : -x[MicroOp.m(u)];
+                    x[MicroOp.d(u)] = select(Condition.mask(MicroOp.aux(u), nzcv), x[MicroOp.n(u)], -x[MicroOp.m(u)]);
                     break;
                 case MicroOp.CSNEG_W:
-                    x[MicroOp.d(u)] = (holds(MicroOp.aux(u), nzcv) ? x[MicroOp.n(u)] : -x[MicroOp.m(u)]) & M32;
+                    x[MicroOp.d(u)] = select(Condition.mask(MicroOp.aux(u), nzcv), x[MicroOp.n(u)], -x[MicroOp.m(u)]) & M32;
                     break;
-                case MicroOp.CCMP_X:
+                case MicroOp.CCMP_X: {
+                    // branch-free: the comparison's flags if the condition holds, else the immediate
+                    // NZCV; a = 1: the second operand is the immediate in the m field
+                    final int aux = MicroOp.aux(u);
+                    final long a = x[MicroOp.n(u)];
+                    final long b = select(-MicroOp.a(u), MicroOp.m(u), x[MicroOp.m(u)]);
+                    final int holds = Condition.mask(aux >>> 4, nzcv);
+                    nzcv = (subFlags64(a, b, a - b) & holds) | (aux & 15 & ~holds);
+                    break;
+                }
                 case MicroOp.CCMP_W: {
-                    int aux = MicroOp.aux(u);
-                    if (holds(aux >>> 4, nzcv)) {
-                        long b = MicroOp.a(u) != 0 ? MicroOp.m(u) : x[MicroOp.m(u)];
-                        long a = x[MicroOp.n(u)];
-                        if (((int) u & 0xFF) == MicroOp.CCMP_X) {
-                            nzcv = subFlags64(a, b, a - b);
-                        } else {
-                            nzcv = subFlags32((int) a, (int) b, (int) a - (int) b);
-                        }
-                    } else {
-                        nzcv = aux & 15;
-                    }
+                    final int aux = MicroOp.aux(u);
+                    final int a = (int) x[MicroOp.n(u)];
+                    final int b = (int) select(-MicroOp.a(u), MicroOp.m(u), x[MicroOp.m(u)]);
+                    final int holds = Condition.mask(aux >>> 4, nzcv);
+                    nzcv = (subFlags32(a, b, a - b) & holds) | (aux & 15 & ~holds);
                     break;
                 }
                 case MicroOp.MADD_X:
@@ -575,6 +577,11 @@ final class FastLoop {
         cpu.c = (nzcv >>> 1) & 1;
         cpu.v = nzcv & 1;
         return done;
+    }
+
+    /** {@code ifHolds} where {@code mask} is all ones, {@code otherwise} where it is 0: no branch. */
+    private static long select(int mask, long ifHolds, long otherwise) {
+        return (ifHolds & mask) | (otherwise & ~(long) mask);
     }
 
     private static boolean holds(int cond, int nzcv) {
