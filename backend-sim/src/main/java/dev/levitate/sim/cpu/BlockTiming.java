@@ -30,6 +30,17 @@ import java.util.Arrays;
  * {@code BlockTimingProperties} checks on random blocks and entry states, and
  * {@code FastLoopEquivalenceProperties} checks against the general interpreter.
  *
+ * <h2>Driving the fast tier</h2>
+ * The {@link FastLoop} calls {@link #begin} when it starts on a page, {@link #step} after every
+ * instruction and {@link #end} when it stops; where it is (the block running untimed, how many of
+ * its instructions are left, the budget) lives in fields here, not in the fast loop's locals, so
+ * that the loop the fixed timing runs carries nothing for this class (one more live value in that
+ * loop measurably slows it). At a block's start ({@link #begin}, or after a block's last
+ * instruction on the same page) the memo is looked up, and used only if the block ends before the
+ * next timer or interrupt event ({@link #beforeLast}) and within the budget; if the fast tier stops
+ * inside a block anyway (a load that misses the data-page cache), {@link #end} retires the
+ * instructions of it that ran one by one.
+ *
  * <h2>Loops</h2>
  * A block that branches back to its own start and, taken and predicted, meets the same signature
  * again (worked out when its memo is computed: every live-in it writes ends as old, relative to the
@@ -75,6 +86,7 @@ final class BlockTiming {
     private static final int SLOT_MASK = 0xFF;
     private static final int VALUE_SHIFT = 8;
     private static final int BOARD = 64;
+    private static final long PAGE_OFFSET = 0xFFF;
 
     private final CycleModel model;
     private final CycleModel scratch = new CycleModel(null);
@@ -91,8 +103,126 @@ final class BlockTiming {
     private final int[] liveList = new int[BOARD];
     private final int[] writeList = new int[BOARD];
 
+    // the fast tier's position: the block being run untimed ({@link #enter}, {@link #step}, {@link #leave})
+    private final boolean enabled;
+    private int memo;
+    private int memoLeft;
+    private long memoStart;
+    private long memoStartVa;
+    private DecodeCache.Page page;
+    private long eventAt;
+    /** How many more instructions the fast tier may run. */
+    private long left;
+
+    /**
+     * A driver for {@code model} with block memoization on.
+     *
+     * @param model the cycle model it times for
+     */
     BlockTiming(CycleModel model) {
+        this(model, true);
+    }
+
+    /**
+     * A driver for {@code model}.
+     *
+     * @param model the cycle model it times for
+     * @param enabled false: every instruction retires one by one (the reference behaviour)
+     */
+    BlockTiming(CycleModel model, boolean enabled) {
         this.model = model;
+        this.enabled = enabled;
+    }
+
+    /**
+     * The fast tier starts running {@code page} from {@code va}, at most {@code budget}
+     * instructions, until the cycle count reaches {@code eventAt}: enters the block at {@code va}.
+     *
+     * @param page the decoded code page of {@code va}
+     * @param va the first instruction's address
+     * @param now the cycle count
+     * @param eventAt the cycle of the next timer or interrupt event (the fast tier stops there)
+     * @param budget how many instructions the fast tier may run
+     */
+    void begin(DecodeCache.Page page, long va, long now, long eventAt, long budget) {
+        this.page = page;
+        this.eventAt = eventAt;
+        this.left = budget;
+        chained = false;
+        enter(va, now);
+    }
+
+    /**
+     * A block starts at {@code va}: look up its memo and, if the block fits before the next event
+     * and within the budget, run it untimed.
+     */
+    private void enter(long va, long now) {
+        final int o = chained && va == memoStartVa ? memo : enabled ? lookup(page, (int) (va & PAGE_OFFSET) >>> 2, now) : 0;
+        chained = false;
+        if (o != 0 && now + beforeLast(o) < eventAt && length(o) <= left) {
+            memo = o;
+            memoLeft = length(o);
+            memoStart = now;
+            memoStartVa = va;
+        } else {
+            memoLeft = 0;
+            settle(); // these instructions retire one by one
+        }
+    }
+
+    /**
+     * Times the instruction the fast tier just ran: nothing inside a memoized block until its last
+     * instruction, which applies the memo; else {@link CycleModel#retire}. After a block's closing
+     * branch, enters the next block if it is on the same page.
+     *
+     * @param now the cycle count before it
+     * @param va its address
+     * @param nextPc the PC after it
+     * @return the cycle count after it
+     */
+    long step(long now, long va, long nextPc) {
+        left--;
+        final long cycles;
+        if (memoLeft != 0) {
+            if (--memoLeft != 0) {
+                return now; // the memo's entry check covered the events inside the block
+            }
+            cycles = apply(memo, memoStart, va, nextPc, memoStartVa);
+        } else {
+            final long t = page.timings[(int) (va & PAGE_OFFSET) >>> 2];
+            cycles = model.retire(now, t, va, nextPc);
+            if (!CycleModel.isBranch(t)) {
+                return cycles;
+            }
+        }
+        if (((nextPc ^ va) & ~PAGE_OFFSET) == 0 && (nextPc & 3) == 0) {
+            enter(nextPc, cycles);
+        }
+        return cycles;
+    }
+
+    /**
+     * The fast tier stops: if it stopped inside a memoized block, the instructions of it that ran
+     * retire one by one; the scoreboard is brought up to date.
+     *
+     * @param now the cycle count the fast tier reached
+     * @return the cycle count after them
+     */
+    long end(long now) {
+        settle();
+        long cycles = now;
+        if (memoLeft != 0) {
+            final int first = (int) (memoStartVa & PAGE_OFFSET) >>> 2;
+            final int ran = length(memo) - memoLeft;
+            for (int i = 0; i < ran; i++) {
+                final long va = memoStartVa + ((long) i << 2);
+                cycles = model.retire(cycles, page.timings[first + i], va, va + 4);
+            }
+            memoLeft = 0;
+        }
+        chained = false;
+        page = null;
+        return cycles;
     }
 
     /**

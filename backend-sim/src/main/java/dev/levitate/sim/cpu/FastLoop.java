@@ -34,7 +34,7 @@ final class FastLoop {
     private final byte[][] readPage;
     private final long[] writeVpn;
     private final byte[][] writePage;
-    private final CycleModel timing;
+    /** The A53 model's driver, or null for the fixed timing (a cost per instruction in its micro-op). */
     private final BlockTiming blocks;
 
     FastLoop(Cpu cpu, CycleModel timing) {
@@ -44,8 +44,7 @@ final class FastLoop {
         this.readPage = cpu.readPage;
         this.writeVpn = cpu.writeVpn;
         this.writePage = cpu.writePage;
-        this.timing = timing;
-        this.blocks = timing != null && BLOCK_TIMING ? new BlockTiming(timing) : null;
+        this.blocks = timing != null ? new BlockTiming(timing, BLOCK_TIMING) : null;
     }
 
     /** Block-level memoization of the cycle model ({@link BlockTiming}); -Dlevitate.sim.blockTiming=false turns it off. */
@@ -63,9 +62,7 @@ final class FastLoop {
         final long[] x = this.x;
         final long[] uops = page.uops;
         final long[] imms = page.imms;
-        final long[] timings = page.timings;
         final Cpu cpu = this.cpu;
-        final CycleModel timing = this.timing;
         // next & STAY == here: the same page and 4-byte aligned
         final long here = cpu.pc & ~0xFFFL;
         // only the general interpreter's devices, system registers and exceptions move nextEvent
@@ -77,35 +74,18 @@ final class FastLoop {
         long done = 0;
         // a branch off the page lowers stopAfter; running off its end reaches the NONE sentinel slot
         long stopAfter = budget;
-        // block timing: at a block's start (the first instruction, or the one after a branch) look for
-        // its memo; while memoLeft > 0 the block's instructions run untimed, and the memo is applied
-        // after the last one (or, if the loop stops inside the block, they are retired one by one)
+        // the A53 model: BlockTiming times whole blocks where it can, and keeps its state in its own
+        // fields, so that the fixed timing's loop carries nothing for it
         final BlockTiming blocks = this.blocks;
-        boolean blockStart = blocks != null;
-        int memo = 0;
-        int chain = 0;
-        int memoLeft = 0;
-        int memoSlot = 0;
-        long memoStart = 0;
+        if (blocks != null) {
+            blocks.begin(page, pc, cycles, eventAt, stopAfter);
+        }
         loop:
         while (done < stopAfter && cycles < eventAt) {
             final int slot = (int) (pc - here) >>> 2;
             final long u = uops[slot];
             final long k = imms[slot];
             long next = pc + 4;
-            if (blockStart) {
-                blockStart = false;
-                final int o = chain != 0 ? chain : blocks.lookup(page, slot, cycles);
-                chain = 0;
-                if (o != 0 && cycles + blocks.beforeLast(o) < eventAt && done + blocks.length(o) <= stopAfter) {
-                    memo = o;
-                    memoLeft = blocks.length(o);
-                    memoSlot = slot;
-                    memoStart = cycles;
-                } else {
-                    blocks.settle(); // these instructions retire one by one
-                }
-            }
             switch ((int) u & 0xFF) {
                 case MicroOp.ADDI_X:
                     x[MicroOp.d(u)] = x[MicroOp.n(u)] + k;
@@ -545,30 +525,15 @@ final class FastLoop {
                     break loop; // NONE or not decoded yet: the general interpreter
             }
             done++;
-            if (timing == null) {
+            if (blocks == null) {
                 cycles += MicroOp.cost(u);
-            } else if (memoLeft != 0) {
-                if (--memoLeft == 0) {
-                    cycles = blocks.apply(memo, memoStart, pc, next, here + ((long) memoSlot << 2));
-                    chain = blocks.chained() ? memo : 0;
-                    blockStart = true;
-                }
             } else {
-                final long t = timings[slot];
-                cycles = timing.retire(cycles, t, pc, next);
-                blockStart = blocks != null && CycleModel.isBranch(t);
+                cycles = blocks.step(cycles, pc, next);
             }
             pc = next;
         }
         if (blocks != null) {
-            blocks.settle();
-        }
-        if (memoLeft != 0) {
-            // stopped inside a memoized block: retire the instructions that ran, one by one
-            for (int i = memoSlot; i < memoSlot + blocks.length(memo) - memoLeft; i++) {
-                final long va = here + ((long) i << 2);
-                cycles = timing.retire(cycles, timings[i], va, va + 4);
-            }
+            cycles = blocks.end(cycles);
         }
         cpu.pc = pc;
         cpu.cycles = cycles;
