@@ -111,8 +111,9 @@ final class BlockTiming {
     private long memoStartVa;
     private DecodeCache.Page page;
     private long eventAt;
-    /** How many more instructions the fast tier may run. */
-    private long left;
+    /** How many instructions the fast tier may run, and how many it has run (counted per block). */
+    private long budget;
+    private long ran;
 
     /**
      * A driver for {@code model} with block memoization on.
@@ -147,7 +148,8 @@ final class BlockTiming {
     void begin(DecodeCache.Page page, long va, long now, long eventAt, long budget) {
         this.page = page;
         this.eventAt = eventAt;
-        this.left = budget;
+        this.budget = budget;
+        this.ran = 0;
         chained = false;
         enter(va, now);
     }
@@ -159,7 +161,7 @@ final class BlockTiming {
     private void enter(long va, long now) {
         final int o = chained && va == memoStartVa ? memo : enabled ? lookup(page, (int) (va & PAGE_OFFSET) >>> 2, now) : 0;
         chained = false;
-        if (o != 0 && now + beforeLast(o) < eventAt && length(o) <= left) {
+        if (o != 0 && now + beforeLast(o) < eventAt && length(o) <= budget - ran) {
             memo = o;
             memoLeft = length(o);
             memoStart = now;
@@ -181,14 +183,22 @@ final class BlockTiming {
      * @return the cycle count after it
      */
     long step(long now, long va, long nextPc) {
-        left--;
+        if (memoLeft > 1) {
+            memoLeft--;
+            return now; // inside a memoized block: its entry check covered the events in it
+        }
+        return stepOut(now, va, nextPc);
+    }
+
+    /** {@link #step} for a block's last instruction, or one that retires one by one (kept out of line). */
+    private long stepOut(long now, long va, long nextPc) {
         final long cycles;
-        if (memoLeft != 0) {
-            if (--memoLeft != 0) {
-                return now; // the memo's entry check covered the events inside the block
-            }
+        if (memoLeft == 1) {
+            memoLeft = 0;
+            ran += length(memo);
             cycles = apply(memo, memoStart, va, nextPc, memoStartVa);
         } else {
+            ran++;
             final long t = page.timings[(int) (va & PAGE_OFFSET) >>> 2];
             cycles = model.retire(now, t, va, nextPc);
             if (!CycleModel.isBranch(t)) {
@@ -213,8 +223,8 @@ final class BlockTiming {
         long cycles = now;
         if (memoLeft != 0) {
             final int first = (int) (memoStartVa & PAGE_OFFSET) >>> 2;
-            final int ran = length(memo) - memoLeft;
-            for (int i = 0; i < ran; i++) {
+            final int executed = length(memo) - memoLeft;
+            for (int i = 0; i < executed; i++) {
                 final long va = memoStartVa + ((long) i << 2);
                 cycles = model.retire(cycles, page.timings[first + i], va, va + 4);
             }
