@@ -190,6 +190,51 @@ class FastLoopEquivalenceProperties {
         Statistics.label("fast tier").collect(fast.cpu().fastRetired > 0 ? "ran" : "gave way");
     }
 
+    /**
+     * Events (timer deadlines) every few cycles, under the A53 model: the fast tier, timing whole
+     * blocks, must stop for them before exactly the instructions the general interpreter does, at
+     * exactly the same cycle counts.
+     */
+    @Property(tries = 300)
+    void eventsLandOnTheSameInstructions(@ForAll("loops") Sample s) {
+        SplittableRandom rnd = new SplittableRandom(s.seed());
+        long period = rnd.nextLong(3, 60);
+        long iterations = rnd.nextLong(1, 80);
+        Machine fast = machine(s, true);
+        Machine general = machine(s, false);
+        List<String> fastLog = new ArrayList<>();
+        List<String> generalLog = new ArrayList<>();
+        List<StopKind> stops = new ArrayList<>();
+        for (Machine m : List.of(fast, general)) {
+            List<String> log = m == fast ? fastLog : generalLog;
+            Cpu cpu = m.cpu();
+            cpu.setReg(28, iterations);
+            cpu.primeDataPages(DATA, DATA_SIZE >>> 12);
+            cpu.setInterruptLine(new Cpu.InterruptLine() {
+                @Override
+                public void sync(long cycles) {
+                    log.add("event at cycle " + cycles + ", instruction " + cpu.instructions() + ", pc " + Long.toHexString(cpu.pc()));
+                }
+
+                @Override
+                public boolean irq() {
+                    return false;
+                }
+
+                @Override
+                public long nextEvent(long cycles) {
+                    return (cycles / period + 1) * period;
+                }
+            });
+            stops.add(cpu.runLoop(600));
+        }
+        assertEquals(stops.get(1), stops.get(0), "stop");
+        assertEquals(generalLog, fastLog, "events, every " + period + " cycles");
+        assertEquals(general.cpu().cycles(), fast.cpu().cycles(), "cycles");
+        assertEquals(general.cpu().pc(), fast.cpu().pc(), "PC");
+        Statistics.label("fast tier").collect(fast.cpu().fastRetired > 0 ? "ran" : "gave way");
+    }
+
     private static boolean isMemory(int w) {
         return ((w >>> 25) & 5) == 4; // op0 x1x0: loads and stores (C4.1)
     }
