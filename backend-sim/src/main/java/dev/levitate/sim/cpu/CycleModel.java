@@ -334,48 +334,42 @@ final class CycleModel {
         final int v = (id << 1) | ((bits != 0 ? 1 : 0) ^ ((sel >>> SELECT_INVERT_SHIFT) & 1));
         final int f = FLAGS_OF[v];
         final int late = (f & LATE) != 0 ? 1 : 0;
-        // sources in the order n, m (early), a, d, flags (late when the row says so)
-        long t = 0;
+        // sources in the order n, m (early), a, d, flags (late when the row says so); unused: XZR
+        long t = (long) ZR | (long) ZR << SLOT_BITS | (long) ZR << (2 * SLOT_BITS);
         int sources = 0;
-        final int[] slot = new int[5];
-        final int[] lateOf = new int[5];
         if ((f & READ_N) != 0) {
-            slot[sources++] = source(word >>> RN_SHIFT, f & SP_N);
+            t = withField(t, sources++ * SLOT_BITS, source(word >>> RN_SHIFT, f & SP_N));
         }
         if ((f & READ_M) != 0) {
-            slot[sources++] = source(word >>> RM_SHIFT, 0);
+            t = withField(t, sources++ * SLOT_BITS, source(word >>> RM_SHIFT, 0));
         }
         if ((f & READ_A) != 0) {
-            lateOf[sources] = late;
-            slot[sources++] = source(word >>> RA_SHIFT, 0);
+            t |= (long) late << (LATE_AT + sources);
+            t = withField(t, sources++ * SLOT_BITS, source(word >>> RA_SHIFT, 0));
         }
         if ((f & READ_D) != 0) {
-            lateOf[sources] = late;
-            slot[sources++] = source(word >>> RD_SHIFT, f & SP_D);
+            t |= (long) late << (LATE_AT + sources);
+            t = withField(t, sources++ * SLOT_BITS, source(word >>> RD_SHIFT, f & SP_D));
         }
         if ((f & READ_FLAGS) != 0) {
-            lateOf[sources] = late;
-            slot[sources++] = FLAGS;
+            t |= (long) late << (LATE_AT + sources);
+            t = withField(t, sources * SLOT_BITS, FLAGS);
         }
-        for (int i = 0; i < SOURCES; i++) {
-            t |= (long) (i < sources ? slot[i] : ZR) << (i * SLOT_BITS) | (long) (i < sources ? lateOf[i] : 0) << (LATE_AT + i);
-        }
-        // results at issue + latency, in the order the scoreboard is written: d, a, m, flags
+        // results at issue + latency, in the order the scoreboard is written: d, a, m, flags; unused: the sink
+        t |= (long) SINK << DONE_AT | (long) SINK << (DONE_AT + SLOT_BITS);
         int results = 0;
-        final int[] result = {SINK, SINK};
         if ((f & WRITE_D) != 0) {
-            result[results++] = destination(word >>> RD_SHIFT, f & SP_D);
+            t = withField(t, DONE_AT + results++ * SLOT_BITS, destination(word >>> RD_SHIFT, f & SP_D));
         }
         if ((f & WRITE_A) != 0) {
-            result[results++] = destination(word >>> RA_SHIFT, 0);
+            t = withField(t, DONE_AT + results++ * SLOT_BITS, destination(word >>> RA_SHIFT, 0));
         }
         if ((f & WRITE_M) != 0) {
-            result[results++] = destination(word >>> RM_SHIFT, 0);
+            t = withField(t, DONE_AT + results++ * SLOT_BITS, destination(word >>> RM_SHIFT, 0));
         }
         if ((f & WRITE_FLAGS) != 0) {
-            result[results++] = FLAGS;
+            t = withField(t, DONE_AT + results * SLOT_BITS, FLAGS);
         }
-        t |= (long) result[0] << DONE_AT | (long) result[1] << (DONE_AT + SLOT_BITS);
         // the one result at issue + ALU, written last: base writeback or the link register
         final int early = (f & WRITE_N) != 0 ? destination(word >>> RN_SHIFT, f & SP_N) : (f & WRITE_LR) != 0 ? LINK_REGISTER : SINK;
         t |= (long) early << EARLY_AT;
@@ -471,6 +465,11 @@ final class CycleModel {
             mispredicts++;
         }
         return wrong;
+    }
+
+    /** {@code t} with the 6-bit slot field at bit {@code at} set to {@code slot} (checkFitsDescriptor bounds the fields). */
+    private static long withField(long t, int at, int slot) {
+        return t & ~((long) SLOT_MASK << at) | (long) slot << at;
     }
 
     /** Whether a descriptor is a branch's (its timing depends on the predictor). */
