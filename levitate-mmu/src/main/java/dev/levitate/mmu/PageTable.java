@@ -729,36 +729,8 @@ public final class PageTable {
             write(table, i, leaf);
             counts.add(table, 1);
         } else {
-            // Build the missing tables down to the leaf, here rather than in a helper: C2 then
-            // compiles this path with map's own (mature) profile. A separate method was inlined
-            // into map or not depending on compile timing, and when it was, with an immature
-            // profile of its own, so its memory and allocator calls stayed out-of-line calls
-            // (a bimodal 9.6 vs 12.5 M pairs/s between JVM runs).
-            // All frames first (out of frames: nothing changed); each new table zeroed and filled
-            // before it is published; the last write, into the existing table, publishes the chain.
-            final int n = LEAF_LEVEL - level;
-            final long[] reserved = pool;
-            for (int i = 0; i < n; i++) {
-                long f = frames.tryAllocate(0);
-                if (f == PageAllocator.NO_FRAME) {
-                    throw outOfFrames(reserved, i, n, va);
-                }
-                reserved[i] = f;
-            }
-            long entry = leaf;
-            for (int l = LEAF_LEVEL, i = n; l > level; l--) {
-                long t = reserved[--i];
-                memory.zeroPage(t);
-                if (listeners.length != 0) {
-                    announceTable(t, l, va & -span(l - 1));
-                }
-                write(t, index(va, l), entry);
-                counts.own(t, 1);
-                tablesOnPath[l] = t;
-                entry = Descriptor.table(t);
-            }
-            write(table, index(va, level), entry);
-            counts.add(table, 1);
+            mapNewTables(table, level, va, pa, leaf);
+            return;
         }
         pathRegion = va >>> PATH_REGION_SHIFT;
         tlb.dsb();
@@ -775,14 +747,61 @@ public final class PageTable {
     }
 
     /**
-     * {@link #map} could take only {@code got} of the {@code n} frames it needs: gives them back
-     * (nothing changed) and returns the exception to throw. Out of line, so map stays small.
+     * The rest of {@link #map} when the walk met an invalid entry in {@code parent} (at
+     * {@code level}): builds the tables below it down to the leaf. All frames first (out of frames:
+     * the ones taken go back, nothing changed); each new table zeroed and filled before it is
+     * published; the last write, into {@code parent}, publishes the chain; then the DSB and the
+     * listeners, as for a leaf in an existing table.
+     *
+     * <p>Kept a separate method on purpose, and larger than C2's FreqInlineSize (325 bytecodes),
+     * so that C2 never inlines it into {@code map}: compiled on its own, with its own (mature)
+     * profile, the allocator, zeroPage and descriptor writes are inlined into it. Inlined into
+     * {@code map}, it was compiled with whatever profile it had when {@code map} was (re)compiled,
+     * sometimes an immature one, and then all of those stayed calls: random pages anywhere ran at
+     * 9.6 instead of 12.5 M pairs/s, from one JVM run to the next. (Its body merged into
+     * {@code map} made one method C2 compiled with many spills: 10.8.) The listener loops are
+     * written out here rather than in helpers for the same reason.
      */
-    private PageTableOutOfMemoryException outOfFrames(long[] reserved, int got, int n, long va) {
-        for (int i = got - 1; i >= 0; i--) {
-            frames.free(reserved[i], 0);
+    private void mapNewTables(long parent, int level, long va, long pa, long leaf) {
+        final int n = LEAF_LEVEL - level;
+        final long[] reserved = pool;
+        final PageAllocator allocator = frames;
+        for (int i = 0; i < n; i++) {
+            long f = allocator.tryAllocate(0);
+            if (f == PageAllocator.NO_FRAME) {
+                for (int j = i - 1; j >= 0; j--) {
+                    allocator.free(reserved[j], 0);
+                }
+                throw new PageTableOutOfMemoryException(va, n, new OutOfFramesException(0, allocator.freeFrames()));
+            }
+            reserved[i] = f;
         }
-        return new PageTableOutOfMemoryException(va, n, new OutOfFramesException(0, frames.freeFrames()));
+        final long[] tablesOnPath = path;
+        final PageTableListener[] ls = listeners;
+        long entry = leaf;
+        for (int l = LEAF_LEVEL, i = n; l > level; l--) {
+            long t = reserved[--i];
+            memory.zeroPage(t);
+            if (ls.length != 0) {
+                counts.own(t, 0);
+                for (PageTableListener x : ls) {
+                    x.tableAllocated(l, t, va & -span(l - 1));
+                }
+            }
+            write(t, index(va, l), entry);
+            counts.own(t, 1);
+            tablesOnPath[l] = t;
+            entry = Descriptor.table(t);
+        }
+        write(parent, index(va, level), entry);
+        counts.add(parent, 1);
+        pathRegion = va >>> PATH_REGION_SHIFT;
+        tlb.dsb();
+        if (ls.length != 0) {
+            for (PageTableListener x : ls) {
+                x.mapped(va, pa, LEAF_LEVEL);
+            }
+        }
     }
 
     /** Marks a new (zeroed) table owned with no entry and tells the listeners. */
