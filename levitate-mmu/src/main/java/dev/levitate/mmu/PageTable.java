@@ -729,7 +729,8 @@ public final class PageTable {
             write(table, i, leaf);
             counts.add(table, 1);
         } else {
-            mapNewTables(table, level, va, leaf);
+            mapNewTables(table, level, va, pa, leaf);
+            return;
         }
         pathRegion = va >>> PATH_REGION_SHIFT;
         tlb.dsb();
@@ -746,27 +747,61 @@ public final class PageTable {
     }
 
     /**
-     * Builds the tables below {@code parent} (at {@code level}, whose entry for {@code va} is
-     * invalid) down to the leaf: all frames first (out of frames: nothing changed), each new table
-     * zeroed and filled before it is published; the last write, into {@code parent}, publishes the
-     * chain.
+     * The rest of {@link #map} when the walk met an invalid entry in {@code parent} (at
+     * {@code level}): builds the tables below it down to the leaf. All frames first (out of frames:
+     * the ones taken go back, nothing changed); each new table zeroed and filled before it is
+     * published; the last write, into {@code parent}, publishes the chain; then the DSB and the
+     * listeners, as for a leaf in an existing table.
+     *
+     * <p>Kept a separate method on purpose, and larger than C2's FreqInlineSize (325 bytecodes),
+     * so that C2 never inlines it into {@code map}: compiled on its own, with its own (mature)
+     * profile, the allocator, zeroPage and descriptor writes are inlined into it. Inlined into
+     * {@code map}, it was compiled with whatever profile it had when {@code map} was (re)compiled,
+     * sometimes an immature one, and then all of those stayed calls: random pages anywhere ran at
+     * 9.6 instead of 12.5 M pairs/s, from one JVM run to the next. (Its body merged into
+     * {@code map} made one method C2 compiled with many spills: 10.8.) The listener loops are
+     * written out here rather than in helpers for the same reason.
      */
-    private void mapNewTables(long parent, int level, long va, long leaf) {
-        reserveFrames(LEAF_LEVEL - level, va);
+    private void mapNewTables(long parent, int level, long va, long pa, long leaf) {
+        final int n = LEAF_LEVEL - level;
+        final long[] reserved = pool;
+        final PageAllocator allocator = frames;
+        for (int i = 0; i < n; i++) {
+            long f = allocator.tryAllocate(0);
+            if (f == PageAllocator.NO_FRAME) {
+                for (int j = i - 1; j >= 0; j--) {
+                    allocator.free(reserved[j], 0);
+                }
+                throw new PageTableOutOfMemoryException(va, n, new OutOfFramesException(0, allocator.freeFrames()));
+            }
+            reserved[i] = f;
+        }
+        final long[] tablesOnPath = path;
+        final PageTableListener[] ls = listeners;
         long entry = leaf;
-        for (int l = LEAF_LEVEL; l > level; l--) {
-            long t = pool[--poolSize];
+        for (int l = LEAF_LEVEL, i = n; l > level; l--) {
+            long t = reserved[--i];
             memory.zeroPage(t);
-            if (listeners.length != 0) {
-                announceTable(t, l, va & -span(l - 1));
+            if (ls.length != 0) {
+                counts.own(t, 0);
+                for (PageTableListener x : ls) {
+                    x.tableAllocated(l, t, va & -span(l - 1));
+                }
             }
             write(t, index(va, l), entry);
             counts.own(t, 1);
-            path[l] = t;
+            tablesOnPath[l] = t;
             entry = Descriptor.table(t);
         }
         write(parent, index(va, level), entry);
         counts.add(parent, 1);
+        pathRegion = va >>> PATH_REGION_SHIFT;
+        tlb.dsb();
+        if (ls.length != 0) {
+            for (PageTableListener x : ls) {
+                x.mapped(va, pa, LEAF_LEVEL);
+            }
+        }
     }
 
     /** Marks a new (zeroed) table owned with no entry and tells the listeners. */
@@ -1059,7 +1094,7 @@ public final class PageTable {
      * The leaf table {@code table} of {@code va}'s walk (in {@link #path}) loses its last entry
      * (the counts say so): queues it, and each ancestor that the counts say becomes empty, and
      * clears the entry in the lowest table that stays (or the root). That one write detaches the
-     * whole chain, as one write published it in {@link #mapNewTables}; the entries inside the
+     * whole chain, as one write published it in {@link #map}; the entries inside the
      * queued tables are left as they are (those tables are unreachable once the TLBI is done, and
      * a table frame is zeroed when it becomes a table again). Called with {@code freedCount == 0}.
      */

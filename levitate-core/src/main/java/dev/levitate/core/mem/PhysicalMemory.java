@@ -109,6 +109,8 @@ public final class PhysicalMemory {
     private static final int CACHE_SLOTS = 256;
     private static final int CACHE_MASK = CACHE_SLOTS - 1;
     private static final int EXPOSED = 1 << L3_BITS;
+    /** Up to this many dirty lines, {@link #zeroPage} clears them one by one, else the whole page. */
+    private static final int LINES_CLEARED_ONE_BY_ONE = 16;
     private final long[] cacheTag = new long[CACHE_SLOTS];
     private final byte[][] cachePage = new byte[CACHE_SLOTS][];
     private final long[][] cacheDirty = new long[CACHE_SLOTS][];
@@ -601,18 +603,41 @@ public final class PhysicalMemory {
     public void zeroPage(long pa) {
         long pfn = pa >>> PAGE_SHIFT;
         int slot = (int) pfn & CACHE_MASK;
-        if (cacheTag[slot] == pfn && (pa & PAGE_MASK) == 0 && watchedPages == 0) {
-            // a cached page is materialised and inside a region, and nobody watches: no check
+        if (cacheTag[slot] == pfn && (pa & PAGE_MASK) == 0) {
+            // a cached page is materialised and inside a region: no check
             long[] d = cacheDirty[slot];
             int i3 = cacheIndex[slot];
-            if ((d[i3] | (d[EXPOSED + (i3 >>> 6)] & (1L << i3))) != 0) {
-                clearDirty(cachePage[slot], d, i3);
+            long m = d[i3];
+            if ((d[EXPOSED + (i3 >>> 6)] & (1L << i3)) != 0 || Long.bitCount(m) > LINES_CLEARED_ONE_BY_ONE) {
+                clearWhole(cachePage[slot], d, i3);
+            } else if (m != 0) {
+                // The line loop is here, not in a helper: a caller whose profile mostly saw clean
+                // pages (a page table's, say, while it built tables in fresh frames) compiles such
+                // a helper as a call, not inline. Eight 8-byte stores per line: cheaper than a
+                // 64-byte Arrays.fill, which JDK 17's C2 does not intrinsify.
+                byte[] page = cachePage[slot];
+                for (; m != 0; m &= m - 1) {
+                    int line = Long.numberOfTrailingZeros(m) << 6;
+                    LE64.set(page, line, 0L);
+                    LE64.set(page, line + 8, 0L);
+                    LE64.set(page, line + 16, 0L);
+                    LE64.set(page, line + 24, 0L);
+                    LE64.set(page, line + 32, 0L);
+                    LE64.set(page, line + 40, 0L);
+                    LE64.set(page, line + 48, 0L);
+                    LE64.set(page, line + 56, 0L);
+                }
+                d[i3] = 0;
+            }
+            if (watchedPages != 0) {
+                zeroed(pa);
             }
             return;
         }
         zeroPageSlow(pa);
     }
 
+    /** Checks and looks up a page missing from the cache; a materialised one is cached and cleared. */
     private void zeroPageSlow(long pa) {
         if ((pa & PAGE_MASK) != 0) {
             throw new IllegalArgumentException("zeroPage needs a 4 KiB aligned address, got " + LevitateException.hex(pa));
@@ -620,35 +645,19 @@ public final class PhysicalMemory {
         Store s = check(pa, PAGE_SIZE);
         byte[] page = pageOrNull(s, pa);
         if (page != null) {
-            long p = (pa - s.base) >>> PAGE_SHIFT;
-            long[] d = dirtyOf(s, (int) (p >>> L1_SHIFT), (int) (p >>> L3_BITS) & L2_MASK);
-            clearDirty(page, d, (int) p & L3_MASK);
-            written(s, pa, PAGE_SIZE);
+            cache(s, pa, page);
+            zeroPage(pa);
         }
     }
 
-    /**
-     * Clears the lines of page {@code i3} of a 2 MiB chunk (its dirty array {@code d}) that may be
-     * non-zero: the whole page if its array was handed out or many lines are dirty.
-     */
-    private static void clearDirty(byte[] page, long[] d, int i3) {
-        long m = d[i3];
-        if ((d[EXPOSED + (i3 >>> 6)] & (1L << i3)) != 0 || Long.bitCount(m) > 16) {
-            Arrays.fill(page, (byte) 0);
-        } else {
-            for (; m != 0; m &= m - 1) {
-                int line = Long.numberOfTrailingZeros(m) << 6;
-                // eight 8-byte stores: cheaper than a 64-byte Arrays.fill, which C2 does not intrinsify
-                LE64.set(page, line, 0L);
-                LE64.set(page, line + 8, 0L);
-                LE64.set(page, line + 16, 0L);
-                LE64.set(page, line + 24, 0L);
-                LE64.set(page, line + 32, 0L);
-                LE64.set(page, line + 40, 0L);
-                LE64.set(page, line + 48, 0L);
-                LE64.set(page, line + 56, 0L);
-            }
-        }
+    /** Tells the observer a page was zeroed, if it watches it. */
+    private void zeroed(long pa) {
+        written(check(pa, PAGE_SIZE), pa, PAGE_SIZE);
+    }
+
+    /** Clears a whole page (exposed by {@link #backingPage}, or with many dirty lines). */
+    private static void clearWhole(byte[] page, long[] d, int i3) {
+        Arrays.fill(page, (byte) 0);
         d[i3] = 0;
     }
 
