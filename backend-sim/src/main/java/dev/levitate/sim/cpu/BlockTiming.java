@@ -21,7 +21,7 @@ import java.util.Arrays;
  * changes nothing but the cycle count and the pairing state after it: its prediction is made live,
  * in {@link #apply}, with the real predictor.
  *
- * <p>For a signature, {@link #compute} runs the model's own {@link CycleModel#retire} over the block
+ * <p>For a signature, {@link #compute} runs the model's own {@link CycleModel#issue} over the block
  * on a scratch board that holds exactly the signature (every other slot "long ago", -1), from cycle
  * 0, and records the outcome relative to the entry: the cycles taken, the cycle before the last
  * instruction, every slot the block writes, the pairing state after it, and the pairs it formed.
@@ -103,7 +103,7 @@ final class BlockTiming {
     private final int[] liveList = new int[BOARD];
     private final int[] writeList = new int[BOARD];
 
-    // the fast tier's position: the block being run untimed ({@link #enter}, {@link #step}, {@link #leave})
+    // the fast tier's position: the block being run untimed (begin, step, end)
     private final boolean enabled;
     private int memo;
     private int memoLeft;
