@@ -92,7 +92,8 @@ public final class DemoCommand implements Callable<Integer> {
             out.println();
             TlbStats s = cpu.mmu().stats();
             out.printf(Locale.ROOT, "Machine: %,d instructions, %,d cycles (%.3f s simulated, %,d idle in WFI); %.1f MIPS on this host,"
-                    + " %.0f%% of the instructions in the fast tier%n",
+                    + " %.0f%% of the instructions in the fast tier%n"
+                    + "         (a run this short is mostly the JIT warming up; `levitate bench` shows the simulator's steady speed)%n",
                     instructions, r.cycles(), r.cycles() / (double) k.coreHz(), cpu.idleCycles(), instructions / d.hostSeconds() / 1e6,
                     instructions == 0 ? 0.0 : 100.0 * cpu.fastTierInstructions() / instructions);
             out.printf(Locale.ROOT, "         %,d exceptions taken, %,d interrupts acknowledged at the GIC, %,d context switches%n",
