@@ -94,6 +94,8 @@ final class BlockTiming {
     private int top = 1;
     private int generation = 1;
     private boolean chained;
+    /** The block running untimed was entered again from its own steady-state loop (pending is it). */
+    private boolean steady;
     /** A chained memo whose scoreboard writes wait for {@link #settle}, and its entry cycle; 0: none. */
     private int pending;
     private long pendingStart;
@@ -151,6 +153,7 @@ final class BlockTiming {
         this.budget = budget;
         this.ran = 0;
         chained = false;
+        steady = false;
         enter(va, now);
     }
 
@@ -159,13 +162,16 @@ final class BlockTiming {
      * and within the budget, run it untimed.
      */
     private void enter(long va, long now) {
-        final int o = chained && va == memoStartVa ? memo : enabled ? lookup(page, (int) (va & PAGE_OFFSET) >>> 2, now) : 0;
+        final boolean again = chained && va == memoStartVa;
+        final int o = again ? memo : enabled ? lookup(page, (int) (va & PAGE_OFFSET) >>> 2, now) : 0;
         chained = false;
+        steady = false;
         if (o != 0 && now + beforeLast(o) < eventAt && length(o) <= budget - ran) {
             memo = o;
             memoLeft = length(o);
             memoStart = now;
             memoStartVa = va;
+            steady = again;
         } else {
             memoLeft = 0;
             settle(); // these instructions retire one by one
@@ -192,6 +198,9 @@ final class BlockTiming {
 
     /** {@link #step} for a block's last instruction, or one that retires one by one (kept out of line). */
     private long stepOut(long now, long va, long nextPc) {
+        if (memoLeft == 1 && steady && nextPc == memoStartVa && model.takenAsBefore(pool[memo + BRANCH], va)) {
+            return again(); // a loop in its steady state goes round once more
+        }
         final long cycles;
         if (memoLeft == 1) {
             memoLeft = 0;
@@ -207,6 +216,31 @@ final class BlockTiming {
         }
         if (((nextPc ^ va) & ~PAGE_OFFSET) == 0 && (nextPc & 3) == 0) {
             enter(nextPc, cycles);
+        }
+        return cycles;
+    }
+
+    /**
+     * What {@link #apply} and then {@link #enter} do for a steady loop whose branch went back to its
+     * start again as predicted, leaving the predictor as it was: the pairing state is closed
+     * already, the scoreboard writes wait (for this iteration's start now), and the next entry
+     * needs no lookup.
+     */
+    private long again() {
+        final long[] p = pool;
+        final int o = memo;
+        final long cycles = memoStart + p[o + TAKES];
+        model.pairs += p[o + PAIRS];
+        pendingStart = memoStart;
+        final int length = length(o);
+        ran += length;
+        if (cycles + p[o + BEFORE_LAST] < eventAt && length <= budget - ran) {
+            memoLeft = length;
+            memoStart = cycles;
+        } else {
+            memoLeft = 0;
+            steady = false;
+            settle();
         }
         return cycles;
     }
@@ -231,6 +265,7 @@ final class BlockTiming {
             memoLeft = 0;
         }
         chained = false;
+        steady = false;
         page = null;
         return cycles;
     }

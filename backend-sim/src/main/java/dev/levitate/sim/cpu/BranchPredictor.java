@@ -71,6 +71,14 @@ final class BranchPredictor {
      *
      * @param returnAddress va + 4 of the BL or BLR
      */
+    /**
+     * Whether the conditional branch at {@code va} has its counter saturated at strongly taken (so
+     * that {@link #conditional} with {@code taken} true would predict it and change nothing).
+     */
+    boolean stronglyTaken(long va) {
+        return counter[(int) (va >>> 2) & (CycleModel.CONDITIONAL_ENTRIES - 1)] == STRONG_TAKEN;
+    }
+
     void call(long returnAddress) {
         top = (top + 1) & (CycleModel.RETURN_ENTRIES - 1);
         returns[top] = returnAddress;

@@ -74,6 +74,11 @@ public final class Cpu {
     final SystemRegisters sys;
     private final CycleModel timing;
     private final boolean detailedTiming;
+    /** The cycle model (its pair and misprediction counts, for tests). */
+    CycleModel cycleModel() {
+        return timing;
+    }
+
     /** Whether the {@link FastLoop} runs at all ({@link CpuConfig#fastTier()}). */
     private final boolean fastTierOn;
     /** Runs the pre-decoded common instructions of a page between the general loop's checks. */

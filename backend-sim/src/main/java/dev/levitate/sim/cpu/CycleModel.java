@@ -472,6 +472,30 @@ final class CycleModel {
         return t & ~((long) SLOT_MASK << at) | (long) slot << at;
     }
 
+    /**
+     * Whether the branch {@code t} at {@code va}, taken, is predicted taken and leaves the predictor
+     * exactly as it is: a direct branch without a link, or a conditional one whose counter is
+     * saturated at strongly taken. {@link #mispredicted} would then change nothing but close the
+     * issue group.
+     *
+     * @param t the branch's {@link #describe timing descriptor}
+     * @param va its virtual address
+     * @return true if retiring it taken again needs no predictor update
+     */
+    boolean takenAsBefore(long t, long va) {
+        if (((t >>> LINK_AT) & 1) != 0) {
+            return false;
+        }
+        switch ((int) (t >>> KIND_AT) & BRANCH_MASK) {
+            case DIRECT:
+                return true;
+            case CONDITIONAL:
+                return predictor.stronglyTaken(va);
+            default:
+                return false;
+        }
+    }
+
     /** Whether a descriptor is a branch's (its timing depends on the predictor). */
     static boolean isBranch(long t) {
         return (t & KIND_BITS) != 0;

@@ -186,6 +186,8 @@ class FastLoopEquivalenceProperties {
             for (int i = 0; i < 32; i++) {
                 assertEquals(general.cpu().reg(i), fast.cpu().reg(i), "x" + i + ", slice " + slice);
             }
+            assertEquals(general.cpu().cycleModel().pairs(), fast.cpu().cycleModel().pairs(), "dual-issued pairs, slice " + slice);
+            assertEquals(general.cpu().cycleModel().mispredicts(), fast.cpu().cycleModel().mispredicts(), "mispredictions, slice " + slice);
         }
         Statistics.label("fast tier").collect(fast.cpu().fastRetired > 0 ? "ran" : "gave way");
     }
@@ -230,6 +232,8 @@ class FastLoopEquivalenceProperties {
         }
         assertEquals(stops.get(1), stops.get(0), "stop");
         assertEquals(generalLog, fastLog, "events, every " + period + " cycles");
+        assertEquals(general.cpu().cycleModel().pairs(), fast.cpu().cycleModel().pairs(), "dual-issued pairs");
+        assertEquals(general.cpu().cycleModel().mispredicts(), fast.cpu().cycleModel().mispredicts(), "mispredictions");
         assertEquals(general.cpu().cycles(), fast.cpu().cycles(), "cycles");
         assertEquals(general.cpu().pc(), fast.cpu().pc(), "PC");
         Statistics.label("fast tier").collect(fast.cpu().fastRetired > 0 ? "ran" : "gave way");
