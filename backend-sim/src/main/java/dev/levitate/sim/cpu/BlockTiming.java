@@ -96,6 +96,12 @@ final class BlockTiming {
     private boolean chained;
     /** The block running untimed was entered again from its own steady-state loop (pending is it). */
     private boolean steady;
+    /** The steady loop's memo, unpacked: its branch, cycles, pairs, cycles before its last instruction, length. */
+    private long steadyBranch;
+    private long steadyTakes;
+    private long steadyPairs;
+    private long steadyBeforeLast;
+    private int steadyLength;
     /** A chained memo whose scoreboard writes wait for {@link #settle}, and its entry cycle; 0: none. */
     private int pending;
     private long pendingStart;
@@ -172,6 +178,14 @@ final class BlockTiming {
             memoStart = now;
             memoStartVa = va;
             steady = again;
+            if (again) {
+                final long[] p = pool;
+                steadyBranch = p[o + BRANCH];
+                steadyTakes = p[o + TAKES];
+                steadyPairs = p[o + PAIRS];
+                steadyBeforeLast = p[o + BEFORE_LAST];
+                steadyLength = length(o);
+            }
         } else {
             memoLeft = 0;
             settle(); // these instructions retire one by one
@@ -189,18 +203,19 @@ final class BlockTiming {
      * @return the cycle count after it
      */
     long step(long now, long va, long nextPc) {
-        if (memoLeft > 1) {
-            memoLeft--;
+        final int left = memoLeft;
+        if (left > 1) {
+            memoLeft = left - 1;
             return now; // inside a memoized block: its entry check covered the events in it
+        }
+        if (left == 1 && steady && nextPc == memoStartVa && model.takenAsBefore(steadyBranch, va)) {
+            return again(); // a loop in its steady state goes round once more
         }
         return stepOut(now, va, nextPc);
     }
 
     /** {@link #step} for a block's last instruction, or one that retires one by one (kept out of line). */
     private long stepOut(long now, long va, long nextPc) {
-        if (memoLeft == 1 && steady && nextPc == memoStartVa && model.takenAsBefore(pool[memo + BRANCH], va)) {
-            return again(); // a loop in its steady state goes round once more
-        }
         final long cycles;
         if (memoLeft == 1) {
             memoLeft = 0;
@@ -227,15 +242,13 @@ final class BlockTiming {
      * needs no lookup.
      */
     private long again() {
-        final long[] p = pool;
-        final int o = memo;
-        final long cycles = memoStart + p[o + TAKES];
-        model.pairs += p[o + PAIRS];
-        pendingStart = memoStart;
-        final int length = length(o);
-        ran += length;
-        if (cycles + p[o + BEFORE_LAST] < eventAt && length <= budget - ran) {
-            memoLeft = length;
+        final long start = memoStart;
+        final long cycles = start + steadyTakes;
+        model.pairs += steadyPairs;
+        pendingStart = start;
+        ran += steadyLength;
+        if (cycles + steadyBeforeLast < eventAt && steadyLength <= budget - ran) {
+            memoLeft = steadyLength;
             memoStart = cycles;
         } else {
             memoLeft = 0;
