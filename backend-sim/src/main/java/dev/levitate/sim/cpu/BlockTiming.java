@@ -87,6 +87,8 @@ final class BlockTiming {
     private static final int VALUE_SHIFT = 8;
     private static final int BOARD = 64;
     private static final long PAGE_OFFSET = 0xFFF;
+    /** {@link #memoLastVa} when no block runs untimed: no instruction has an odd address. */
+    private static final long NONE = 1;
 
     private final CycleModel model;
     private final CycleModel scratch = new CycleModel(null);
@@ -114,7 +116,8 @@ final class BlockTiming {
     // the fast tier's position: the block being run untimed (begin, step, end)
     private final boolean enabled;
     private int memo;
-    private int memoLeft;
+    /** The address of the last instruction of the block running untimed, or {@link #NONE}. */
+    private long memoLastVa = NONE;
     private long memoStart;
     private long memoStartVa;
     private DecodeCache.Page page;
@@ -174,7 +177,7 @@ final class BlockTiming {
         steady = false;
         if (o != 0 && now + beforeLast(o) < eventAt && length(o) <= budget - ran) {
             memo = o;
-            memoLeft = length(o);
+            memoLastVa = va + ((long) (length(o) - 1) << 2);
             memoStart = now;
             memoStartVa = va;
             steady = again;
@@ -187,7 +190,7 @@ final class BlockTiming {
                 steadyLength = length(o);
             }
         } else {
-            memoLeft = 0;
+            memoLastVa = NONE;
             settle(); // these instructions retire one by one
         }
     }
@@ -203,12 +206,12 @@ final class BlockTiming {
      * @return the cycle count after it
      */
     long step(long now, long va, long nextPc) {
-        final int left = memoLeft;
-        if (left > 1) {
-            memoLeft = left - 1;
-            return now; // inside a memoized block: its entry check covered the events in it
-        }
-        if (left == 1 && steady && nextPc == memoStartVa && model.takenAsBefore(steadyBranch, va)) {
+        final long last = memoLastVa;
+        if (va != last) {
+            if (last != NONE) {
+                return now; // inside a memoized block: its entry check covered the events in it
+            }
+        } else if (steady && nextPc == memoStartVa && model.takenAsBefore(steadyBranch, va)) {
             return again(); // a loop in its steady state goes round once more
         }
         return stepOut(now, va, nextPc);
@@ -217,8 +220,8 @@ final class BlockTiming {
     /** {@link #step} for a block's last instruction, or one that retires one by one (kept out of line). */
     private long stepOut(long now, long va, long nextPc) {
         final long cycles;
-        if (memoLeft == 1) {
-            memoLeft = 0;
+        if (memoLastVa == va) {
+            memoLastVa = NONE;
             ran += length(memo);
             cycles = apply(memo, memoStart, va, nextPc, memoStartVa);
         } else {
@@ -248,10 +251,9 @@ final class BlockTiming {
         pendingStart = start;
         ran += steadyLength;
         if (cycles + steadyBeforeLast < eventAt && steadyLength <= budget - ran) {
-            memoLeft = steadyLength;
             memoStart = cycles;
         } else {
-            memoLeft = 0;
+            memoLastVa = NONE;
             steady = false;
             settle();
         }
@@ -263,19 +265,20 @@ final class BlockTiming {
      * retire one by one; the scoreboard is brought up to date.
      *
      * @param now the cycle count the fast tier reached
+     * @param pc the address of the next instruction, which did not run
      * @return the cycle count after them
      */
-    long end(long now) {
+    long end(long now, long pc) {
         settle();
         long cycles = now;
-        if (memoLeft != 0) {
+        if (memoLastVa != NONE) {
             final int first = (int) (memoStartVa & PAGE_OFFSET) >>> 2;
-            final int executed = length(memo) - memoLeft;
+            final int executed = (int) (pc - memoStartVa) >>> 2;
             for (int i = 0; i < executed; i++) {
                 final long va = memoStartVa + ((long) i << 2);
                 cycles = model.retire(cycles, page.timings[first + i], va, va + 4);
             }
-            memoLeft = 0;
+            memoLastVa = NONE;
         }
         chained = false;
         steady = false;

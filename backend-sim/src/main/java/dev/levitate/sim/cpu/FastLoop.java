@@ -533,7 +533,7 @@ final class FastLoop {
             pc = next;
         }
         if (blocks != null) {
-            cycles = blocks.end(cycles);
+            cycles = blocks.end(cycles, pc);
         }
         cpu.pc = pc;
         cpu.cycles = cycles;
