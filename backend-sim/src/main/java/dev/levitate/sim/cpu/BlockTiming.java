@@ -32,8 +32,8 @@ import java.util.Arrays;
  *
  * <h2>Driving the fast tier</h2>
  * The {@link FastLoop} calls {@link #begin} when it starts on a page, {@link #step} after every
- * instruction and {@link #end} when it stops; where it is (the block running untimed, how many of
- * its instructions are left, the budget) lives in fields here, not in the fast loop's locals, so
+ * instruction and {@link #end} when it stops; where it is (the block running untimed, where it
+ * ends, the budget) lives in fields here, not in the fast loop's locals, so
  * that the loop the fixed timing runs carries nothing for this class (one more live value in that
  * loop measurably slows it). At a block's start ({@link #begin}, or after a block's last
  * instruction on the same page) the memo is looked up, and used only if the block ends before the
