@@ -1099,6 +1099,8 @@ public final class PageTable {
      * a table frame is zeroed when it becomes a table again). Called with {@code freedCount == 0}.
      */
     private void detachEmptyTables(long table, long va) {
+        // the queueing is written out here and in reclaimUpward rather than through queueFree's
+        // arrays helper: a shared helper measured about 5% slower on random map+unmap pairs
         final long[] tablesOnPath = path;
         long t = table;
         int l = LEAF_LEVEL;
