@@ -92,10 +92,11 @@ public final class DemoCommand implements Callable<Integer> {
             out.println();
             TlbStats s = cpu.mmu().stats();
             out.printf(Locale.ROOT, "Machine: %,d instructions, %,d cycles (%.3f s simulated, %,d idle in WFI); %.1f MIPS on this host,"
-                    + " %.0f%% of the instructions in the fast tier%n"
+                    + " %.0f%% of the instructions in the fast tier (%.0f%% in %,d compiled blocks)%n"
                     + "         (a run this short is mostly the JIT warming up; `levitate bench` shows the simulator's steady speed)%n",
                     instructions, r.cycles(), r.cycles() / (double) k.coreHz(), cpu.idleCycles(), instructions / d.hostSeconds() / 1e6,
-                    instructions == 0 ? 0.0 : 100.0 * cpu.fastTierInstructions() / instructions);
+                    instructions == 0 ? 0.0 : 100.0 * cpu.fastTierInstructions() / instructions,
+                    instructions == 0 ? 0.0 : 100.0 * cpu.compiledInstructions() / instructions, cpu.compiledBlocks());
             out.printf(Locale.ROOT, "         %,d exceptions taken, %,d interrupts acknowledged at the GIC, %,d context switches%n",
                     cpu.exceptionsTaken(), d.sim.machine().gic().acknowledged(), r.switches());
             out.printf(Locale.ROOT, "TLB:     %,d hits, %,d misses, %,d walks (%.2f descriptor reads each), %,d TLBI from the kernel (VAE1 %d, VALE1 %d, VAAE1 %d, VAALE1 %d, ASIDE1 %d)%n",

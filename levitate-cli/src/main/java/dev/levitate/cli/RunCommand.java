@@ -136,9 +136,10 @@ public final class RunCommand implements Callable<Integer> {
         Cpu cpu = m.cpu();
         if (stats) {
             // the thread's CPU time too: on a shared machine the wall clock also counts other processes
-            err.printf("levitate run: %,d instructions (%.1f%% in the fast tier) in %.3f s: %.1f MIPS (%.1f per CPU second of the simulating thread);"
-                    + " %,d simulated cycles (%s timing, IPC %.2f), %,d exceptions, TLB: %s%n",
+            err.printf("levitate run: %,d instructions (%.1f%% in the fast tier, %.1f%% in %,d compiled blocks) in %.3f s: %.1f MIPS"
+                    + " (%.1f per CPU second of the simulating thread); %,d simulated cycles (%s timing, IPC %.2f), %,d exceptions, TLB: %s%n",
                     cpu.instructions(), cpu.instructions() == 0 ? 0.0 : 100.0 * cpu.fastTierInstructions() / cpu.instructions(),
+                    cpu.instructions() == 0 ? 0.0 : 100.0 * cpu.compiledInstructions() / cpu.instructions(), cpu.compiledBlocks(),
                     ns / 1e9, cpu.instructions() / (ns / 1e3),
                     cpuNs <= 0 ? 0.0 : cpu.instructions() / (cpuNs / 1e3), cpu.cycles(), timing,
                     cpu.cycles() == 0 ? 0.0 : cpu.instructions() / (double) cpu.cycles(), cpu.exceptionsTaken(), cpu.mmu().stats());

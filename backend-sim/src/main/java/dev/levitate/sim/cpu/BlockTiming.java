@@ -261,6 +261,19 @@ final class BlockTiming {
     }
 
     /**
+     * The length of the block that starts at {@code va} if the fast tier has just entered it and
+     * runs it untimed (memoized, ending before the next event and within the budget: {@link #step}
+     * then times it at its last instruction alone), else 0: its instructions retire one by one. The
+     * {@link BlockJit compiled tier} runs a compiled block under the A53 model only in the first case.
+     *
+     * @param va the address of the block's first instruction
+     * @return the memoized block's length, or 0
+     */
+    int untimedLength(long va) {
+        return memoLastVa != NONE && memoStartVa == va ? (int) ((memoLastVa - va) >>> 2) + 1 : 0;
+    }
+
+    /**
      * The fast tier stops: if it stopped inside a memoized block, the instructions of it that ran
      * retire one by one; the scoreboard is brought up to date.
      *

@@ -83,6 +83,8 @@ public final class Cpu {
     private final boolean fastTierOn;
     /** Runs the pre-decoded common instructions of a page between the general loop's checks. */
     private final FastLoop fast;
+    /** The compiled tier in front of the fast loop (fixed timing only), or null. */
+    private BlockJit jit;
     /** Cycles per row under {@link CpuConfig.Timing#FIXED}. */
     private static final byte[] FIXED_COST = CycleModel.fixedCosts();
     private SemihostingHandler semihosting;
@@ -230,6 +232,7 @@ public final class Cpu {
         this.timing = new CycleModel(config);
         this.detailedTiming = config.timing() == CpuConfig.Timing.A53;
         this.fast = new FastLoop(this, detailedTiming ? timing : null);
+        this.jit = BlockJit.DEFAULT_THRESHOLD > 0 ? new BlockJit(this, fast, BlockJit.DEFAULT_THRESHOLD) : null;
         this.fastTierOn = config.fastTier();
         this.fastBlocked = !fastTierOn;
         regimeChanged();
@@ -463,6 +466,48 @@ public final class Cpu {
      */
     public long fastTierInstructions() {
         return fastRetired;
+    }
+
+    /**
+     * Returns how many of the {@link #fastTierInstructions() fast tier's instructions} ran as
+     * compiled blocks (JVM bytecode generated for hot guest blocks, see docs/simulator.md). Only the speed depends on it: the results are the interpreter's.
+     *
+     * @return instructions retired in compiled blocks
+     */
+    public long compiledInstructions() {
+        return jit != null ? jit.retired : 0;
+    }
+
+    /**
+     * Sets after how many entries a block is compiled (0: never), for tests that compare the
+     * compiled tier with the interpreters.
+     */
+    void compileBlocksAfter(int entries) {
+        jit = entries > 0 ? new BlockJit(this, fast, entries) : null;
+    }
+
+    /**
+     * Decodes {@code words} instructions from physical address {@code pa} into the decode cache
+     * now, as their first executions would, so that tests see whole blocks compiled on a first entry.
+     */
+    void decodeAhead(long pa, int words) {
+        for (int i = 0; i < words; i++) {
+            long a = pa + 4L * i;
+            DecodeCache.Page page = cache.page(a);
+            int slot = DecodeCache.slot(a);
+            if (page.ids[slot] == DecodeCache.NOT_DECODED) {
+                DecodeCache.decode(page, slot, bus.fetch(a));
+            }
+        }
+    }
+
+    /**
+     * Returns how many guest blocks have been compiled to JVM bytecode.
+     *
+     * @return compiled blocks
+     */
+    public long compiledBlocks() {
+        return jit != null ? jit.compiled : 0;
     }
 
     /**
@@ -710,7 +755,7 @@ public final class Cpu {
             }
             DecodeCache.Page page = cache.page(pa);
             if (fastTierFor(pc)) {
-                long ran = fast.run(page, left);
+                long ran = jit != null ? jit.run(page, left) : fast.run(page, left);
                 if (ran > 0) {
                     left -= ran;
                     instructions += ran;

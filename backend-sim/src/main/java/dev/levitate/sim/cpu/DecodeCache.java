@@ -33,6 +33,9 @@ final class DecodeCache {
         /** {@link BlockTiming} memos by first slot; valid while memoGeneration is the pool's (0: never). */
         final int[] memo = new int[SLOTS];
         int memoGeneration;
+        /** {@link BlockJit}: compiled blocks by entry slot, and entries seen before compiling (null until it runs here). */
+        CompiledBlock[] blocks;
+        byte[] heat;
 
         Page(long number) {
             this.number = number;
@@ -83,7 +86,25 @@ final class DecodeCache {
         p.uops[slot] = id >= 0 ? MicroOp.encode(id, word, p.imms, slot) : MicroOp.NONE;
         p.timings[slot] = id >= 0 ? CycleModel.describe(id, word) : 0;
         p.memoGeneration = 0; // blocks may now be longer (or different)
+        if (p.blocks != null) {
+            dropBlocksEndingAt(p, slot);
+        }
         return id;
+    }
+
+    /**
+     * A newly decoded word may extend the compiled blocks that stopped right before it (a block
+     * ends before an undecoded word): those, and a no-fast-form mark on the slot itself, are
+     * dropped, to be compiled again, longer, when they are next hot.
+     */
+    private static void dropBlocksEndingAt(Page p, int slot) {
+        for (int s = Math.max(0, slot - BlockCompiler.MAX_LENGTH); s <= slot; s++) {
+            CompiledBlock b = p.blocks[s];
+            if (b != null && s + b.length == slot) {
+                p.blocks[s] = null;
+                p.heat[s] = 0;
+            }
+        }
     }
 
     /** Marks the instructions overlapping [pa, pa + length) (one page) as not decoded. */
@@ -96,6 +117,8 @@ final class DecodeCache {
         int first = slot(pa);
         int end = Math.min(SLOTS - 1, slot(pa + length - 1));
         p.memoGeneration = 0;
+        p.blocks = null; // any compiled block may hold a word that changed
+        p.heat = null;
         for (int i = first; i <= end; i++) {
             p.ids[i] = NOT_DECODED;
             p.uops[i] = MicroOp.NONE;

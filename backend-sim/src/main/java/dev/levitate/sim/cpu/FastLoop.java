@@ -1,8 +1,6 @@
 package dev.levitate.sim.cpu;
 
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 
 /**
  * The interpreter's fast tier: runs the {@link MicroOp pre-decoded} instructions of one code page
@@ -22,11 +20,11 @@ import java.nio.ByteOrder;
  * may change, so a hit here is exactly what the general path would do.
  */
 final class FastLoop {
-    private static final long M32 = 0xFFFF_FFFFL;
+    private static final long M32 = Alu.M32;
     private static final long STAY = ~0xFFCL;
-    private static final VarHandle LE16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LE32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LE64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LE16 = Alu.LE16;
+    private static final VarHandle LE32 = Alu.LE32;
+    private static final VarHandle LE64 = Alu.LE64;
 
     private final Cpu cpu;
     private final long[] x;
@@ -35,7 +33,7 @@ final class FastLoop {
     private final long[] writeVpn;
     private final byte[][] writePage;
     /** The A53 model's driver, or null for the fixed timing (a cost per instruction in its micro-op). */
-    private final BlockTiming blocks;
+    final BlockTiming blocks;
 
     FastLoop(Cpu cpu, CycleModel timing) {
         this.cpu = cpu;
@@ -94,46 +92,46 @@ final class FastLoop {
                     x[MicroOp.d(u)] = (x[MicroOp.n(u)] + k) & M32;
                     break;
                 case MicroOp.ADDSI_X:
-                    { long a = x[MicroOp.n(u)]; long r = a + k; x[MicroOp.d(u)] = r; nzcv = addFlags64(a, k, r); }
+                    { long a = x[MicroOp.n(u)]; long r = a + k; x[MicroOp.d(u)] = r; nzcv = Alu.addFlags64(a, k, r); }
                     break;
                 case MicroOp.ADDSI_W:
-                    { int a = (int) x[MicroOp.n(u)]; int r = a + (int) k; x[MicroOp.d(u)] = r & M32; nzcv = addFlags32(a, (int) k, r); }
+                    { int a = (int) x[MicroOp.n(u)]; int r = a + (int) k; x[MicroOp.d(u)] = r & M32; nzcv = Alu.addFlags32(a, (int) k, r); }
                     break;
                 case MicroOp.SUBSI_X:
-                    { long a = x[MicroOp.n(u)]; long r = a - k; x[MicroOp.d(u)] = r; nzcv = subFlags64(a, k, r); }
+                    { long a = x[MicroOp.n(u)]; long r = a - k; x[MicroOp.d(u)] = r; nzcv = Alu.subFlags64(a, k, r); }
                     break;
                 case MicroOp.SUBSI_W:
-                    { int a = (int) x[MicroOp.n(u)]; int r = a - (int) k; x[MicroOp.d(u)] = r & M32; nzcv = subFlags32(a, (int) k, r); }
+                    { int a = (int) x[MicroOp.n(u)]; int r = a - (int) k; x[MicroOp.d(u)] = r & M32; nzcv = Alu.subFlags32(a, (int) k, r); }
                     break;
                 case MicroOp.ADDR_X:
-                    x[MicroOp.d(u)] = x[MicroOp.n(u)] + shift64(x[MicroOp.m(u)], MicroOp.aux(u));
+                    x[MicroOp.d(u)] = x[MicroOp.n(u)] + Alu.shift64(x[MicroOp.m(u)], MicroOp.aux(u));
                     break;
                 case MicroOp.ADDR_W:
-                    x[MicroOp.d(u)] = (x[MicroOp.n(u)] + shift32((int) x[MicroOp.m(u)], MicroOp.aux(u))) & M32;
+                    x[MicroOp.d(u)] = (x[MicroOp.n(u)] + Alu.shift32((int) x[MicroOp.m(u)], MicroOp.aux(u))) & M32;
                     break;
                 case MicroOp.SUBR_X:
-                    x[MicroOp.d(u)] = x[MicroOp.n(u)] - shift64(x[MicroOp.m(u)], MicroOp.aux(u));
+                    x[MicroOp.d(u)] = x[MicroOp.n(u)] - Alu.shift64(x[MicroOp.m(u)], MicroOp.aux(u));
                     break;
                 case MicroOp.SUBR_W:
-                    x[MicroOp.d(u)] = (x[MicroOp.n(u)] - shift32((int) x[MicroOp.m(u)], MicroOp.aux(u))) & M32;
+                    x[MicroOp.d(u)] = (x[MicroOp.n(u)] - Alu.shift32((int) x[MicroOp.m(u)], MicroOp.aux(u))) & M32;
                     break;
                 case MicroOp.ADDSR_X:
-                    { long a = x[MicroOp.n(u)]; long b = shift64(x[MicroOp.m(u)], MicroOp.aux(u)); long r = a + b; x[MicroOp.d(u)] = r; nzcv = addFlags64(a, b, r); }
+                    { long a = x[MicroOp.n(u)]; long b = Alu.shift64(x[MicroOp.m(u)], MicroOp.aux(u)); long r = a + b; x[MicroOp.d(u)] = r; nzcv = Alu.addFlags64(a, b, r); }
                     break;
                 case MicroOp.ADDSR_W:
-                    { int a = (int) x[MicroOp.n(u)]; int b = shift32((int) x[MicroOp.m(u)], MicroOp.aux(u)); int r = a + b; x[MicroOp.d(u)] = r & M32; nzcv = addFlags32(a, b, r); }
+                    { int a = (int) x[MicroOp.n(u)]; int b = Alu.shift32((int) x[MicroOp.m(u)], MicroOp.aux(u)); int r = a + b; x[MicroOp.d(u)] = r & M32; nzcv = Alu.addFlags32(a, b, r); }
                     break;
                 case MicroOp.SUBSR_X:
-                    { long a = x[MicroOp.n(u)]; long b = shift64(x[MicroOp.m(u)], MicroOp.aux(u)); long r = a - b; x[MicroOp.d(u)] = r; nzcv = subFlags64(a, b, r); }
+                    { long a = x[MicroOp.n(u)]; long b = Alu.shift64(x[MicroOp.m(u)], MicroOp.aux(u)); long r = a - b; x[MicroOp.d(u)] = r; nzcv = Alu.subFlags64(a, b, r); }
                     break;
                 case MicroOp.SUBSR_W:
-                    { int a = (int) x[MicroOp.n(u)]; int b = shift32((int) x[MicroOp.m(u)], MicroOp.aux(u)); int r = a - b; x[MicroOp.d(u)] = r & M32; nzcv = subFlags32(a, b, r); }
+                    { int a = (int) x[MicroOp.n(u)]; int b = Alu.shift32((int) x[MicroOp.m(u)], MicroOp.aux(u)); int r = a - b; x[MicroOp.d(u)] = r & M32; nzcv = Alu.subFlags32(a, b, r); }
                     break;
                 case MicroOp.ADDE_X:
-                    x[MicroOp.d(u)] = x[MicroOp.n(u)] + extend(x[MicroOp.m(u)], MicroOp.aux(u));
+                    x[MicroOp.d(u)] = x[MicroOp.n(u)] + Alu.extend(x[MicroOp.m(u)], MicroOp.aux(u));
                     break;
                 case MicroOp.SUBE_X:
-                    x[MicroOp.d(u)] = x[MicroOp.n(u)] - extend(x[MicroOp.m(u)], MicroOp.aux(u));
+                    x[MicroOp.d(u)] = x[MicroOp.n(u)] - Alu.extend(x[MicroOp.m(u)], MicroOp.aux(u));
                     break;
                 case MicroOp.ANDI:
                     x[MicroOp.d(u)] = x[MicroOp.n(u)] & k;
@@ -147,10 +145,10 @@ final class FastLoop {
                     break;
                 }
                 case MicroOp.ANDSI_X:
-                    { long r = x[MicroOp.n(u)] & k; x[MicroOp.d(u)] = r; nzcv = logicFlags64(r); }
+                    { long r = x[MicroOp.n(u)] & k; x[MicroOp.d(u)] = r; nzcv = Alu.logicFlags64(r); }
                     break;
                 case MicroOp.ANDSI_W:
-                    { int r = (int) (x[MicroOp.n(u)] & k); x[MicroOp.d(u)] = r & M32; nzcv = logicFlags32(r); }
+                    { int r = (int) (x[MicroOp.n(u)] & k); x[MicroOp.d(u)] = r & M32; nzcv = Alu.logicFlags32(r); }
                     break;
                 case MicroOp.ANDR_X:
                     x[MicroOp.d(u)] = x[MicroOp.n(u)] & operand64(u);
@@ -171,10 +169,10 @@ final class FastLoop {
                     x[MicroOp.d(u)] = (x[MicroOp.n(u)] ^ operand32(u)) & M32;
                     break;
                 case MicroOp.ANDSR_X:
-                    { long r = x[MicroOp.n(u)] & operand64(u); x[MicroOp.d(u)] = r; nzcv = logicFlags64(r); }
+                    { long r = x[MicroOp.n(u)] & operand64(u); x[MicroOp.d(u)] = r; nzcv = Alu.logicFlags64(r); }
                     break;
                 case MicroOp.ANDSR_W:
-                    { int r = (int) (x[MicroOp.n(u)] & operand32(u)); x[MicroOp.d(u)] = r & M32; nzcv = logicFlags32(r); }
+                    { int r = (int) (x[MicroOp.n(u)] & operand32(u)); x[MicroOp.d(u)] = r & M32; nzcv = Alu.logicFlags32(r); }
                     break;
                 case MicroOp.MOVI:
                     x[MicroOp.d(u)] = k;
@@ -204,45 +202,45 @@ final class FastLoop {
                     x[MicroOp.d(u)] = ((((int) x[MicroOp.n(u)]) << k) >> (k >>> 8) << (k >>> 16)) & M32;
                     break;
                 case MicroOp.CSEL_X:
-                    x[MicroOp.d(u)] = select(Condition.mask(MicroOp.aux(u), nzcv), x[MicroOp.n(u)], x[MicroOp.m(u)]);
+                    x[MicroOp.d(u)] = Alu.select(Condition.mask(MicroOp.aux(u), nzcv), x[MicroOp.n(u)], x[MicroOp.m(u)]);
                     break;
                 case MicroOp.CSEL_W:
-                    x[MicroOp.d(u)] = select(Condition.mask(MicroOp.aux(u), nzcv), x[MicroOp.n(u)], x[MicroOp.m(u)]) & M32;
+                    x[MicroOp.d(u)] = Alu.select(Condition.mask(MicroOp.aux(u), nzcv), x[MicroOp.n(u)], x[MicroOp.m(u)]) & M32;
                     break;
                 case MicroOp.CSINC_X:
-                    x[MicroOp.d(u)] = select(Condition.mask(MicroOp.aux(u), nzcv), x[MicroOp.n(u)], x[MicroOp.m(u)] + 1);
+                    x[MicroOp.d(u)] = Alu.select(Condition.mask(MicroOp.aux(u), nzcv), x[MicroOp.n(u)], x[MicroOp.m(u)] + 1);
                     break;
                 case MicroOp.CSINC_W:
-                    x[MicroOp.d(u)] = select(Condition.mask(MicroOp.aux(u), nzcv), x[MicroOp.n(u)], x[MicroOp.m(u)] + 1) & M32;
+                    x[MicroOp.d(u)] = Alu.select(Condition.mask(MicroOp.aux(u), nzcv), x[MicroOp.n(u)], x[MicroOp.m(u)] + 1) & M32;
                     break;
                 case MicroOp.CSINV_X:
-                    x[MicroOp.d(u)] = select(Condition.mask(MicroOp.aux(u), nzcv), x[MicroOp.n(u)], ~x[MicroOp.m(u)]);
+                    x[MicroOp.d(u)] = Alu.select(Condition.mask(MicroOp.aux(u), nzcv), x[MicroOp.n(u)], ~x[MicroOp.m(u)]);
                     break;
                 case MicroOp.CSINV_W:
-                    x[MicroOp.d(u)] = select(Condition.mask(MicroOp.aux(u), nzcv), x[MicroOp.n(u)], ~x[MicroOp.m(u)]) & M32;
+                    x[MicroOp.d(u)] = Alu.select(Condition.mask(MicroOp.aux(u), nzcv), x[MicroOp.n(u)], ~x[MicroOp.m(u)]) & M32;
                     break;
                 case MicroOp.CSNEG_X:
-                    x[MicroOp.d(u)] = select(Condition.mask(MicroOp.aux(u), nzcv), x[MicroOp.n(u)], -x[MicroOp.m(u)]);
+                    x[MicroOp.d(u)] = Alu.select(Condition.mask(MicroOp.aux(u), nzcv), x[MicroOp.n(u)], -x[MicroOp.m(u)]);
                     break;
                 case MicroOp.CSNEG_W:
-                    x[MicroOp.d(u)] = select(Condition.mask(MicroOp.aux(u), nzcv), x[MicroOp.n(u)], -x[MicroOp.m(u)]) & M32;
+                    x[MicroOp.d(u)] = Alu.select(Condition.mask(MicroOp.aux(u), nzcv), x[MicroOp.n(u)], -x[MicroOp.m(u)]) & M32;
                     break;
                 case MicroOp.CCMP_X: {
                     // branch-free: the comparison's flags if the condition holds, else the immediate
                     // NZCV; a = 1: the second operand is the immediate in the m field
                     final int aux = MicroOp.aux(u);
                     final long a = x[MicroOp.n(u)];
-                    final long b = select(-MicroOp.a(u), MicroOp.m(u), x[MicroOp.m(u)]);
+                    final long b = Alu.select(-MicroOp.a(u), MicroOp.m(u), x[MicroOp.m(u)]);
                     final int holds = Condition.mask(aux >>> 4, nzcv);
-                    nzcv = (subFlags64(a, b, a - b) & holds) | (aux & 15 & ~holds);
+                    nzcv = (Alu.subFlags64(a, b, a - b) & holds) | (aux & 15 & ~holds);
                     break;
                 }
                 case MicroOp.CCMP_W: {
                     final int aux = MicroOp.aux(u);
                     final int a = (int) x[MicroOp.n(u)];
-                    final int b = (int) select(-MicroOp.a(u), MicroOp.m(u), x[MicroOp.m(u)]);
+                    final int b = (int) Alu.select(-MicroOp.a(u), MicroOp.m(u), x[MicroOp.m(u)]);
                     final int holds = Condition.mask(aux >>> 4, nzcv);
-                    nzcv = (subFlags32(a, b, a - b) & holds) | (aux & 15 & ~holds);
+                    nzcv = (Alu.subFlags32(a, b, a - b) & holds) | (aux & 15 & ~holds);
                     break;
                 }
                 case MicroOp.MADD_X:
@@ -258,10 +256,10 @@ final class FastLoop {
                     x[MicroOp.d(u)] = (x[MicroOp.a(u)] - x[MicroOp.n(u)] * x[MicroOp.m(u)]) & M32;
                     break;
                 case MicroOp.SHIFTV_X:
-                    x[MicroOp.d(u)] = shift64(x[MicroOp.n(u)], MicroOp.aux(u) << 6 | (int) (x[MicroOp.m(u)] & 63));
+                    x[MicroOp.d(u)] = Alu.shift64(x[MicroOp.n(u)], MicroOp.aux(u) << 6 | (int) (x[MicroOp.m(u)] & 63));
                     break;
                 case MicroOp.SHIFTV_W:
-                    x[MicroOp.d(u)] = shift32((int) x[MicroOp.n(u)], MicroOp.aux(u) << 6 | (int) (x[MicroOp.m(u)] & 31)) & M32;
+                    x[MicroOp.d(u)] = Alu.shift32((int) x[MicroOp.n(u)], MicroOp.aux(u) << 6 | (int) (x[MicroOp.m(u)] & 31)) & M32;
                     break;
                 case MicroOp.B:
                     next = pc + k;
@@ -449,7 +447,7 @@ final class FastLoop {
                     if (p == null || spMisaligned(u)) {
                         break loop;
                     }
-                    long value = read(p, (int) va & 0xFFF, aux & 3);
+                    long value = Alu.read(p, (int) va & 0xFFF, aux & 3);
                     if ((aux & 12) != 0) {
                         int s = 64 - (8 << (aux & 3));
                         value = value << s >> s;
@@ -475,7 +473,7 @@ final class FastLoop {
                     if (p == null || spMisaligned(u)) {
                         break loop;
                     }
-                    write(p, (int) va & 0xFFF, sizeLog, x[MicroOp.d(u)]);
+                    Alu.write(p, (int) va & 0xFFF, sizeLog, x[MicroOp.d(u)]);
                     if (op == MicroOp.ST_PRE || op == MicroOp.ST_POST) {
                         x[MicroOp.n(u)] = base + k;
                     }
@@ -493,8 +491,8 @@ final class FastLoop {
                         break loop;
                     }
                     final int off = (int) va & 0xFFF;
-                    final long first = read(p, off, sizeLog);
-                    final long second = read(p, off + (1 << sizeLog), sizeLog);
+                    final long first = Alu.read(p, off, sizeLog);
+                    final long second = Alu.read(p, off + (1 << sizeLog), sizeLog);
                     x[MicroOp.d(u)] = first;
                     x[MicroOp.m(u)] = second;
                     if (op != MicroOp.LDP_OFF) {
@@ -514,8 +512,8 @@ final class FastLoop {
                         break loop;
                     }
                     final int off = (int) va & 0xFFF;
-                    write(p, off, sizeLog, x[MicroOp.d(u)]);
-                    write(p, off + (1 << sizeLog), sizeLog, x[MicroOp.m(u)]);
+                    Alu.write(p, off, sizeLog, x[MicroOp.d(u)]);
+                    Alu.write(p, off + (1 << sizeLog), sizeLog, x[MicroOp.m(u)]);
                     if (op != MicroOp.STP_OFF) {
                         x[MicroOp.n(u)] = base + k;
                     }
@@ -544,10 +542,6 @@ final class FastLoop {
         return done;
     }
 
-    /** {@code ifHolds} where {@code mask} is all ones, {@code otherwise} where it is 0: no branch. */
-    private static long select(int mask, long ifHolds, long otherwise) {
-        return (ifHolds & mask) | (otherwise & ~(long) mask);
-    }
 
     private static boolean holds(int cond, int nzcv) {
         return Condition.holds(cond, nzcv);
@@ -559,7 +553,7 @@ final class FastLoop {
      */
     private long address(long u, long k, int regOp) {
         final long base = x[MicroOp.n(u)];
-        return ((int) u & 0xFF) == regOp ? base + extend(x[MicroOp.m(u)], MicroOp.a(u)) : base + k;
+        return ((int) u & 0xFF) == regOp ? base + Alu.extend(x[MicroOp.m(u)], MicroOp.a(u)) : base + k;
     }
 
     /** The cached RAM page that holds {@code [va, va + bytes)} for reads at this EL, or null. */
@@ -579,96 +573,23 @@ final class FastLoop {
         return MicroOp.n(u) == MicroOp.SP && (x[MicroOp.SP] & 15) != 0;
     }
 
-    private static long read(byte[] p, int off, int sizeLog) {
-        switch (sizeLog) {
-            case 3: return (long) LE64.get(p, off);
-            case 2: return Integer.toUnsignedLong((int) LE32.get(p, off));
-            case 1: return Short.toUnsignedLong((short) LE16.get(p, off));
-            default: return p[off] & 0xFF;
-        }
-    }
 
-    private static void write(byte[] p, int off, int sizeLog, long value) {
-        switch (sizeLog) {
-            case 3: LE64.set(p, off, value); break;
-            case 2: LE32.set(p, off, (int) value); break;
-            case 1: LE16.set(p, off, (short) value); break;
-            default: p[off] = (byte) value; break;
-        }
-    }
 
     /** The shifted-register operand of a logical instruction, inverted when the a field says so (BIC, ORN, EON). */
     private long operand64(long u) {
-        return shift64(x[MicroOp.m(u)], MicroOp.aux(u)) ^ -(long) MicroOp.a(u); // a = 1 inverts: no branch
+        return Alu.shift64(x[MicroOp.m(u)], MicroOp.aux(u)) ^ -(long) MicroOp.a(u); // a = 1 inverts: no branch
     }
 
     private long operand32(long u) {
-        return shift32((int) x[MicroOp.m(u)], MicroOp.aux(u)) ^ -(long) MicroOp.a(u);
+        return Alu.shift32((int) x[MicroOp.m(u)], MicroOp.aux(u)) ^ -(long) MicroOp.a(u);
     }
 
-    /** ShiftReg (C6.2) for 64 bits: {@code aux} = type &lt;&lt; 6 | amount. */
-    private static long shift64(long value, int aux) {
-        if (aux < 64) {
-            return value << aux; // LSL (and no shift at all): the common case, tested first, no jump table
-        }
-        int amount = aux & 63;
-        switch (aux >>> 6) {
-            case 0: return value << amount;
-            case 1: return value >>> amount;
-            case 2: return value >> amount;
-            default: return Long.rotateRight(value, amount);
-        }
-    }
 
-    /** ShiftReg for 32 bits; the result's upper half is the caller's to clear. */
-    private static int shift32(int value, int aux) {
-        if (aux < 64) {
-            return value << aux;
-        }
-        int amount = aux & 31;
-        switch (aux >>> 6) {
-            case 0: return value << amount;
-            case 1: return value >>> amount;
-            case 2: return value >> amount;
-            default: return Integer.rotateRight(value, amount);
-        }
-    }
 
-    /** ExtendReg (C6.2) then the left shift, by the counts of {@link MicroOp#extension}: no switch. */
-    private static long extend(long value, int how) {
-        int drop = (how & 7) << 3;
-        long top = value << drop;
-        return ((how & 8) != 0 ? top >> drop : top >>> drop) << (how >>> 4);
-    }
 
-    /** NZCV of AddWithCarry(a, b, 0) = r for 64 bits (J1.1). */
-    private static int addFlags64(long a, long b, long r) {
-        return (int) (r >>> 63) << 3 | (r == 0 ? 4 : 0) | (Long.compareUnsigned(r, a) < 0 ? 2 : 0)
-                | (int) ((~(a ^ b) & (a ^ r)) >>> 63);
-    }
 
-    private static int addFlags32(int a, int b, int r) {
-        return (r >>> 31) << 3 | (r == 0 ? 4 : 0) | (Integer.compareUnsigned(r, a) < 0 ? 2 : 0)
-                | ((~(a ^ b) & (a ^ r)) >>> 31);
-    }
 
-    /** NZCV of AddWithCarry(a, NOT(b), 1) = r for 64 bits: C is "no borrow". */
-    private static int subFlags64(long a, long b, long r) {
-        return (int) (r >>> 63) << 3 | (r == 0 ? 4 : 0) | (Long.compareUnsigned(a, b) >= 0 ? 2 : 0)
-                | (int) (((a ^ b) & (a ^ r)) >>> 63);
-    }
 
-    private static int subFlags32(int a, int b, int r) {
-        return (r >>> 31) << 3 | (r == 0 ? 4 : 0) | (Integer.compareUnsigned(a, b) >= 0 ? 2 : 0)
-                | (((a ^ b) & (a ^ r)) >>> 31);
-    }
 
-    /** ANDS/BICS/TST: N and Z from the result, C and V clear. */
-    private static int logicFlags64(long r) {
-        return (int) (r >>> 63) << 3 | (r == 0 ? 4 : 0);
-    }
 
-    private static int logicFlags32(int r) {
-        return (r >>> 31) << 3 | (r == 0 ? 4 : 0);
-    }
 }

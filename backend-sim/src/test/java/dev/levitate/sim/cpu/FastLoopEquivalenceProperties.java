@@ -162,6 +162,12 @@ class FastLoopEquivalenceProperties {
                 });
     }
 
+    /** The same loops under either timing. */
+    @Provide
+    Arbitrary<Sample> bothLoops() {
+        return Combinators.combine(loops(), Arbitraries.of(false, true)).as((l, a53) -> new Sample(l.words(), l.seed(), a53));
+    }
+
     /**
      * A loop under the A53 model, run in random slices of the budget: the fast tier's block timing
      * (memos, steady-state re-entry, scoreboard writes settled at every exit, instructions of a block
@@ -169,7 +175,24 @@ class FastLoopEquivalenceProperties {
      */
     @Property(tries = 400)
     void loopsInSlicesAgree(@ForAll("loops") Sample s) {
-        Machine fast = machine(s, true);
+        inSlices(s, Tier.FAST);
+    }
+
+    /**
+     * Random loops under either timing, in random slices of the budget, with every block compiled
+     * on its first entry: the compiled tier leaves a block to the fast loop where the budget ends
+     * inside it (under the A53 model: where the block timing retires it one by one), and gives the
+     * general interpreter's state, cycles, pairs and mispredictions after every slice.
+     */
+    @Property(tries = 300)
+    void compiledLoopsInSlicesAgree(@ForAll("bothLoops") Sample s) {
+        Machine m = inSlices(s, Tier.COMPILED);
+        Statistics.label("compiled").collect(m.cpu().compiledInstructions() > 0 ? "ran" : "gave way");
+        Statistics.label("compiled").coverage(c -> c.check("ran").percentage(p -> p > 50));
+    }
+
+    private Machine inSlices(Sample s, Tier tier) {
+        Machine fast = machine(s, tier);
         Machine general = machine(s, false);
         SplittableRandom rnd = new SplittableRandom(s.seed());
         long iterations = rnd.nextLong(1, 80);
@@ -186,10 +209,13 @@ class FastLoopEquivalenceProperties {
             for (int i = 0; i < 32; i++) {
                 assertEquals(general.cpu().reg(i), fast.cpu().reg(i), "x" + i + ", slice " + slice);
             }
+            assertEquals(general.cpu().nzcv(), fast.cpu().nzcv(), "NZCV, slice " + slice);
             assertEquals(general.cpu().cycleModel().pairs(), fast.cpu().cycleModel().pairs(), "dual-issued pairs, slice " + slice);
             assertEquals(general.cpu().cycleModel().mispredicts(), fast.cpu().cycleModel().mispredicts(), "mispredictions, slice " + slice);
         }
+        assertData(general, fast);
         Statistics.label("fast tier").collect(fast.cpu().fastRetired > 0 ? "ran" : "gave way");
+        return fast;
     }
 
     /**
@@ -199,10 +225,26 @@ class FastLoopEquivalenceProperties {
      */
     @Property(tries = 300)
     void eventsLandOnTheSameInstructions(@ForAll("loops") Sample s) {
+        withEvents(s, Tier.FAST);
+    }
+
+    /**
+     * Events every few cycles under either timing, every block compiled on its first entry: a
+     * block with an event due before its last instruction is left to the fast loop, so the events
+     * stop the run before the same instructions, at the same cycles, as in the general interpreter.
+     */
+    @Property(tries = 300)
+    void compiledEventsLandOnTheSameInstructions(@ForAll("bothLoops") Sample s) {
+        Machine m = withEvents(s, Tier.COMPILED);
+        Statistics.label("compiled").collect(m.cpu().compiledInstructions() > 0 ? "ran" : "gave way");
+        Statistics.label("compiled").coverage(c -> c.check("ran").percentage(p -> p > 50));
+    }
+
+    private Machine withEvents(Sample s, Tier tier) {
         SplittableRandom rnd = new SplittableRandom(s.seed());
         long period = rnd.nextLong(3, 60);
         long iterations = rnd.nextLong(1, 80);
-        Machine fast = machine(s, true);
+        Machine fast = machine(s, tier);
         Machine general = machine(s, false);
         List<String> fastLog = new ArrayList<>();
         List<String> generalLog = new ArrayList<>();
@@ -236,7 +278,12 @@ class FastLoopEquivalenceProperties {
         assertEquals(general.cpu().cycleModel().mispredicts(), fast.cpu().cycleModel().mispredicts(), "mispredictions");
         assertEquals(general.cpu().cycles(), fast.cpu().cycles(), "cycles");
         assertEquals(general.cpu().pc(), fast.cpu().pc(), "PC");
+        for (int i = 0; i < 32; i++) {
+            assertEquals(general.cpu().reg(i), fast.cpu().reg(i), "x" + i);
+        }
+        assertData(general, fast);
         Statistics.label("fast tier").collect(fast.cpu().fastRetired > 0 ? "ran" : "gave way");
+        return fast;
     }
 
     private static boolean isMemory(int w) {
@@ -253,8 +300,30 @@ class FastLoopEquivalenceProperties {
         compare(s, 200);
     }
 
+    /** One instruction of every fast row as a compiled block, under either timing, against the general interpreter. */
+    @Property(tries = 2000)
+    void compiledOneInstructionAgrees(@ForAll("single") Sample s) {
+        compare(s, 1, Tier.COMPILED);
+    }
+
+    /**
+     * Sequences of up to 40 words compiled as blocks, under either timing (flags carried between
+     * instructions, a load or store that misses the data-page caches leaving its block before
+     * itself), against the general interpreter.
+     */
+    @Property(tries = 600)
+    void compiledSequencesAgree(@ForAll("sequences") Sample s) {
+        Machine m = compare(s, 200, Tier.COMPILED);
+        Statistics.label("compiled").collect(m.cpu().compiledInstructions() > 0 ? "ran" : "gave way");
+        Statistics.label("compiled").coverage(c -> c.check("ran").percentage(p -> p > 60));
+    }
+
     private void compare(Sample s, long budget) {
-        Machine fast = machine(s, true);
+        compare(s, budget, Tier.FAST);
+    }
+
+    private Machine compare(Sample s, long budget, Tier tier) {
+        Machine fast = machine(s, tier);
         Machine general = machine(s, false);
         fast.cpu().primeDataPages(DATA, DATA_SIZE >>> 12);
         general.cpu().primeDataPages(DATA, DATA_SIZE >>> 12);
@@ -271,6 +340,11 @@ class FastLoopEquivalenceProperties {
         assertEquals(general.cpu().nzcv(), fast.cpu().nzcv(), "NZCV");
         assertEquals(general.cpu().instructions(), fast.cpu().instructions(), "instructions");
         assertEquals(general.cpu().cycles(), fast.cpu().cycles(), "cycles");
+        assertData(general, fast);
+        return fast;
+    }
+
+    private static void assertData(Machine general, Machine fast) {
         byte[] x = new byte[DATA_SIZE];
         byte[] y = new byte[DATA_SIZE];
         fast.ram().read(DATA, x, 0, DATA_SIZE);
@@ -278,9 +352,16 @@ class FastLoopEquivalenceProperties {
         assertArrayEquals(y, x, "data memory");
     }
 
+    /** Which tiers a machine may use: the general interpreter only, the fast loop, or compiled blocks in front of it. */
+    enum Tier { GENERAL, FAST, COMPILED }
+
     private static Machine machine(Sample s, boolean fastTier) {
+        return machine(s, fastTier ? Tier.FAST : Tier.GENERAL);
+    }
+
+    private static Machine machine(Sample s, Tier tier) {
         CpuConfig config = CpuConfig.defaults().withTiming(s.a53() ? CpuConfig.Timing.A53 : CpuConfig.Timing.FIXED)
-                .withFastTier(fastTier);
+                .withFastTier(tier != Tier.GENERAL);
         Machine m = new Machine(RAM, config, b -> { }, b -> { }, b -> { });
         SplittableRandom rnd = new SplittableRandom(s.seed());
         byte[] data = new byte[DATA_SIZE];
@@ -297,8 +378,16 @@ class FastLoopEquivalenceProperties {
         cpu.setPc(CODE - 4);
         cpu.runLoop(1);
         cpu.fastRetired = 0;
+        // COMPILED: every block compiled on its first entry, from words decoded beforehand; the
+        // other tiers never compile (whatever -Dlevitate.sim.jitThreshold says)
+        cpu.compileBlocksAfter(tier == Tier.COMPILED ? 1 : 0);
+        if (tier == Tier.COMPILED) {
+            cpu.decodeAhead(CODE, s.words().length);
+        }
         for (int i = 0; i < 31; i++) {
-            cpu.setReg(i, rnd.nextInt(4) == 0 ? rnd.nextLong(-4, 5) : rnd.nextLong());
+            // small values, values whose low word is zero (the 32-bit forms must ignore the top), any
+            int kind = rnd.nextInt(8);
+            cpu.setReg(i, kind < 2 ? rnd.nextLong(-4, 5) : kind == 2 ? rnd.nextLong() << 32 : rnd.nextLong());
         }
         for (int i = 20; i < 24; i++) {
             cpu.setReg(i, DATA + 8L * rnd.nextInt(DATA_SIZE / 8)); // base registers: anywhere in the data

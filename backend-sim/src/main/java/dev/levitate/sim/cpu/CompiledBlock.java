@@ -1,0 +1,50 @@
+package dev.levitate.sim.cpu;
+
+/**
+ * One guest block turned into JVM bytecode by the {@link BlockCompiler}: the pre-decoded
+ * instructions of a page from an entry slot up to and including the first branch (or up to an
+ * instruction without a fast form, or the page's end). Its code is a hidden class's
+ * {@link #run}; this base holds what the {@link BlockJit driver} needs to run it only where the
+ * result is the interpreter's: its length and the fixed-timing cycles of each prefix.
+ */
+abstract class CompiledBlock {
+    /** Instructions in the block (0: the entry has no fast form; nothing to run). */
+    final int length;
+    /** {@code costs[i]}: the fixed-timing cycles of the first {@code i} instructions (length + 1 entries). */
+    final long[] costs;
+
+    /**
+     * Sets the block's shape (the compiler's hidden subclass passes them on).
+     *
+     * @param length instructions in the block
+     * @param costs prefix cycle costs, {@code length + 1} entries
+     */
+    CompiledBlock(int length, long[] costs) {
+        this.length = length;
+        this.costs = costs;
+    }
+
+    /**
+     * Runs the block from its first instruction, whose address is {@code pc}.
+     *
+     * <p>Every instruction but the last is straight-line; a load or store that the fast tiers may
+     * not do (data-page cache miss, page crossing, misaligned SP) ends the run <em>before</em> it,
+     * with nothing of it done. After the last instruction the next PC is in {@code cpu.pc}.
+     *
+     * @param cpu the CPU (its data-page caches, and {@code pc} for the result)
+     * @param x the register file
+     * @param nzcv the flags on entry, N in bit 3 .. V in bit 0
+     * @param pc the virtual address of the first instruction
+     * @return the instructions retired shifted left by 4, or'ed with the flags on exit; fewer than
+     *     {@link #length} retired means the next one needs the general interpreter
+     */
+    abstract int run(Cpu cpu, long[] x, int nzcv, long pc);
+
+    /** The block of an entry whose first instruction has no fast form. */
+    static final CompiledBlock NONE = new CompiledBlock(0, new long[1]) {
+        @Override
+        int run(Cpu cpu, long[] x, int nzcv, long pc) {
+            return nzcv;
+        }
+    };
+}
