@@ -12,14 +12,22 @@ package dev.levitate.sim.cpu;
  * instructions' costs, known when it is compiled: {@code cycles + costs[length - 1] < nextEvent}.
  * Under the A53 model the fast loop's {@link BlockTiming} decides, as it does for the fast loop: a
  * block it has memoized and entered untimed ({@link BlockTiming#untimedLength}) runs compiled and
- * is timed at its last instruction; one it retires instruction by instruction is the fast loop's.
- * Otherwise — and while an entry is still cold (entered fewer than {@link #threshold} times) — the
+ * is timed at its last instruction; one it retires instruction by instruction runs compiled too
+ * when no event can fall inside it ({@link #MAX_CYCLES_PER_INSTRUCTION}), and its instructions are
+ * then retired in order. Otherwise — and while an entry is still cold (entered fewer than {@link #threshold} times) — the
  * fast loop runs the block, stopping exactly where it must. So the instructions, cycles, events and
  * stops are the interpreter's, whichever tier ran them; {@code FastLoopEquivalenceProperties}
  * checks that under both timings.
  */
 final class BlockJit {
     private static final long STAY = ~0xFFCL;
+    /**
+     * More cycles than one instruction of the fast tiers can add under the A53 model: an operand or
+     * unit waits at most the largest latency or occupancy (31: every value on the scoreboard is
+     * ready by then, as each is set to issue + latency), then issue + 1 + the cycles after issue
+     * (at most 15) + a misprediction (8) — under 64. The fast tiers take no TLB walk or exception.
+     */
+    static final long MAX_CYCLES_PER_INSTRUCTION = 256;
 
     /**
      * Entries into a block before it is compiled (-Dlevitate.sim.jitThreshold, default 16; 0 turns
@@ -168,8 +176,34 @@ final class BlockJit {
                 }
                 continue;
             }
-            // cold, or timed one by one: the fast loop, up to the block's end (it begins and ends
-            // the block timing itself)
+            if (b != null && b.length > 0 && b.length <= budget - done && timing.untimedLength(pc) == 0
+                    && eventAt - cycles > (long) b.length * MAX_CYCLES_PER_INSTRUCTION) {
+                // timed one by one (no memo, or a signature that keeps changing), and no event can
+                // fall inside the block: run it compiled, then retire its instructions in order
+                final int r = b.run(cpu, x, nzcv, pc);
+                final int ran = r >>> 4;
+                nzcv = r & 15;
+                done += ran;
+                compiledRun += ran;
+                final int inside = ran == b.length ? ran - 1 : ran;
+                for (int i = 0; i < inside; i++) {
+                    final long va = pc + 4L * i;
+                    cycles = timing.step(cycles, va, va + 4);
+                }
+                if (ran < b.length) {
+                    pc += 4L * ran;
+                    break;
+                }
+                final long next = cpu.pc;
+                cycles = timing.step(cycles, pc + 4L * (b.length - 1), next);
+                pc = next;
+                if ((pc & STAY) != here) {
+                    break;
+                }
+                continue;
+            }
+            // cold, or an event may be near: the fast loop, up to the block's end (it begins and
+            // ends the block timing itself)
             final int length = b != null ? b.length : BlockCompiler.length(page.uops, slot);
             if (length == 0) {
                 break;
