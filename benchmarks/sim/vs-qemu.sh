@@ -4,12 +4,15 @@
 # (b) a realistic C program: backend-sim/src/test/resources/corpus/bench.c (CRC-32, quicksort and a
 # bytecode interpreter; BENCH_ROUNDS rounds of about 1.3 million instructions, 250 by default).
 # QEMU does not count instructions: its MIPS divide the simulator's count for the same ELF.
+# TIMING=a53 runs the simulator under the A53 cycle model (default: fixed). The compiled tier is on
+# unless JAVA_TOOL_OPTIONS=-Dlevitate.sim.jitThreshold=0 turns it off.
 # Needs aarch64-linux-gnu-gcc and qemu-system-aarch64 (Debian: gcc-aarch64-linux-gnu, qemu-system-arm).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$here/../.."
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+timing="${TIMING:-fixed}"
 mips() { echo "$1 / (($3 - $2) * 1000000)" | bc -l | cut -c1-6; }
 for variant in tight-loop tight-loop-mmu; do
   aarch64-linux-gnu-gcc -nostdlib -static -Wl,-Ttext=0x40080000 -Wl,--build-id=none -o "$work/$variant.elf" "$here/$variant.S"
@@ -17,7 +20,7 @@ for variant in tight-loop tight-loop-mmu; do
   [ "$variant" = tight-loop-mmu ] && insns=$((insns + 13))
   echo "== $variant: $insns guest instructions"
   t0=$(date +%s.%N)
-  "$root/levitate" run --stats "$work/$variant.elf"
+  "$root/levitate" run --stats --timing "$timing" "$work/$variant.elf"
   t1=$(date +%s.%N)
   echo "levitate (whole command, JVM start included): $(mips "$insns" "$t0" "$t1") MIPS"
   t0=$(date +%s.%N)
@@ -33,7 +36,7 @@ aarch64-linux-gnu-gcc -O2 -ffreestanding -nostdlib -mgeneral-regs-only -mstrict-
   -o "$work/bench.elf" "$corpus/crt0.S" "$corpus/lib.c" "$corpus/bench.c"
 echo "== bench.c (a realistic C program): $rounds rounds"
 t0=$(date +%s.%N)
-"$root/levitate" run --stats "$work/bench.elf" 2> >(tee "$work/bench.stats" >&2)
+"$root/levitate" run --stats --timing "$timing" "$work/bench.elf" 2> >(tee "$work/bench.stats" >&2)
 t1=$(date +%s.%N)
 sleep 0.1   # let tee finish
 insns=$(grep -o '[0-9,]* instructions' "$work/bench.stats" | head -1 | tr -d ', [:alpha:]')

@@ -57,6 +57,7 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-58s %16s%n", "measurement", "per second");
 
         row(out, err, "simulator: ALU loop, fixed timing (million instr.)", loop(CpuConfig.Timing.FIXED, false), 1e6);
+        row(out, err, "simulator: same loop, no compiled tier (million instr.)", loop(CpuConfig.defaults().withCompiledTier(0), false), 1e6);
         row(out, err, "simulator: same loop, no fast tier (million instr.)", loop(CpuConfig.defaults().withFastTier(false), false), 1e6);
         row(out, err, "simulator: same loop, A53 cycle model (million instr.)", loop(CpuConfig.Timing.A53, false), 1e6);
         row(out, err, "simulator: same loop, MMU on (million instr.)", loop(CpuConfig.Timing.FIXED, true), 1e6);

@@ -55,6 +55,10 @@ public final class RunCommand implements Callable<Integer> {
             description = "Run the common instructions pre-decoded in the fast tier (default); --no-fast-tier leaves every one to the general interpreter. The results are identical; only the speed differs.")
     private boolean fastTier;
 
+    @Option(names = "--compiled-tier", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Compile hot blocks of the fast tier to JVM bytecode (default); --no-compiled-tier leaves them to the fast tier's interpreter. The results are identical; only the speed differs.")
+    private boolean compiledTier;
+
     /** Exit status for a file that is not a loadable image. */
     static final int BAD_IMAGE = 126;
     /** Exit status when the simulator stops the image for a reason other than its own exit. */
@@ -82,7 +86,8 @@ public final class RunCommand implements Callable<Integer> {
             case "a53": model = dev.levitate.sim.cpu.CpuConfig.Timing.A53; break;
             default: throw new CommandLine.ParameterException(spec.commandLine(), "--timing must be fixed or a53, got '" + timing + "'");
         }
-        Machine m = new Machine((long) ramMib << 20, dev.levitate.sim.cpu.CpuConfig.defaults().withTiming(model).withFastTier(fastTier),
+        Machine m = new Machine((long) ramMib << 20, dev.levitate.sim.cpu.CpuConfig.defaults().withTiming(model).withFastTier(fastTier)
+                .withCompiledTier(compiledTier ? dev.levitate.sim.cpu.CpuConfig.defaults().compileAfter() : 0),
                 b -> write(stdout, b), b -> write(stdout, b), b -> write(err, b));
         try {
             elf = ElfImage.parse(file);

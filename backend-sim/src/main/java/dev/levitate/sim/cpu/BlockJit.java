@@ -14,7 +14,7 @@ package dev.levitate.sim.cpu;
  * block it has memoized and entered untimed ({@link BlockTiming#untimedLength}) runs compiled and
  * is timed at its last instruction; one it retires instruction by instruction runs compiled too
  * when no event can fall inside it ({@link #MAX_CYCLES_PER_INSTRUCTION}), and its instructions are
- * then retired in order. Otherwise — and while an entry is still cold (entered fewer than {@link #threshold} times) — the
+ * then retired in order. Otherwise — and while an entry is still cold (entered fewer than {@link CpuConfig#compileAfter()} times) — the
  * fast loop runs the block, stopping exactly where it must. So the instructions, cycles, events and
  * stops are the interpreter's, whichever tier ran them; {@code FastLoopEquivalenceProperties}
  * checks that under both timings.
@@ -29,13 +29,6 @@ final class BlockJit {
      */
     static final long MAX_CYCLES_PER_INSTRUCTION = 256;
 
-    /**
-     * Entries into a block before it is compiled (-Dlevitate.sim.jitThreshold, default 16; 0 turns
-     * the compiled tier off). A few entries also let the block's words all be decoded first: the
-     * fast loop decodes a word on its first execution, and a block stops before an undecoded one.
-     */
-    static final int DEFAULT_THRESHOLD = Integer.getInteger("levitate.sim.jitThreshold", 16);
-
     private final Cpu cpu;
     private final FastLoop fast;
     private final int threshold;
@@ -46,6 +39,12 @@ final class BlockJit {
     /** Blocks compiled. */
     long compiled;
 
+    /**
+     * A compiled tier in front of {@code fast}.
+     *
+     * @param threshold entries into a block before it is compiled, 1..127 (a few entries also let
+     *     the block's words all be decoded first: a block stops before an undecoded word)
+     */
     BlockJit(Cpu cpu, FastLoop fast, int threshold) {
         if (threshold < 1 || threshold > 127) {
             throw new IllegalArgumentException("JIT threshold must be 1..127 entries: " + threshold);

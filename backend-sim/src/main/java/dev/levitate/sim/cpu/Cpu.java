@@ -232,7 +232,7 @@ public final class Cpu {
         this.timing = new CycleModel(config);
         this.detailedTiming = config.timing() == CpuConfig.Timing.A53;
         this.fast = new FastLoop(this, detailedTiming ? timing : null);
-        this.jit = BlockJit.DEFAULT_THRESHOLD > 0 ? new BlockJit(this, fast, BlockJit.DEFAULT_THRESHOLD) : null;
+        this.jit = config.compileAfter() > 0 ? new BlockJit(this, fast, config.compileAfter()) : null;
         this.fastTierOn = config.fastTier();
         this.fastBlocked = !fastTierOn;
         regimeChanged();

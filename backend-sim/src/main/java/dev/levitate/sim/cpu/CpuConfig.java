@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param timing how instructions are charged cycles
  * @param fastTier whether the pre-decoded fast tier runs the common instructions (the results are
  *     identical either way, only the speed differs; see docs/simulator.md)
+ * @param compileAfter after how many entries a block of the fast tier is compiled to JVM bytecode
+ *     (1..127), or 0 for never: the compiled tier; again only the speed differs
  */
 public record CpuConfig(int tlbEntries, int tlbWays, Tlb.Replacement replacement, int walkCacheEntries, long coreHz, long counterHz,
-                        Timing timing, boolean fastTier) {
+                        Timing timing, boolean fastTier, int compileAfter) {
     /** How the core charges cycles for instructions. */
     public enum Timing {
         /**
@@ -36,10 +38,12 @@ public record CpuConfig(int tlbEntries, int tlbWays, Tlb.Replacement replacement
 
     /**
      * Cortex-A53-like: a 512-entry 4-way main TLB, a 64-entry walk cache, 1 GHz, and QEMU virt's
-     * 62.5 MHz counter; fixed timing; the fast tier on unless {@code -Dlevitate.sim.fastTier=false}.
+     * 62.5 MHz counter; fixed timing; the fast tier on unless {@code -Dlevitate.sim.fastTier=false};
+     * blocks compiled after 16 entries unless {@code -Dlevitate.sim.jitThreshold=N} says otherwise
+     * (0: never).
      */
     private static final CpuConfig DEFAULTS = new CpuConfig(512, 4, Tlb.Replacement.LRU, 64, 1_000_000_000L, 62_500_000L, Timing.FIXED,
-            !"false".equals(System.getProperty("levitate.sim.fastTier")));
+            !"false".equals(System.getProperty("levitate.sim.fastTier")), Integer.getInteger("levitate.sim.jitThreshold", 16));
 
     /**
      * Checks the configuration.
@@ -52,7 +56,9 @@ public record CpuConfig(int tlbEntries, int tlbWays, Tlb.Replacement replacement
      * @param counterHz the counter frequency
      * @param timing the timing model
      * @param fastTier whether the fast tier runs
-     * @throws IllegalArgumentException if a size is not positive or the counter is faster than the core
+     * @param compileAfter entries before a block is compiled, 0 for never
+     * @throws IllegalArgumentException if a size is not positive, the counter is faster than the
+     *     core, or {@code compileAfter} is outside 0..127
      */
     public CpuConfig {
         Objects.requireNonNull(replacement, "replacement");
@@ -60,6 +66,9 @@ public record CpuConfig(int tlbEntries, int tlbWays, Tlb.Replacement replacement
         if (tlbEntries <= 0 || tlbWays <= 0 || walkCacheEntries <= 0) {
             throw new IllegalArgumentException("TLB and walk cache sizes must be positive: entries=" + tlbEntries
                     + ", ways=" + tlbWays + ", walk cache=" + walkCacheEntries);
+        }
+        if (compileAfter < 0 || compileAfter > 127) {
+            throw new IllegalArgumentException("compileAfter must be 0 (never) or 1..127 entries, got " + compileAfter);
         }
         if (counterHz <= 0 || coreHz < counterHz) {
             throw new IllegalArgumentException("need 0 < counter frequency <= core clock, got " + counterHz + " Hz and " + coreHz + " Hz");
@@ -84,7 +93,7 @@ public record CpuConfig(int tlbEntries, int tlbWays, Tlb.Replacement replacement
      * @return the new configuration
      */
     public CpuConfig withTlb(int entries, int ways, Tlb.Replacement policy) {
-        return new CpuConfig(entries, ways, policy, walkCacheEntries, coreHz, counterHz, timing, fastTier);
+        return new CpuConfig(entries, ways, policy, walkCacheEntries, coreHz, counterHz, timing, fastTier, compileAfter);
     }
 
     /**
@@ -94,7 +103,7 @@ public record CpuConfig(int tlbEntries, int tlbWays, Tlb.Replacement replacement
      * @return the new configuration
      */
     public CpuConfig withCoreHz(long hz) {
-        return new CpuConfig(tlbEntries, tlbWays, replacement, walkCacheEntries, hz, counterHz, timing, fastTier);
+        return new CpuConfig(tlbEntries, tlbWays, replacement, walkCacheEntries, hz, counterHz, timing, fastTier, compileAfter);
     }
 
     /**
@@ -104,7 +113,7 @@ public record CpuConfig(int tlbEntries, int tlbWays, Tlb.Replacement replacement
      * @return the new configuration
      */
     public CpuConfig withTiming(Timing model) {
-        return new CpuConfig(tlbEntries, tlbWays, replacement, walkCacheEntries, coreHz, counterHz, model, fastTier);
+        return new CpuConfig(tlbEntries, tlbWays, replacement, walkCacheEntries, coreHz, counterHz, model, fastTier, compileAfter);
     }
 
     /**
@@ -116,6 +125,19 @@ public record CpuConfig(int tlbEntries, int tlbWays, Tlb.Replacement replacement
      * @return the new configuration
      */
     public CpuConfig withFastTier(boolean on) {
-        return new CpuConfig(tlbEntries, tlbWays, replacement, walkCacheEntries, coreHz, counterHz, timing, on);
+        return new CpuConfig(tlbEntries, tlbWays, replacement, walkCacheEntries, coreHz, counterHz, timing, on, compileAfter);
+    }
+
+    /**
+     * Returns this configuration with the compiled tier set: hot blocks of the fast tier turned into
+     * JVM bytecode after {@code entries} entries, or never (0). It runs only where the fast tier
+     * does, and the results are the same either way (docs/simulator.md, "The compiled tier").
+     *
+     * @param entries entries before a block is compiled, 1..127, or 0 for never
+     * @return the new configuration
+     * @throws IllegalArgumentException if {@code entries} is outside 0..127
+     */
+    public CpuConfig withCompiledTier(int entries) {
+        return new CpuConfig(tlbEntries, tlbWays, replacement, walkCacheEntries, coreHz, counterHz, timing, fastTier, entries);
     }
 }

@@ -122,5 +122,22 @@ class BlockJitTest {
         Machine m = machine(COUNT_TO_100, 0);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BlockJit(m.cpu(), null, 128));
         assertTrue(e.getMessage().contains("128"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> CpuConfig.defaults().withCompiledTier(-1));
+        assertTrue(e.getMessage().contains("-1"), e.getMessage());
+    }
+
+    @Test
+    void theConfigurationTurnsTheCompiledTierOnAndOff() {
+        for (int after : new int[] {0, 2}) {
+            Machine m = new Machine(1L << 20, CpuConfig.defaults().withCompiledTier(after), b -> { }, b -> { }, b -> { });
+            for (int i = 0; i < COUNT_TO_100.length; i++) {
+                m.ram().write32(CODE + 4L * i, COUNT_TO_100[i]);
+            }
+            m.cpu().setPc(CODE);
+            m.cpu().runLoop(1_000);
+            assertEquals(100, m.cpu().reg(0));
+            assertEquals(after == 0, m.cpu().compiledBlocks() == 0, "compiled blocks with compileAfter " + after);
+            assertEquals(after == 0, m.cpu().compiledInstructions() == 0, "compiled instructions with compileAfter " + after);
+        }
     }
 }
