@@ -39,7 +39,8 @@ t0=$(date +%s.%N)
 "$root/levitate" run --stats --timing "$timing" "$work/bench.elf" 2> >(tee "$work/bench.stats" >&2)
 t1=$(date +%s.%N)
 sleep 0.1   # let tee finish
-insns=$(grep -o '[0-9,]* instructions' "$work/bench.stats" | head -1 | tr -d ', [:alpha:]')
+# the final statistics line (not a progress line of a long run)
+insns=$(grep -o 'levitate run: [0-9,]* instructions (' "$work/bench.stats" | tail -1 | tr -d ', [:alpha:]:(')
 echo "$insns guest instructions"
 echo "levitate (whole command, JVM start included): $(mips "$insns" "$t0" "$t1") MIPS"
 t0=$(date +%s.%N)

@@ -200,6 +200,21 @@ final class BlockCompiler {
      * @return the block ({@link CompiledBlock#NONE} if the entry has no fast form)
      */
     static CompiledBlock compile(long[] uops, long[] imms, int slot) {
+        return compile(uops, imms, null, slot);
+    }
+
+    /**
+     * Compiles the block that starts at {@code slot} of a decoded page, timed under the A53 model
+     * when {@code timings} is given ({@link CompiledBlock#runTimed}), else for the fixed timing
+     * ({@link CompiledBlock#run}).
+     *
+     * @param uops the page's micro-ops
+     * @param imms their immediates
+     * @param timings the page's {@link CycleModel#describe timing descriptors}, or null
+     * @param slot the entry slot
+     * @return the block ({@link CompiledBlock#NONE} if the entry has no fast form)
+     */
+    static CompiledBlock compile(long[] uops, long[] imms, long[] timings, int slot) {
         final int length = length(uops, slot);
         if (length == 0) {
             return CompiledBlock.NONE;
@@ -208,11 +223,16 @@ final class BlockCompiler {
         for (int i = 0; i < length; i++) {
             costs[i + 1] = costs[i] + MicroOp.cost(uops[slot + i]);
         }
-        final byte[] bytes = bytecode(uops, imms, slot, length);
+        final long last = uops[slot + length - 1];
+        final boolean selfLoop = KIND[MicroOp.op(last)] == BRANCH && MicroOp.op(last) != MicroOp.BR && MicroOp.op(last) != MicroOp.BLR
+                && imms[slot + length - 1] == -4L * (length - 1);
+        final byte[] bytes = bytecode(uops, imms, timings, slot, length);
         try {
             MethodHandles.Lookup guest = LOOKUP.defineHiddenClass(bytes, true);
-            return (CompiledBlock) guest.findConstructor(guest.lookupClass(),
+            CompiledBlock b = (CompiledBlock) guest.findConstructor(guest.lookupClass(),
                     MethodType.methodType(void.class, int.class, long[].class)).invoke(length, costs);
+            b.selfLoop = selfLoop;
+            return b;
         } catch (Throwable e) {
             // a bug of this class's, not of the guest's: the generated code failed verification
             throw new IllegalStateException("cannot define the compiled block at slot " + slot, e);
@@ -224,8 +244,12 @@ final class BlockCompiler {
     private static final int X_LOCAL = 2;
     private static final int NZCV_LOCAL = 3;
     private static final int PC_LOCAL = 4;
+    private static final int CYCLES_LOCAL = 6;
+    private static final int MODEL_LOCAL = 8;
+    private static final String MODEL = "dev/levitate/sim/cpu/CycleModel";
 
-    private static byte[] bytecode(long[] uops, long[] imms, int slot, int length) {
+    private static byte[] bytecode(long[] uops, long[] imms, long[] timings, int slot, int length) {
+        final boolean timed = timings != null;
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
         cw.visit(Opcodes.V17, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, NAME, null, BASE, null);
         MethodVisitor init = cw.visitMethod(0, "<init>", "(I[J)V", null, null);
@@ -238,7 +262,20 @@ final class BlockCompiler {
         init.visitMaxs(0, 0);
         init.visitEnd();
 
-        MethodVisitor mv = cw.visitMethod(0, "run", "(L" + CPU + ";[JIJ)I", null, null);
+        method(cw, uops, imms, null, slot, length);
+        if (timed) {
+            method(cw, uops, imms, timings, slot, length);
+        }
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    /** Emits run (timings null) or runTimed. */
+    private static void method(ClassWriter cw, long[] uops, long[] imms, long[] timings, int slot, int length) {
+        final boolean timed = timings != null;
+        MethodVisitor mv = timed
+                ? cw.visitMethod(0, "runTimed", "(L" + CPU + ";[JIJJL" + MODEL + ";)I", null, null)
+                : cw.visitMethod(0, "run", "(L" + CPU + ";[JIJ)I", null, null);
         mv.visitCode();
         boolean ended = false;
         for (int i = 0; i < length; i++) {
@@ -247,6 +284,9 @@ final class BlockCompiler {
             final int op = MicroOp.op(u);
             final int kind = KIND[op];
             if (kind == NOTHING) {
+                if (timed) {
+                    retire(mv, timings[slot + i], i, false);
+                }
                 continue;
             }
             if (kind == MEMORY) {
@@ -270,7 +310,7 @@ final class BlockCompiler {
                     // false: leave before this instruction, i instructions retired
                     Label done = new Label();
                     mv.visitJumpInsn(Opcodes.IFNE, done);
-                    returnRetired(mv, i);
+                    returnRetired(mv, i, timed);
                     mv.visitLabel(done);
                 }
                 case BRANCH -> {
@@ -280,6 +320,9 @@ final class BlockCompiler {
                 default -> {
                 }
             }
+            if (timed) {
+                retire(mv, timings[slot + i], i, kind == BRANCH);
+            }
         }
         if (!ended) {
             // straight-line to the end: the next PC follows the last instruction
@@ -287,11 +330,9 @@ final class BlockCompiler {
             pcOf(mv, length);
             mv.visitFieldInsn(Opcodes.PUTFIELD, CPU, "pc", "J");
         }
-        returnRetired(mv, length);
+        returnRetired(mv, length, timed);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
-        cw.visitEnd();
-        return cw.toByteArray();
     }
 
     /** Pushes the address of the block's instruction {@code i}: pc + 4i. */
@@ -303,8 +344,32 @@ final class BlockCompiler {
         }
     }
 
-    /** Returns {@code retired << 4 | nzcv}. */
-    private static void returnRetired(MethodVisitor mv, int retired) {
+    /**
+     * cycles = model.retire(cycles, t, pc + 4i, next), with next the branch's result in cpu.pc for
+     * the closing branch, else the following instruction.
+     */
+    private static void retire(MethodVisitor mv, long t, int i, boolean branch) {
+        mv.visitVarInsn(Opcodes.ALOAD, MODEL_LOCAL);
+        mv.visitVarInsn(Opcodes.LLOAD, CYCLES_LOCAL);
+        mv.visitLdcInsn(t);
+        pcOf(mv, i);
+        if (branch) {
+            mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+            mv.visitFieldInsn(Opcodes.GETFIELD, CPU, "pc", "J");
+        } else {
+            pcOf(mv, i + 1);
+        }
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MODEL, "retire", "(JJJJ)J", false);
+        mv.visitVarInsn(Opcodes.LSTORE, CYCLES_LOCAL);
+    }
+
+    /** Returns {@code retired << 4 | nzcv}; timed, the cycle count goes to cpu.cycles first. */
+    private static void returnRetired(MethodVisitor mv, int retired, boolean timed) {
+        if (timed) {
+            mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+            mv.visitVarInsn(Opcodes.LLOAD, CYCLES_LOCAL);
+            mv.visitFieldInsn(Opcodes.PUTFIELD, CPU, "cycles", "J");
+        }
         mv.visitLdcInsn(retired << 4);
         mv.visitVarInsn(Opcodes.ILOAD, NZCV_LOCAL);
         mv.visitInsn(Opcodes.IOR);

@@ -10,14 +10,13 @@ package dev.levitate.sim.cpu;
  * budget, and no event falls due before its last instruction (the fast loop looks at the event
  * before each instruction). Under the fixed timing a block's cycles are the sum of its
  * instructions' costs, known when it is compiled: {@code cycles + costs[length - 1] < nextEvent}.
- * Under the A53 model the fast loop's {@link BlockTiming} decides, as it does for the fast loop: a
- * block it has memoized and entered untimed ({@link BlockTiming#untimedLength}) runs compiled and
- * is timed at its last instruction; one it retires instruction by instruction runs compiled too
- * when no event can fall inside it ({@link #MAX_CYCLES_PER_INSTRUCTION}), and its instructions are
- * then retired in order. Otherwise — and while an entry is still cold (entered fewer than {@link CpuConfig#compileAfter()} times) — the
- * fast loop runs the block, stopping exactly where it must. So the instructions, cycles, events and
- * stops are the interpreter's, whichever tier ran them; {@code FastLoopEquivalenceProperties}
- * checks that under both timings.
+ * Under the A53 model a compiled block retires each of its instructions through the model itself
+ * ({@link CompiledBlock#runTimed}, the general interpreter's way), and runs only when no event can
+ * fall inside it ({@link #MAX_CYCLES_PER_INSTRUCTION}). Otherwise — and while an entry is still
+ * cold (entered fewer than {@link CpuConfig#compileAfter()} times) — the fast loop runs the block,
+ * stopping exactly where it must. So the instructions, cycles, events and stops are the
+ * interpreter's, whichever tier ran them; {@code FastLoopEquivalenceProperties} checks that under
+ * both timings.
  */
 final class BlockJit {
     private static final long STAY = ~0xFFCL;
@@ -32,7 +31,9 @@ final class BlockJit {
     private final Cpu cpu;
     private final FastLoop fast;
     private final int threshold;
-    /** The A53 model's block timing (the fast loop's own), or null for the fixed timing. */
+    /** The A53 model, or null for the fixed timing. */
+    private final CycleModel model;
+    /** The fast loop's block timing under the A53 model (for loops of one block), or null. */
     private final BlockTiming timing;
     /** Instructions retired in compiled blocks. */
     long retired;
@@ -52,7 +53,8 @@ final class BlockJit {
         this.cpu = cpu;
         this.fast = fast;
         this.threshold = threshold;
-        this.timing = fast != null ? fast.blocks : null;
+        this.model = fast != null && fast.blocks != null ? cpu.cycleModel() : null;
+        this.timing = model != null ? fast.blocks : null;
     }
 
     /**
@@ -64,8 +66,8 @@ final class BlockJit {
      * @return how many instructions retired
      */
     long run(DecodeCache.Page page, long budget) {
-        if (timing != null) {
-            return runTimed(page, budget, timing);
+        if (model != null) {
+            return runTimed(page, budget, model, timing);
         }
         final Cpu cpu = this.cpu;
         final long[] x = cpu.x;
@@ -130,8 +132,15 @@ final class BlockJit {
         return done;
     }
 
-    /** {@link #run} under the A53 model: {@link BlockTiming} times the blocks, as it does for the fast loop. */
-    private long runTimed(DecodeCache.Page page, long budget, BlockTiming timing) {
+    /**
+     * {@link #run} under the A53 model. A compiled block times itself, retiring each instruction
+     * through the model as the general interpreter does ({@link CompiledBlock#runTimed}); it runs
+     * only where no event can fall inside it. A loop of one block is timed by {@link BlockTiming}
+     * instead, while it times whole rounds (its memo, then its steady state: cheaper than retiring
+     * each instruction). The fast loop, for everything else, drives the block timing itself. Each
+     * leaves the model settled.
+     */
+    private long runTimed(DecodeCache.Page page, long budget, CycleModel model, BlockTiming timing) {
         final Cpu cpu = this.cpu;
         final long[] x = cpu.x;
         final long here = cpu.pc & ~0xFFFL;
@@ -147,68 +156,71 @@ final class BlockJit {
         int nzcv = cpu.n << 3 | cpu.z << 2 | cpu.c << 1 | cpu.v;
         long done = 0;
         long compiledRun = 0;
-        timing.begin(page, pc, cycles, eventAt, budget);
-        boolean begun = true;
+        run:
         while (done < budget && cycles < eventAt) {
             final int slot = (int) (pc - here) >>> 2;
             CompiledBlock b = blocks[slot];
             if (b == null && ++heat[slot] == threshold) {
-                b = blocks[slot] = BlockCompiler.compile(page.uops, page.imms, slot);
+                b = blocks[slot] = BlockCompiler.compile(page.uops, page.imms, page.timings, slot);
                 compiled++;
             }
-            if (b != null && b.length > 0 && b.length == timing.untimedLength(pc)) {
-                // entered untimed, ending before the event and within the budget: timed at its end
-                final int r = b.run(cpu, x, nzcv, pc);
-                final int ran = r >>> 4;
-                nzcv = r & 15;
-                done += ran;
-                compiledRun += ran;
-                if (ran < b.length) {
-                    pc += 4L * ran; // BlockTiming.end retires those one by one; the general interpreter runs the next
-                    break;
+            if (b != null && b.selfLoop && b.length <= budget - done) {
+                // a loop of one block: the block timing's memo, and its steady state once the loop
+                // meets the same signature again, time whole rounds in a few field updates
+                final long start = pc;
+                timing.begin(page, pc, cycles, eventAt, budget - done);
+                // (the budget and the event are the block timing's to check; tested here too, so that
+                // no slip there can keep this loop going)
+                while (b.length <= budget - done && cycles < eventAt && timing.untimedLength(pc) == b.length) {
+                    final int r = b.run(cpu, x, nzcv, pc);
+                    final int ran = r >>> 4;
+                    nzcv = r & 15;
+                    done += ran;
+                    compiledRun += ran;
+                    if (ran < b.length) {
+                        pc += 4L * ran; // BlockTiming.end retires those one by one
+                        cycles = timing.end(cycles, pc);
+                        break run;
+                    }
+                    final long next = cpu.pc;
+                    cycles = timing.step(cycles, pc + 4L * (b.length - 1), next);
+                    pc = next;
+                    if (pc != start) {
+                        break;
+                    }
                 }
-                final long next = cpu.pc;
-                cycles = timing.step(cycles, pc + 4L * (b.length - 1), next);
-                pc = next;
-                if ((pc & STAY) != here) {
-                    break;
+                cycles = timing.end(cycles, pc); // at a block's start: retires nothing, settles the board
+                if (pc != start) {
+                    if ((pc & STAY) != here) {
+                        break;
+                    }
+                    continue;
                 }
-                continue;
+                // not timed as a whole here (an event or the budget near, a changing signature): below
             }
-            if (b != null && b.length > 0 && b.length <= budget - done && timing.untimedLength(pc) == 0
+            if (b != null && b.length > 0 && b.length <= budget - done
                     && eventAt - cycles > (long) b.length * MAX_CYCLES_PER_INSTRUCTION) {
-                // timed one by one (no memo, or a signature that keeps changing), and no event can
-                // fall inside the block: run it compiled, then retire its instructions in order
-                final int r = b.run(cpu, x, nzcv, pc);
+                final int r = b.runTimed(cpu, x, nzcv, pc, cycles, model);
                 final int ran = r >>> 4;
                 nzcv = r & 15;
                 done += ran;
                 compiledRun += ran;
-                final int inside = ran == b.length ? ran - 1 : ran;
-                for (int i = 0; i < inside; i++) {
-                    final long va = pc + 4L * i;
-                    cycles = timing.step(cycles, va, va + 4);
-                }
+                cycles = cpu.cycles;
                 if (ran < b.length) {
-                    pc += 4L * ran;
+                    pc += 4L * ran; // the general interpreter runs that one
                     break;
                 }
-                final long next = cpu.pc;
-                cycles = timing.step(cycles, pc + 4L * (b.length - 1), next);
-                pc = next;
+                pc = cpu.pc;
                 if ((pc & STAY) != here) {
                     break;
                 }
                 continue;
             }
-            // cold, or an event may be near: the fast loop, up to the block's end (it begins and
-            // ends the block timing itself)
+            // cold, or an event may be near: the fast loop, up to the block's end
             final int length = b != null ? b.length : BlockCompiler.length(page.uops, slot);
             if (length == 0) {
                 break;
             }
-            cycles = timing.end(cycles, pc); // at the block's start: retires nothing, settles the board
-            begun = false;
             cpu.pc = pc;
             cpu.cycles = cycles;
             store(cpu, nzcv);
@@ -220,11 +232,6 @@ final class BlockJit {
             if (ran == 0 || (pc & STAY) != here) {
                 break;
             }
-            timing.begin(page, pc, cycles, eventAt, budget - done);
-            begun = true;
-        }
-        if (begun) {
-            cycles = timing.end(cycles, pc);
         }
         cpu.pc = pc;
         cpu.cycles = cycles;

@@ -264,7 +264,8 @@ final class BlockTiming {
      * The length of the block that starts at {@code va} if the fast tier has just entered it and
      * runs it untimed (memoized, ending before the next event and within the budget: {@link #step}
      * then times it at its last instruction alone), else 0: its instructions retire one by one. The
-     * {@link BlockJit compiled tier} runs a compiled block under the A53 model only in the first case.
+     * {@link BlockJit compiled tier} runs a loop of one compiled block under the block timing only
+     * in the first case.
      *
      * @param va the address of the block's first instruction
      * @return the memoized block's length, or 0

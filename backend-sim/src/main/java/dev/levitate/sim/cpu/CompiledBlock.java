@@ -12,6 +12,8 @@ abstract class CompiledBlock {
     final int length;
     /** {@code costs[i]}: the fixed-timing cycles of the first {@code i} instructions (length + 1 entries). */
     final long[] costs;
+    /** Whether the block ends in a direct branch back to its own first instruction (a loop of one block). */
+    boolean selfLoop;
 
     /**
      * Sets the block's shape (the compiler's hidden subclass passes them on).
@@ -40,10 +42,35 @@ abstract class CompiledBlock {
      */
     abstract int run(Cpu cpu, long[] x, int nzcv, long pc);
 
+    /**
+     * Runs the block as {@link #run} does, and times it under the A53 model as the general
+     * interpreter does: after each instruction, {@link CycleModel#retire} with the instruction's
+     * descriptor (a constant in the compiled code, so the JVM folds the model's decoding of it).
+     * Only a block compiled for the A53 model has this method.
+     *
+     * @param cpu the CPU; the cycle count after the instructions that ran goes to {@code cpu.cycles}
+     * @param x the register file
+     * @param nzcv the flags on entry
+     * @param pc the virtual address of the first instruction
+     * @param cycles the cycle count on entry
+     * @param model the cycle model (its scoreboard, units and branch predictor)
+     * @return as {@link #run}
+     * @throws IllegalStateException if the block was compiled for the fixed timing
+     */
+    int runTimed(Cpu cpu, long[] x, int nzcv, long pc, long cycles, CycleModel model) {
+        throw new IllegalStateException("this block was compiled for the fixed timing");
+    }
+
     /** The block of an entry whose first instruction has no fast form. */
     static final CompiledBlock NONE = new CompiledBlock(0, new long[1]) {
         @Override
         int run(Cpu cpu, long[] x, int nzcv, long pc) {
+            return nzcv;
+        }
+
+        @Override
+        int runTimed(Cpu cpu, long[] x, int nzcv, long pc, long cycles, CycleModel model) {
+            cpu.cycles = cycles;
             return nzcv;
         }
     };
