@@ -61,87 +61,19 @@ final class BlockJit {
      * Runs from the CPU's PC, which lies in {@code page}, until the PC leaves the page, the budget
      * is spent, an event is due, or an instruction needs the general interpreter.
      *
+     * <p>Under the A53 model a compiled block times itself, retiring each instruction through the
+     * model as the general interpreter does ({@link CompiledBlock#runTimed}), where no event can
+     * fall inside it; a loop of one block is timed by {@link BlockTiming} instead while that times
+     * whole rounds (its memo, then its steady state: cheaper than retiring each instruction). The
+     * fast loop, for everything else, drives the block timing itself. Each leaves the model settled.
+     *
      * @param page the decoded page the PC's physical address falls in
      * @param budget the most instructions to run
      * @return how many instructions retired
      */
     long run(DecodeCache.Page page, long budget) {
-        if (model != null) {
-            return runTimed(page, budget, model, timing);
-        }
         final Cpu cpu = this.cpu;
-        final long[] x = cpu.x;
-        final long here = cpu.pc & ~0xFFFL;
-        final long eventAt = cpu.nextEvent;
-        CompiledBlock[] blocks = page.blocks;
-        if (blocks == null) {
-            blocks = page.blocks = new CompiledBlock[1024];
-            page.heat = new byte[1024];
-        }
-        final byte[] heat = page.heat;
-        long pc = cpu.pc;
-        long cycles = cpu.cycles;
-        int nzcv = cpu.n << 3 | cpu.z << 2 | cpu.c << 1 | cpu.v;
-        long done = 0;
-        long compiledRun = 0;
-        while (done < budget && cycles < eventAt) {
-            final int slot = (int) (pc - here) >>> 2;
-            CompiledBlock b = blocks[slot];
-            if (b == null && ++heat[slot] == threshold) {
-                b = blocks[slot] = BlockCompiler.compile(page.uops, page.imms, slot);
-                compiled++;
-            }
-            if (b != null && b.length > 0 && b.length <= budget - done && cycles + b.costs[b.length - 1] < eventAt) {
-                final int r = b.run(cpu, x, nzcv, pc);
-                final int ran = r >>> 4;
-                nzcv = r & 15;
-                done += ran;
-                compiledRun += ran;
-                cycles += b.costs[ran];
-                if (ran < b.length) {
-                    pc += 4L * ran; // the general interpreter runs that one
-                    break;
-                }
-                pc = cpu.pc;
-                if ((pc & STAY) != here) {
-                    break; // another page, or misaligned
-                }
-                continue;
-            }
-            // cold, or an event or the budget inside the block: the fast loop, up to the block's end
-            final int length = b != null ? b.length : BlockCompiler.length(page.uops, slot);
-            if (length == 0) {
-                break;
-            }
-            cpu.pc = pc;
-            cpu.cycles = cycles;
-            store(cpu, nzcv);
-            final long ran = fast.run(page, Math.min(length, budget - done));
-            done += ran;
-            pc = cpu.pc;
-            cycles = cpu.cycles;
-            nzcv = cpu.n << 3 | cpu.z << 2 | cpu.c << 1 | cpu.v;
-            if (ran == 0 || (pc & STAY) != here) {
-                break;
-            }
-        }
-        cpu.pc = pc;
-        cpu.cycles = cycles;
-        store(cpu, nzcv);
-        retired += compiledRun;
-        return done;
-    }
-
-    /**
-     * {@link #run} under the A53 model. A compiled block times itself, retiring each instruction
-     * through the model as the general interpreter does ({@link CompiledBlock#runTimed}); it runs
-     * only where no event can fall inside it. A loop of one block is timed by {@link BlockTiming}
-     * instead, while it times whole rounds (its memo, then its steady state: cheaper than retiring
-     * each instruction). The fast loop, for everything else, drives the block timing itself. Each
-     * leaves the model settled.
-     */
-    private long runTimed(DecodeCache.Page page, long budget, CycleModel model, BlockTiming timing) {
-        final Cpu cpu = this.cpu;
+        final CycleModel model = this.model;
         final long[] x = cpu.x;
         final long here = cpu.pc & ~0xFFFL;
         final long eventAt = cpu.nextEvent;
@@ -161,12 +93,12 @@ final class BlockJit {
             final int slot = (int) (pc - here) >>> 2;
             CompiledBlock b = blocks[slot];
             if (b == null && ++heat[slot] == threshold) {
-                b = blocks[slot] = BlockCompiler.compile(page.uops, page.imms, page.timings, slot);
+                b = blocks[slot] = BlockCompiler.compile(page.uops, page.imms, model != null ? page.timings : null, slot);
                 compiled++;
             }
-            if (b != null && b.selfLoop && b.length <= budget - done) {
-                // a loop of one block: the block timing's memo, and its steady state once the loop
-                // meets the same signature again, time whole rounds in a few field updates
+            if (model != null && b != null && b.selfLoop && b.length <= budget - done) {
+                // a loop of one block under the A53 model: the block timing's memo, and its steady
+                // state once the loop meets the same signature again, time whole rounds
                 final long start = pc;
                 timing.begin(page, pc, cycles, eventAt, budget - done);
                 // (the budget and the event are the block timing's to check; tested here too, so that
@@ -199,24 +131,25 @@ final class BlockJit {
                 // not timed as a whole here (an event or the budget near, a changing signature): below
             }
             if (b != null && b.length > 0 && b.length <= budget - done
-                    && eventAt - cycles > (long) b.length * MAX_CYCLES_PER_INSTRUCTION) {
-                final int r = b.runTimed(cpu, x, nzcv, pc, cycles, model);
+                    && (model == null ? cycles + b.costs[b.length - 1] < eventAt
+                            : eventAt - cycles > (long) b.length * MAX_CYCLES_PER_INSTRUCTION)) {
+                final int r = model == null ? b.run(cpu, x, nzcv, pc) : b.runTimed(cpu, x, nzcv, pc, cycles, model);
                 final int ran = r >>> 4;
                 nzcv = r & 15;
                 done += ran;
                 compiledRun += ran;
-                cycles = cpu.cycles;
+                cycles = model == null ? cycles + b.costs[ran] : cpu.cycles;
                 if (ran < b.length) {
                     pc += 4L * ran; // the general interpreter runs that one
                     break;
                 }
                 pc = cpu.pc;
                 if ((pc & STAY) != here) {
-                    break;
+                    break; // another page, or misaligned
                 }
                 continue;
             }
-            // cold, or an event may be near: the fast loop, up to the block's end
+            // cold, or an event or the budget inside the block: the fast loop, up to the block's end
             final int length = b != null ? b.length : BlockCompiler.length(page.uops, slot);
             if (length == 0) {
                 break;

@@ -1,7 +1,5 @@
 package dev.levitate.sim.cpu;
 
-import java.lang.invoke.VarHandle;
-
 /**
  * The interpreter's fast tier: runs the {@link MicroOp pre-decoded} instructions of one code page
  * with the PC, the cycle count and the instruction count in locals, and gives control back to the
@@ -22,26 +20,15 @@ import java.lang.invoke.VarHandle;
 final class FastLoop {
     private static final long M32 = Alu.M32;
     private static final long STAY = ~0xFFCL;
-    private static final VarHandle LE16 = Alu.LE16;
-    private static final VarHandle LE32 = Alu.LE32;
-    private static final VarHandle LE64 = Alu.LE64;
 
     private final Cpu cpu;
     private final long[] x;
-    private final long[] readVpn;
-    private final byte[][] readPage;
-    private final long[] writeVpn;
-    private final byte[][] writePage;
     /** The A53 model's driver, or null for the fixed timing (a cost per instruction in its micro-op). */
     final BlockTiming blocks;
 
     FastLoop(Cpu cpu, CycleModel timing) {
         this.cpu = cpu;
         this.x = cpu.x;
-        this.readVpn = cpu.readVpn;
-        this.readPage = cpu.readPage;
-        this.writeVpn = cpu.writeVpn;
-        this.writePage = cpu.writePage;
         this.blocks = timing != null ? new BlockTiming(timing, BLOCK_TIMING) : null;
     }
 
@@ -345,180 +332,122 @@ final class FastLoop {
                     break;
                 case MicroOp.NOP:
                     break;
+                // loads and stores: JitOps's, shared with compiled blocks; false = nothing done, the general path's
                 case MicroOp.LDX_OFF:
-                case MicroOp.LDX_REG: {
-                    final long va = address(u, k, MicroOp.LDX_REG);
-                    final byte[] p = readable(va, 8);
-                    if (p == null || spMisaligned(u)) {
+                    if (!JitOps.ldxOff(cpu, x, u, k)) {
                         break loop;
                     }
-                    x[MicroOp.d(u)] = (long) LE64.get(p, (int) va & 0xFFF);
                     break;
-                }
+                case MicroOp.LDX_REG:
+                    if (!JitOps.ldxReg(cpu, x, u, k)) {
+                        break loop;
+                    }
+                    break;
                 case MicroOp.LDW_OFF:
-                case MicroOp.LDW_REG: {
-                    final long va = address(u, k, MicroOp.LDW_REG);
-                    final byte[] p = readable(va, 4);
-                    if (p == null || spMisaligned(u)) {
+                    if (!JitOps.ldwOff(cpu, x, u, k)) {
                         break loop;
                     }
-                    x[MicroOp.d(u)] = Integer.toUnsignedLong((int) LE32.get(p, (int) va & 0xFFF));
                     break;
-                }
+                case MicroOp.LDW_REG:
+                    if (!JitOps.ldwReg(cpu, x, u, k)) {
+                        break loop;
+                    }
+                    break;
                 case MicroOp.LDB_OFF:
-                case MicroOp.LDB_REG: {
-                    final long va = address(u, k, MicroOp.LDB_REG);
-                    final byte[] p = readable(va, 1);
-                    if (p == null || spMisaligned(u)) {
+                    if (!JitOps.ldbOff(cpu, x, u, k)) {
                         break loop;
                     }
-                    x[MicroOp.d(u)] = p[(int) va & 0xFFF] & 0xFF;
                     break;
-                }
+                case MicroOp.LDB_REG:
+                    if (!JitOps.ldbReg(cpu, x, u, k)) {
+                        break loop;
+                    }
+                    break;
                 case MicroOp.LDH_OFF:
-                case MicroOp.LDH_REG: {
-                    final long va = address(u, k, MicroOp.LDH_REG);
-                    final byte[] p = readable(va, 2);
-                    if (p == null || spMisaligned(u)) {
+                    if (!JitOps.ldhOff(cpu, x, u, k)) {
                         break loop;
                     }
-                    x[MicroOp.d(u)] = Short.toUnsignedLong((short) LE16.get(p, (int) va & 0xFFF));
                     break;
-                }
+                case MicroOp.LDH_REG:
+                    if (!JitOps.ldhReg(cpu, x, u, k)) {
+                        break loop;
+                    }
+                    break;
                 case MicroOp.LDSW_OFF:
-                case MicroOp.LDSW_REG: {
-                    final long va = address(u, k, MicroOp.LDSW_REG);
-                    final byte[] p = readable(va, 4);
-                    if (p == null || spMisaligned(u)) {
+                    if (!JitOps.ldswOff(cpu, x, u, k)) {
                         break loop;
                     }
-                    x[MicroOp.d(u)] = (int) LE32.get(p, (int) va & 0xFFF);
                     break;
-                }
-                case MicroOp.LDB_POST: {
-                    final long va = x[MicroOp.n(u)];
-                    final byte[] p = readable(va, 1);
-                    if (p == null || spMisaligned(u)) {
+                case MicroOp.LDSW_REG:
+                    if (!JitOps.ldswReg(cpu, x, u, k)) {
                         break loop;
                     }
-                    x[MicroOp.d(u)] = p[(int) va & 0xFFF] & 0xFF;
-                    x[MicroOp.n(u)] = va + k; // never the loaded register: decode leaves that form to the general path
                     break;
-                }
+                case MicroOp.LDB_POST:
+                    if (!JitOps.ldbPost(cpu, x, u, k)) {
+                        break loop;
+                    }
+                    break;
                 case MicroOp.STB_OFF:
-                case MicroOp.STB_REG: {
-                    final long va = address(u, k, MicroOp.STB_REG);
-                    final byte[] p = writable(va, 1);
-                    if (p == null || spMisaligned(u)) {
+                    if (!JitOps.stbOff(cpu, x, u, k)) {
                         break loop;
                     }
-                    p[(int) va & 0xFFF] = (byte) x[MicroOp.d(u)];
                     break;
-                }
+                case MicroOp.STB_REG:
+                    if (!JitOps.stbReg(cpu, x, u, k)) {
+                        break loop;
+                    }
+                    break;
                 case MicroOp.STX_OFF:
-                case MicroOp.STX_REG: {
-                    final long va = address(u, k, MicroOp.STX_REG);
-                    final byte[] p = writable(va, 8);
-                    if (p == null || spMisaligned(u)) {
+                    if (!JitOps.stxOff(cpu, x, u, k)) {
                         break loop;
                     }
-                    LE64.set(p, (int) va & 0xFFF, x[MicroOp.d(u)]);
                     break;
-                }
+                case MicroOp.STX_REG:
+                    if (!JitOps.stxReg(cpu, x, u, k)) {
+                        break loop;
+                    }
+                    break;
                 case MicroOp.STW_OFF:
-                case MicroOp.STW_REG: {
-                    final long va = address(u, k, MicroOp.STW_REG);
-                    final byte[] p = writable(va, 4);
-                    if (p == null || spMisaligned(u)) {
+                    if (!JitOps.stwOff(cpu, x, u, k)) {
                         break loop;
                     }
-                    LE32.set(p, (int) va & 0xFFF, (int) x[MicroOp.d(u)]);
                     break;
-                }
+                case MicroOp.STW_REG:
+                    if (!JitOps.stwReg(cpu, x, u, k)) {
+                        break loop;
+                    }
+                    break;
                 case MicroOp.LD_OFF:
                 case MicroOp.LD_PRE:
                 case MicroOp.LD_POST:
-                case MicroOp.LD_REG: {
-                    final int op = (int) u & 0xFF;
-                    final long base = x[MicroOp.n(u)];
-                    final long va = op == MicroOp.LD_POST ? base : address(u, k, MicroOp.LD_REG);
-                    final int aux = MicroOp.aux(u);
-                    final byte[] p = readable(va, 1 << (aux & 3));
-                    if (p == null || spMisaligned(u)) {
+                case MicroOp.LD_REG:
+                    if (!JitOps.ld(cpu, x, u, k)) {
                         break loop;
                     }
-                    long value = Alu.read(p, (int) va & 0xFFF, aux & 3);
-                    if ((aux & 12) != 0) {
-                        int s = 64 - (8 << (aux & 3));
-                        value = value << s >> s;
-                        if ((aux & 8) != 0) {
-                            value &= M32;
-                        }
-                    }
-                    x[MicroOp.d(u)] = value;
-                    if (op == MicroOp.LD_PRE || op == MicroOp.LD_POST) {
-                        x[MicroOp.n(u)] = base + k;
-                    }
                     break;
-                }
                 case MicroOp.ST_OFF:
                 case MicroOp.ST_PRE:
                 case MicroOp.ST_POST:
-                case MicroOp.ST_REG: {
-                    final int op = (int) u & 0xFF;
-                    final long base = x[MicroOp.n(u)];
-                    final long va = op == MicroOp.ST_POST ? base : address(u, k, MicroOp.ST_REG);
-                    final int sizeLog = MicroOp.aux(u);
-                    final byte[] p = writable(va, 1 << sizeLog);
-                    if (p == null || spMisaligned(u)) {
+                case MicroOp.ST_REG:
+                    if (!JitOps.st(cpu, x, u, k)) {
                         break loop;
                     }
-                    Alu.write(p, (int) va & 0xFFF, sizeLog, x[MicroOp.d(u)]);
-                    if (op == MicroOp.ST_PRE || op == MicroOp.ST_POST) {
-                        x[MicroOp.n(u)] = base + k;
-                    }
                     break;
-                }
                 case MicroOp.LDP_OFF:
                 case MicroOp.LDP_PRE:
-                case MicroOp.LDP_POST: {
-                    final int op = (int) u & 0xFF;
-                    final long base = x[MicroOp.n(u)];
-                    final long va = op == MicroOp.LDP_POST ? base : base + k;
-                    final int sizeLog = MicroOp.aux(u);
-                    final byte[] p = readable(va, 2 << sizeLog);
-                    if (p == null || spMisaligned(u)) {
+                case MicroOp.LDP_POST:
+                    if (!JitOps.ldp(cpu, x, u, k)) {
                         break loop;
                     }
-                    final int off = (int) va & 0xFFF;
-                    final long first = Alu.read(p, off, sizeLog);
-                    final long second = Alu.read(p, off + (1 << sizeLog), sizeLog);
-                    x[MicroOp.d(u)] = first;
-                    x[MicroOp.m(u)] = second;
-                    if (op != MicroOp.LDP_OFF) {
-                        x[MicroOp.n(u)] = base + k;
-                    }
                     break;
-                }
                 case MicroOp.STP_OFF:
                 case MicroOp.STP_PRE:
-                case MicroOp.STP_POST: {
-                    final int op = (int) u & 0xFF;
-                    final long base = x[MicroOp.n(u)];
-                    final long va = op == MicroOp.STP_POST ? base : base + k;
-                    final int sizeLog = MicroOp.aux(u);
-                    final byte[] p = writable(va, 2 << sizeLog);
-                    if (p == null || spMisaligned(u)) {
+                case MicroOp.STP_POST:
+                    if (!JitOps.stp(cpu, x, u, k)) {
                         break loop;
                     }
-                    final int off = (int) va & 0xFFF;
-                    Alu.write(p, off, sizeLog, x[MicroOp.d(u)]);
-                    Alu.write(p, off + (1 << sizeLog), sizeLog, x[MicroOp.m(u)]);
-                    if (op != MicroOp.STP_OFF) {
-                        x[MicroOp.n(u)] = base + k;
-                    }
                     break;
-                }
                 default:
                     break loop; // NONE or not decoded yet: the general interpreter
             }
@@ -547,31 +476,9 @@ final class FastLoop {
         return Condition.holds(cond, nzcv);
     }
 
-    /**
-     * The address of a single-register access: the base plus the extended and shifted index
-     * register for the register-offset operation {@code regOp}, the base plus the immediate otherwise.
-     */
-    private long address(long u, long k, int regOp) {
-        final long base = x[MicroOp.n(u)];
-        return ((int) u & 0xFF) == regOp ? base + Alu.extend(x[MicroOp.m(u)], MicroOp.a(u)) : base + k;
-    }
 
-    /** The cached RAM page that holds {@code [va, va + bytes)} for reads at this EL, or null. */
-    private byte[] readable(long va, int bytes) {
-        final int way = (int) (va >>> 12) & (Cpu.DATA_PAGES - 1);
-        return readVpn[way] == va >>> 12 && ((int) va & 0xFFF) <= 0x1000 - bytes ? readPage[way] : null;
-    }
 
-    /** The cached RAM page that holds {@code [va, va + bytes)} for writes at this EL, or null. */
-    private byte[] writable(long va, int bytes) {
-        final int way = (int) (va >>> 12) & (Cpu.DATA_PAGES - 1);
-        return writeVpn[way] == va >>> 12 && ((int) va & 0xFFF) <= 0x1000 - bytes ? writePage[way] : null;
-    }
 
-    /** An SP base that is not 16-byte aligned: the SP alignment check (D1.8.2) is the general path's. */
-    private boolean spMisaligned(long u) {
-        return MicroOp.n(u) == MicroOp.SP && (x[MicroOp.SP] & 15) != 0;
-    }
 
 
 
