@@ -24,7 +24,8 @@ import net.jqwik.api.Provide;
  * system-instruction, exception-generating and load/store spaces — run as code at EL0 and EL1,
  * with the MMU off and on, with VBAR_EL1 unset or pointing at handlers that skip the faulting
  * instruction and return. Every run ends in a {@link StopKind} (an exception stop carries its
- * syndrome) or in the instruction budget: never a Java exception, never a hang. Seeded, and a
+ * syndrome) or in the instruction budget: never a Java exception, never a hang — also with every
+ * block compiled on its first entry (the compiled tier). Seeded, and a
  * failure shrinks to a short program printed disassembled.
  */
 class GuestSafetyProperties {
@@ -68,6 +69,9 @@ class GuestSafetyProperties {
         Rig rig = new Rig();
         Machine m = rig.machine();
         Cpu cpu = rig.cpu();
+        // half the runs compile every block on its first entry: guest code through the compiled tier too
+        boolean compileAll = (p.registerSeed() & 1) == 0;
+        cpu.compileBlocksAfter(compileAll ? 1 : 16);
         if (p.vectors()) {
             for (int i = 0; i < 16; i++) { // skip the instruction and return
                 A64Assembler v = new A64Assembler(Rig.VECTORS + 0x80L * i);
@@ -104,6 +108,7 @@ class GuestSafetyProperties {
         long ms = (System.nanoTime() - t0) / 1_000_000;
 
         net.jqwik.api.statistics.Statistics.label("stop").collect(k);
+        net.jqwik.api.statistics.Statistics.label("compiled").collect(!compileAll ? "threshold 16" : cpu.compiledInstructions() > 0 ? "ran compiled" : "nothing compiled ran");
         net.jqwik.api.statistics.Statistics.label("exceptions taken").collect(cpu.exceptionsTaken() == 0 ? "0"
                 : cpu.exceptionsTaken() < 10 ? "1-9" : "10+");
         assertNotEquals(StopKind.NONE, k);
@@ -122,6 +127,7 @@ class GuestSafetyProperties {
     @Property(tries = 200, seed = "7")
     void randomBytesAsCodeNeverEscape(@ForAll("bytes") byte[] code) {
         Rig rig = new Rig();
+        rig.cpu().compileBlocksAfter(1);
         rig.machine().loadRaw(Rig.CODE, Arrays.copyOf(code, (code.length + 3) & ~3));
         assertNotEquals(StopKind.NONE, rig.machine().run(BUDGET));
     }
