@@ -406,44 +406,78 @@ public final class BuddyAllocator implements PageAllocator {
      */
     @Override
     public long tryAllocate(int order) {
+        // the hot path: the first zone has a free block of exactly this order (an order outside
+        // 0..31 fails the first test; one in maxOrder+1..31 has no bit set in freeMask). Any other
+        // case (a split, another zone, no memory, a bad order) goes to allocateSlow, which is
+        // kept too big for C2 to inline here: inlined, its loops cost the callers' loops their
+        // registers (docs/benchmarks.md, 2026-12-02).
+        Zone z = first;
+        if ((order & ~ORDER_MASK) == 0 && (z.freeMask & (1L << order)) != 0) {
+            int i = z.pop(order);
+            z.meta[i] = meta(ALLOCATED, order);
+            usedBlocks[order]++;
+            long pa = (z.basePfn + i) << SHIFT;
+            if (zeroTarget != null) {
+                zeroTarget.zero(pa, (long) PhysicalMemory.PAGE_SIZE << order);
+            }
+            return pa;
+        }
+        return allocateSlow(order);
+    }
+
+    /**
+     * Every allocation the hot path of {@link #tryAllocate(int)} does not serve: checks the order,
+     * then per zone in address order takes the smallest free block of at least that order and
+     * splits it. Written out in one method (the pushes of the split inline) so that C2 compiles it
+     * on its own rather than inline: it must stay above C2's FreqInlineSize (325 bytecodes),
+     * which {@code BuddyAllocatorCodeShapeTest} checks.
+     */
+    private long allocateSlow(int order) {
         if (order < 0 || order > maxOrder) {
             throw new IllegalArgumentException("order " + order + " is outside 0.." + maxOrder);
         }
-        Zone z = first;
-        long mask = z.freeMask >>> order;
-        if (mask != 0) {
-            int j = order + Long.numberOfTrailingZeros(mask);
-            return allocated(z, z.pop(j), j, order);
-        }
-        return allocateElsewhere(order);
-    }
-
-    /** Allocation from the other zones, in address order, when the first has no block of order {@code order} or more. */
-    private long allocateElsewhere(int order) {
-        for (int zi = 1; zi < zones.length; zi++) {
-            Zone z = zones[zi];
+        for (Zone z : zones) {
             long mask = z.freeMask >>> order;
-            if (mask != 0) {
-                int j = order + Long.numberOfTrailingZeros(mask);
-                return allocated(z, z.pop(j), j, order);
+            if (mask == 0) {
+                continue;
             }
+            int j = order + Long.numberOfTrailingZeros(mask);
+            final int[] a = z.ints;
+            final byte[] meta = z.meta;
+            // pop the top of stack j
+            int t = a[TOPS + j] - 1;
+            a[TOPS + j] = t;
+            if (a[t - 1] < 0) {
+                z.freeMask &= ~(1L << j);
+            }
+            int i = a[t];
+            if (meta[i] != meta(FREE, j)) {
+                throw new IllegalStateException("buddy allocator corrupted: stack " + j + " holds frame "
+                        + LevitateException.hex((z.basePfn + i) << SHIFT) + ", which is no free block of that order");
+            }
+            // split: the upper half of each level becomes a FREE head pushed on its stack
+            while (j > order) {
+                j--;
+                int h = i + (1 << j);
+                int top = a[TOPS + j];
+                a[top] = h;
+                a[SLOTS + h] = top;
+                a[TOPS + j] = top + 1;
+                meta[h] = meta(FREE, j);
+                long m = z.freeMask;
+                if ((m & (1L << j)) == 0) {
+                    z.freeMask = m | 1L << j;
+                }
+            }
+            meta[i] = meta(ALLOCATED, order);
+            usedBlocks[order]++;
+            long pa = (z.basePfn + i) << SHIFT;
+            if (zeroTarget != null) {
+                zeroTarget.zero(pa, (long) PhysicalMemory.PAGE_SIZE << order);
+            }
+            return pa;
         }
         return NO_FRAME;
-    }
-
-    /** Splits block i of order j, just popped for an order-{@code order} request, and marks its head allocated. */
-    private long allocated(Zone z, int i, int j, int order) {
-        while (j > order) {
-            j--;
-            z.push(i + (1 << j), j);
-        }
-        z.set(i, ALLOCATED, order);
-        usedBlocks[order]++;
-        long pa = (z.basePfn + i) << SHIFT;
-        if (zeroTarget != null) {
-            zeroTarget.zero(pa, (long) PhysicalMemory.PAGE_SIZE << order);
-        }
-        return pa;
     }
 
     // ------------------------------------------------------------------ free
@@ -456,54 +490,88 @@ public final class BuddyAllocator implements PageAllocator {
      */
     @Override
     public void free(long pa, int order) {
-        // the hot path: one combined test; any failure goes to checkFree, which throws the exact
-        // exception (and keeps this method small enough for the JIT to inline it)
-        // (an ALLOCATED head of order k is aligned to 2^k frames and fits in its zone by
-        // construction, so the page-alignment test and the head test cover alignment and the end of
-        // the zone; an order outside 0..31 could alias another state, or the CACHED bit, in the
-        // byte, so it is tested)
+        // the hot path: a free in the first zone whose buddy is not free. One combined test
+        // validates it (an ALLOCATED head of order k is aligned to 2^k frames and fits in its zone
+        // by construction, so the page-alignment test and the head test cover alignment and the
+        // end of the zone; an order outside 0..31 could alias another state, or the CACHED bit,
+        // in the byte, so it is tested). Everything else (a merge, another zone, an invalid free)
+        // goes to freeSlow, which validates again and is kept out of line like allocateSlow.
         long pfn = pa >>> SHIFT;
         Zone z = first;
-        long d = pfn - z.basePfn;
-        if (d < 0 || d >= z.frames) {
-            z = zoneOf(pfn);
-            if (z == null) {
-                refuseFree(pa, order);
-            }
-            d = pfn - z.basePfn;
-        }
         final byte[] meta = z.meta;
-        final long base = z.basePfn;
-        int i = (int) d;
-        if (((pa & PhysicalMemory.PAGE_MASK) | (order & ~ORDER_MASK)) != 0 || meta[i] != meta(ALLOCATED, order)) {
-            refuseFree(pa, order);
+        long d = pfn - z.basePfn;
+        if (d >= 0 && d < meta.length && ((pa & PhysicalMemory.PAGE_MASK) | (order & ~ORDER_MASK)) == 0) {
+            int i = (int) d;
+            long bd = (pfn ^ (1L << order)) - z.basePfn;
+            if (meta[i] == meta(ALLOCATED, order)
+                    && (bd < 0 || bd >= meta.length || meta[(int) bd] != meta(FREE, order) || order >= maxOrder)) {
+                usedBlocks[order]--;
+                z.push(i, order);
+                return;
+            }
         }
-        usedBlocks[order]--;
-        // merging (a few percent of frees at 50% occupancy) is out of line, to keep this method
-        // small enough to inline
-        int bi = (int) ((pfn ^ (1L << order)) - base);
-        if (order < maxOrder && bi >= 0 && bi < meta.length && meta[bi] == meta(FREE, order)) {
-            mergeAndPush(z, pfn, order);
-        } else {
-            z.push(i, order);
-        }
+        freeSlow(pa, order);
     }
 
-    /** Frees block {@code pfn} of order k whose buddy is free: merges while it can, then pushes the result. */
-    private void mergeAndPush(Zone z, long pfn, int k) {
-        final byte[] meta = z.meta;
-        final long base = z.basePfn;
-        while (k < maxOrder) {
-            int bi = (int) ((pfn ^ (1L << k)) - base);
-            if (bi < 0 || bi >= meta.length || meta[bi] != meta(FREE, k)) {
+    /**
+     * Every free the hot path of {@link #free(long, int)} does not complete: finds the zone and
+     * tests the free as the hot path does (a refusal goes to {@link #checkFree}, which throws the
+     * exact exception before anything changes), then merges the block with its buddy while
+     * the buddy is a FREE head of the same order, up to the maximum order, and pushes the result.
+     * Written out in one method (the unlinks and the push inline) so that C2 compiles it on its
+     * own rather than inline; it must stay above C2's FreqInlineSize (325 bytecodes), which
+     * {@code BuddyAllocatorCodeShapeTest} checks.
+     */
+    private void freeSlow(long pa, int order) {
+        long pfn = pa >>> SHIFT;
+        Zone z = null;
+        for (Zone c : zones) {
+            if (pfn >= c.basePfn && pfn < c.limitPfn) {
+                z = c;
                 break;
             }
-            meta[(int) (pfn - base)] = NONE;
-            z.unlink(bi, k);
+        }
+        if (z == null || ((pa & PhysicalMemory.PAGE_MASK) | (order & ~ORDER_MASK)) != 0
+                || z.meta[(int) (pfn - z.basePfn)] != meta(ALLOCATED, order)) {
+            refuseFree(pa, order);
+        }
+        final byte[] meta = z.meta;
+        final int[] a = z.ints;
+        final long base = z.basePfn;
+        usedBlocks[order]--;
+        int k = order;
+        meta[(int) (pfn - base)] = NONE;
+        while (k < maxOrder) {
+            long bd = (pfn ^ (1L << k)) - base;
+            if (bd < 0 || bd >= meta.length || meta[(int) bd] != meta(FREE, k)) {
+                break;
+            }
+            // take the buddy off its stack: the top entry fills its place
+            int bi = (int) bd;
+            int t = a[TOPS + k] - 1;
+            int p = a[SLOTS + bi];
+            int last = a[t];
+            a[p] = last;
+            a[SLOTS + last] = p;
+            a[TOPS + k] = t;
+            if (a[t - 1] < 0) {
+                z.freeMask &= ~(1L << k);
+            }
+            meta[bi] = NONE;
             pfn &= ~(1L << k);
             k++;
         }
-        z.push((int) (pfn - base), k);
+        // push the merged block
+        int i = (int) (pfn - base);
+        int top = a[TOPS + k];
+        a[top] = i;
+        a[SLOTS + i] = top;
+        a[TOPS + k] = top + 1;
+        meta[i] = meta(FREE, k);
+        long m = z.freeMask;
+        if ((m & (1L << k)) == 0) {
+            z.freeMask = m | 1L << k;
+        }
     }
 
     /** The fast path refused a free: throw the exact exception (never returns). */
