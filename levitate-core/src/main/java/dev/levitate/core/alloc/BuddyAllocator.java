@@ -87,10 +87,12 @@ public final class BuddyAllocator implements PageAllocator {
     static final byte CACHED = (byte) (ALLOCATED << STATE_SHIFT | 0x20);
     /** The meta byte of an allocated order-0 frame (the head of an allocated order-0 block). */
     static final byte ALLOCATED_FRAME = (byte) (ALLOCATED << STATE_SHIFT);
+    /** Where a zone's free mask sits in its {@code ints}: bit k set iff order k has a free block. */
+    private static final int MASK = 0;
     /** Where the stack tops start in a zone's {@code ints} (one per order). */
-    private static final int TOPS = 0;
+    private static final int TOPS = 1;
     /** Where the per-frame stack positions start in a zone's {@code ints}. */
-    private static final int SLOTS = MAX_SUPPORTED_ORDER + 1;
+    private static final int SLOTS = TOPS + MAX_SUPPORTED_ORDER + 1;
 
     /** One RAM region with its side arrays and free-block stacks. */
     private static final class Zone {
@@ -107,7 +109,6 @@ public final class BuddyAllocator implements PageAllocator {
         final int[] ints;
         /** Per order: the position of its stack's first entry in {@code ints} (after its sentinel). */
         final int[] bottom;
-        long freeMask;
 
         Zone(long base, long limit, int maxOrder) {
             this.basePfn = base >>> SHIFT;
@@ -173,9 +174,9 @@ public final class BuddyAllocator implements PageAllocator {
             a[SLOTS + i] = t;
             a[TOPS + k] = t + 1;
             meta[i] = meta(FREE, k);
-            long m = freeMask;
-            if ((m & (1L << k)) == 0) {
-                freeMask = m | 1L << k;
+            int m = a[MASK];
+            if ((m & (1 << k)) == 0) {
+                a[MASK] = m | 1 << k;
             }
         }
 
@@ -185,7 +186,7 @@ public final class BuddyAllocator implements PageAllocator {
             int t = a[TOPS + k] - 1;
             a[TOPS + k] = t;
             if (a[t - 1] < 0) { // the sentinel is on top: now empty
-                freeMask &= ~(1L << k);
+                a[MASK] &= ~(1 << k);
             }
             return a[t];
         }
@@ -200,7 +201,7 @@ public final class BuddyAllocator implements PageAllocator {
             a[SLOTS + last] = p;
             a[TOPS + k] = t;
             if (a[t - 1] < 0) {
-                freeMask &= ~(1L << k);
+                a[MASK] &= ~(1 << k);
             }
             meta[i] = NONE;
         }
@@ -213,6 +214,10 @@ public final class BuddyAllocator implements PageAllocator {
     private final Zone[] zones;
     /** {@code zones[0]}, the lowest region, tried first by both hot paths. */
     private final Zone first;
+    /** The lowest region's arrays and first frame number, held here for the hot paths. */
+    private final int[] ints0;
+    private final byte[] meta0;
+    private final long base0;
     private final int maxOrder;
     private final PhysicalMemory zeroTarget;
     private final long[] usedBlocks;
@@ -252,6 +257,9 @@ public final class BuddyAllocator implements PageAllocator {
             populate(zone);
         }
         this.first = zones[0];
+        this.ints0 = first.ints;
+        this.meta0 = first.meta;
+        this.base0 = first.basePfn;
     }
 
     /** Puts every run of non-reserved frames on the free stacks as maximal aligned blocks. */
@@ -406,21 +414,23 @@ public final class BuddyAllocator implements PageAllocator {
      */
     @Override
     public long tryAllocate(int order) {
-        // the hot path: the first zone has a free block of exactly this order (an order outside
-        // 0..31 fails the first test; one in maxOrder+1..31 has no bit set in freeMask). Any other
-        // case (a split, another zone, no memory, a bad order) goes to allocateSlow, which is
+        // the hot path: the first zone has a free block of exactly this order and nothing is
+        // zeroed (an order outside 0..31 fails the first test; one in maxOrder+1..31 has no bit set
+        // in freeMask). Any other case (a split, another zone, no memory, a bad order, zeroing,
+        // whose call would cost this path its registers) goes to allocateSlow, which is
         // kept too big for C2 to inline here: inlined, its loops cost the callers' loops their
         // registers (docs/benchmarks.md, 2026-12-02).
-        Zone z = first;
-        if ((order & ~ORDER_MASK) == 0 && (z.freeMask & (1L << order)) != 0) {
-            int i = z.pop(order);
-            z.meta[i] = meta(ALLOCATED, order);
-            usedBlocks[order]++;
-            long pa = (z.basePfn + i) << SHIFT;
-            if (zeroTarget != null) {
-                zeroTarget.zero(pa, (long) PhysicalMemory.PAGE_SIZE << order);
+        final int[] a = ints0;
+        if ((order & ~ORDER_MASK) == 0 && (a[MASK] & (1 << order)) != 0 && zeroTarget == null) {
+            int t = a[TOPS + order] - 1;
+            a[TOPS + order] = t;
+            if (a[t - 1] < 0) { // the sentinel is on top: order now empty
+                a[MASK] &= ~(1 << order);
             }
-            return pa;
+            int i = a[t];
+            meta0[i] = meta(ALLOCATED, order);
+            usedBlocks[order]++;
+            return (base0 + i) << SHIFT;
         }
         return allocateSlow(order);
     }
@@ -437,18 +447,18 @@ public final class BuddyAllocator implements PageAllocator {
             throw new IllegalArgumentException("order " + order + " is outside 0.." + maxOrder);
         }
         for (Zone z : zones) {
-            long mask = z.freeMask >>> order;
+            final int[] a = z.ints;
+            int mask = a[MASK] >>> order;
             if (mask == 0) {
                 continue;
             }
-            int j = order + Long.numberOfTrailingZeros(mask);
-            final int[] a = z.ints;
+            int j = order + Integer.numberOfTrailingZeros(mask);
             final byte[] meta = z.meta;
             // pop the top of stack j
             int t = a[TOPS + j] - 1;
             a[TOPS + j] = t;
             if (a[t - 1] < 0) {
-                z.freeMask &= ~(1L << j);
+                a[MASK] &= ~(1 << j);
             }
             int i = a[t];
             if (meta[i] != meta(FREE, j)) {
@@ -464,9 +474,9 @@ public final class BuddyAllocator implements PageAllocator {
                 a[SLOTS + h] = top;
                 a[TOPS + j] = top + 1;
                 meta[h] = meta(FREE, j);
-                long m = z.freeMask;
-                if ((m & (1L << j)) == 0) {
-                    z.freeMask = m | 1L << j;
+                int m = a[MASK];
+                if ((m & (1 << j)) == 0) {
+                    a[MASK] = m | 1 << j;
                 }
             }
             meta[i] = meta(ALLOCATED, order);
@@ -497,16 +507,25 @@ public final class BuddyAllocator implements PageAllocator {
         // in the byte, so it is tested). Everything else (a merge, another zone, an invalid free)
         // goes to freeSlow, which validates again and is kept out of line like allocateSlow.
         long pfn = pa >>> SHIFT;
-        Zone z = first;
-        final byte[] meta = z.meta;
-        long d = pfn - z.basePfn;
+        final byte[] meta = meta0;
+        final long base = base0;
+        long d = pfn - base;
         if (d >= 0 && d < meta.length && ((pa & PhysicalMemory.PAGE_MASK) | (order & ~ORDER_MASK)) == 0) {
             int i = (int) d;
-            long bd = (pfn ^ (1L << order)) - z.basePfn;
+            long bd = (pfn ^ (1L << order)) - base;
             if (meta[i] == meta(ALLOCATED, order)
                     && (bd < 0 || bd >= meta.length || meta[(int) bd] != meta(FREE, order) || order >= maxOrder)) {
                 usedBlocks[order]--;
-                z.push(i, order);
+                final int[] a = ints0;
+                int t = a[TOPS + order];
+                a[t] = i;
+                a[SLOTS + i] = t;
+                a[TOPS + order] = t + 1;
+                meta[i] = meta(FREE, order);
+                int m = a[MASK];
+                if ((m & (1 << order)) == 0) {
+                    a[MASK] = m | 1 << order;
+                }
                 return;
             }
         }
@@ -555,7 +574,7 @@ public final class BuddyAllocator implements PageAllocator {
             a[SLOTS + last] = p;
             a[TOPS + k] = t;
             if (a[t - 1] < 0) {
-                z.freeMask &= ~(1L << k);
+                a[MASK] &= ~(1 << k);
             }
             meta[bi] = NONE;
             pfn &= ~(1L << k);
@@ -568,9 +587,9 @@ public final class BuddyAllocator implements PageAllocator {
         a[SLOTS + i] = top;
         a[TOPS + k] = top + 1;
         meta[i] = meta(FREE, k);
-        long m = z.freeMask;
-        if ((m & (1L << k)) == 0) {
-            z.freeMask = m | 1L << k;
+        int m = a[MASK];
+        if ((m & (1 << k)) == 0) {
+            a[MASK] = m | 1 << k;
         }
     }
 
@@ -725,9 +744,9 @@ public final class BuddyAllocator implements PageAllocator {
      */
     long allocateForCache() {
         for (Zone z : zones) {
-            long mask = z.freeMask;
+            int mask = z.ints[MASK];
             if (mask != 0) {
-                int j = Long.numberOfTrailingZeros(mask);
+                int j = Integer.numberOfTrailingZeros(mask);
                 int i = z.pop(j);
                 while (j > 0) {
                     j--;
@@ -893,7 +912,7 @@ public final class BuddyAllocator implements PageAllocator {
                     }
                 }
                 fb[k] -= z.count(k);
-                if (((z.freeMask >>> k) & 1) != (z.count(k) == 0 ? 0 : 1)) {
+                if (((z.ints[MASK] >>> k) & 1) != (z.count(k) == 0 ? 0 : 1)) {
                     throw new IllegalStateException("free mask disagrees with stack " + k);
                 }
             }
