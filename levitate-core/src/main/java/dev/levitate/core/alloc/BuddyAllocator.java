@@ -510,11 +510,14 @@ public final class BuddyAllocator implements PageAllocator {
         final byte[] meta = meta0;
         final long base = base0;
         long d = pfn - base;
-        if (d >= 0 && d < meta.length && ((pa & PhysicalMemory.PAGE_MASK) | (order & ~ORDER_MASK)) == 0) {
-            int i = (int) d;
-            long bd = (pfn ^ (1L << order)) - base;
+        int i = (int) d;
+        if ((d >>> 31) == 0 && i < meta.length && ((pa & PhysicalMemory.PAGE_MASK) | (order & ~ORDER_MASK)) == 0) {
+            // the buddy's index in int arithmetic: pfn ^ 2^order lies 2^order above or below
+            int bit = 1 << order;
+            // (without a branch: which one is random)
+            int bi = i + bit - 2 * ((int) pfn & bit);
             if (meta[i] == meta(ALLOCATED, order)
-                    && (bd < 0 || bd >= meta.length || meta[(int) bd] != meta(FREE, order) || order >= maxOrder)) {
+                    && (bi < 0 || bi >= meta.length || meta[bi] != meta(FREE, order) || order >= maxOrder)) {
                 usedBlocks[order]--;
                 final int[] a = ints0;
                 int t = a[TOPS + order];
