@@ -25,6 +25,7 @@ import java.util.List;
  *   byte meta[i]            bits [7:6] state: NONE (inside a block) | FREE head | ALLOCATED head | RESERVED
  *                           bit  5     CACHED: an ALLOCATED order-0 frame held free by a {@link FrameCache}
  *                           bits [4:0] order of the block headed at i (FREE and ALLOCATED)
+ *   int  ints[MASK]         freeMask: bit k set iff order k has a free block
  *   int  ints[TOPS + k]     one past the top of order k's stack
  *   int  ints[SLOTS + i]    for a FREE head i, its position in its order's stack
  *   int  ints[bottom[k]-1]  -1, the sentinel under order k's stack
@@ -40,7 +41,20 @@ import java.util.List;
  * A head test ("is i a FREE head of order k?") is one byte compare. {@code freeMask} has bit k
  * set iff order k has a free block (push sets it when it is clear; pop and unlink clear it when
  * they leave the sentinel on top), so the smallest order that can serve a request is one
- * {@link Long#numberOfTrailingZeros(long)}.
+ * {@link Integer#numberOfTrailingZeros(int)}. The lowest region's {@code ints}, {@code meta} and
+ * first frame number are also held in final fields of the allocator, so the hot paths load no
+ * zone object.
+ *
+ * <h2>Hot paths and slow paths</h2>
+ * {@code tryAllocate} and {@code free} are small enough for C2 to inline into a caller's loop, and
+ * serve only the common case: a block of exactly the requested order in the lowest region (no
+ * zeroing), and a free in the lowest region whose buddy is not free. Everything else — a split,
+ * a merge, another region, zeroing, a bad order, an invalid free — goes to {@code allocateSlow}
+ * or {@code freeSlow}, which are written out (no helper calls) and kept above C2's
+ * FreqInlineSize so that they stay calls: inlined, their loops cost the callers' loops their
+ * registers (measured in docs/benchmarks.md, 2026-12-02; {@code BuddyAllocatorCodeShapeTest}
+ * guards the sizes). Both slow paths validate again on their own, so the contracts below do not
+ * depend on which path runs.
  *
  * <h2>Frames held by a {@link FrameCache}</h2>
  * A frame that a {@link FrameCache} in front of this allocator holds is, to the free stacks, an
