@@ -25,6 +25,7 @@ import java.util.List;
  *   byte meta[i]            bits [7:6] state: NONE (inside a block) | FREE head | ALLOCATED head | RESERVED
  *                           bit  5     CACHED: an ALLOCATED order-0 frame held free by a {@link FrameCache}
  *                           bits [4:0] order of the block headed at i (FREE and ALLOCATED)
+ *   int  ints[MASK]         freeMask: bit k set iff order k has a free block
  *   int  ints[TOPS + k]     one past the top of order k's stack
  *   int  ints[SLOTS + i]    for a FREE head i, its position in its order's stack
  *   int  ints[bottom[k]-1]  -1, the sentinel under order k's stack
@@ -40,7 +41,20 @@ import java.util.List;
  * A head test ("is i a FREE head of order k?") is one byte compare. {@code freeMask} has bit k
  * set iff order k has a free block (push sets it when it is clear; pop and unlink clear it when
  * they leave the sentinel on top), so the smallest order that can serve a request is one
- * {@link Long#numberOfTrailingZeros(long)}.
+ * {@link Integer#numberOfTrailingZeros(int)}. The lowest region's {@code ints}, {@code meta} and
+ * first frame number are also held in final fields of the allocator, so the hot paths load no
+ * zone object.
+ *
+ * <h2>Hot paths and slow paths</h2>
+ * {@code tryAllocate} and {@code free} are small enough for C2 to inline into a caller's loop, and
+ * serve only the common case: a block of exactly the requested order in the lowest region (no
+ * zeroing), and a free in the lowest region whose buddy is not free. Everything else — a split,
+ * a merge, another region, zeroing, a bad order, an invalid free — goes to {@code allocateSlow}
+ * or {@code freeSlow}, which are written out (no helper calls) and kept above C2's
+ * FreqInlineSize so that they stay calls: inlined, their loops cost the callers' loops their
+ * registers (measured in docs/benchmarks.md, 2026-12-02; {@code BuddyAllocatorCodeShapeTest}
+ * guards the sizes). Both slow paths validate again on their own, so the contracts below do not
+ * depend on which path runs.
  *
  * <h2>Frames held by a {@link FrameCache}</h2>
  * A frame that a {@link FrameCache} in front of this allocator holds is, to the free stacks, an
@@ -87,10 +101,12 @@ public final class BuddyAllocator implements PageAllocator {
     static final byte CACHED = (byte) (ALLOCATED << STATE_SHIFT | 0x20);
     /** The meta byte of an allocated order-0 frame (the head of an allocated order-0 block). */
     static final byte ALLOCATED_FRAME = (byte) (ALLOCATED << STATE_SHIFT);
+    /** Where a zone's free mask sits in its {@code ints}: bit k set iff order k has a free block. */
+    private static final int MASK = 0;
     /** Where the stack tops start in a zone's {@code ints} (one per order). */
-    private static final int TOPS = 0;
+    private static final int TOPS = 1;
     /** Where the per-frame stack positions start in a zone's {@code ints}. */
-    private static final int SLOTS = MAX_SUPPORTED_ORDER + 1;
+    private static final int SLOTS = TOPS + MAX_SUPPORTED_ORDER + 1;
 
     /** One RAM region with its side arrays and free-block stacks. */
     private static final class Zone {
@@ -107,7 +123,6 @@ public final class BuddyAllocator implements PageAllocator {
         final int[] ints;
         /** Per order: the position of its stack's first entry in {@code ints} (after its sentinel). */
         final int[] bottom;
-        long freeMask;
 
         Zone(long base, long limit, int maxOrder) {
             this.basePfn = base >>> SHIFT;
@@ -173,9 +188,9 @@ public final class BuddyAllocator implements PageAllocator {
             a[SLOTS + i] = t;
             a[TOPS + k] = t + 1;
             meta[i] = meta(FREE, k);
-            long m = freeMask;
-            if ((m & (1L << k)) == 0) {
-                freeMask = m | 1L << k;
+            int m = a[MASK];
+            if ((m & (1 << k)) == 0) {
+                a[MASK] = m | 1 << k;
             }
         }
 
@@ -185,7 +200,7 @@ public final class BuddyAllocator implements PageAllocator {
             int t = a[TOPS + k] - 1;
             a[TOPS + k] = t;
             if (a[t - 1] < 0) { // the sentinel is on top: now empty
-                freeMask &= ~(1L << k);
+                a[MASK] &= ~(1 << k);
             }
             return a[t];
         }
@@ -200,7 +215,7 @@ public final class BuddyAllocator implements PageAllocator {
             a[SLOTS + last] = p;
             a[TOPS + k] = t;
             if (a[t - 1] < 0) {
-                freeMask &= ~(1L << k);
+                a[MASK] &= ~(1 << k);
             }
             meta[i] = NONE;
         }
@@ -213,6 +228,10 @@ public final class BuddyAllocator implements PageAllocator {
     private final Zone[] zones;
     /** {@code zones[0]}, the lowest region, tried first by both hot paths. */
     private final Zone first;
+    /** The lowest region's arrays and first frame number, held here for the hot paths. */
+    private final int[] ints0;
+    private final byte[] meta0;
+    private final long base0;
     private final int maxOrder;
     private final PhysicalMemory zeroTarget;
     private final long[] usedBlocks;
@@ -252,6 +271,9 @@ public final class BuddyAllocator implements PageAllocator {
             populate(zone);
         }
         this.first = zones[0];
+        this.ints0 = first.ints;
+        this.meta0 = first.meta;
+        this.base0 = first.basePfn;
     }
 
     /** Puts every run of non-reserved frames on the free stacks as maximal aligned blocks. */
@@ -406,44 +428,80 @@ public final class BuddyAllocator implements PageAllocator {
      */
     @Override
     public long tryAllocate(int order) {
+        // the hot path: the first zone has a free block of exactly this order and nothing is
+        // zeroed (an order outside 0..31 fails the first test; one in maxOrder+1..31 has no bit set
+        // in freeMask). Any other case (a split, another zone, no memory, a bad order, zeroing,
+        // whose call would cost this path its registers) goes to allocateSlow, which is
+        // kept too big for C2 to inline here: inlined, its loops cost the callers' loops their
+        // registers (docs/benchmarks.md, 2026-12-02).
+        final int[] a = ints0;
+        if ((order & ~ORDER_MASK) == 0 && (a[MASK] & (1 << order)) != 0 && zeroTarget == null) {
+            int t = a[TOPS + order] - 1;
+            a[TOPS + order] = t;
+            if (a[t - 1] < 0) { // the sentinel is on top: order now empty
+                a[MASK] &= ~(1 << order);
+            }
+            int i = a[t];
+            meta0[i] = meta(ALLOCATED, order);
+            usedBlocks[order]++;
+            return (base0 + i) << SHIFT;
+        }
+        return allocateSlow(order);
+    }
+
+    /**
+     * Every allocation the hot path of {@link #tryAllocate(int)} does not serve: checks the order,
+     * then per zone in address order takes the smallest free block of at least that order and
+     * splits it. Written out in one method (the pushes of the split inline) so that C2 compiles it
+     * on its own rather than inline: it must stay above C2's FreqInlineSize (325 bytecodes),
+     * which {@code BuddyAllocatorCodeShapeTest} checks.
+     */
+    private long allocateSlow(int order) {
         if (order < 0 || order > maxOrder) {
             throw new IllegalArgumentException("order " + order + " is outside 0.." + maxOrder);
         }
-        Zone z = first;
-        long mask = z.freeMask >>> order;
-        if (mask != 0) {
-            int j = order + Long.numberOfTrailingZeros(mask);
-            return allocated(z, z.pop(j), j, order);
-        }
-        return allocateElsewhere(order);
-    }
-
-    /** Allocation from the other zones, in address order, when the first has no block of order {@code order} or more. */
-    private long allocateElsewhere(int order) {
-        for (int zi = 1; zi < zones.length; zi++) {
-            Zone z = zones[zi];
-            long mask = z.freeMask >>> order;
-            if (mask != 0) {
-                int j = order + Long.numberOfTrailingZeros(mask);
-                return allocated(z, z.pop(j), j, order);
+        for (Zone z : zones) {
+            final int[] a = z.ints;
+            int mask = a[MASK] >>> order;
+            if (mask == 0) {
+                continue;
             }
+            int j = order + Integer.numberOfTrailingZeros(mask);
+            final byte[] meta = z.meta;
+            // pop the top of stack j
+            int t = a[TOPS + j] - 1;
+            a[TOPS + j] = t;
+            if (a[t - 1] < 0) {
+                a[MASK] &= ~(1 << j);
+            }
+            int i = a[t];
+            if (meta[i] != meta(FREE, j)) {
+                throw new IllegalStateException("buddy allocator corrupted: stack " + j + " holds frame "
+                        + LevitateException.hex((z.basePfn + i) << SHIFT) + ", which is no free block of that order");
+            }
+            // split: the upper half of each level becomes a FREE head pushed on its stack
+            while (j > order) {
+                j--;
+                int h = i + (1 << j);
+                int top = a[TOPS + j];
+                a[top] = h;
+                a[SLOTS + h] = top;
+                a[TOPS + j] = top + 1;
+                meta[h] = meta(FREE, j);
+                int m = a[MASK];
+                if ((m & (1 << j)) == 0) {
+                    a[MASK] = m | 1 << j;
+                }
+            }
+            meta[i] = meta(ALLOCATED, order);
+            usedBlocks[order]++;
+            long pa = (z.basePfn + i) << SHIFT;
+            if (zeroTarget != null) {
+                zeroTarget.zero(pa, (long) PhysicalMemory.PAGE_SIZE << order);
+            }
+            return pa;
         }
         return NO_FRAME;
-    }
-
-    /** Splits block i of order j, just popped for an order-{@code order} request, and marks its head allocated. */
-    private long allocated(Zone z, int i, int j, int order) {
-        while (j > order) {
-            j--;
-            z.push(i + (1 << j), j);
-        }
-        z.set(i, ALLOCATED, order);
-        usedBlocks[order]++;
-        long pa = (z.basePfn + i) << SHIFT;
-        if (zeroTarget != null) {
-            zeroTarget.zero(pa, (long) PhysicalMemory.PAGE_SIZE << order);
-        }
-        return pa;
     }
 
     // ------------------------------------------------------------------ free
@@ -456,54 +514,100 @@ public final class BuddyAllocator implements PageAllocator {
      */
     @Override
     public void free(long pa, int order) {
-        // the hot path: one combined test; any failure goes to checkFree, which throws the exact
-        // exception (and keeps this method small enough for the JIT to inline it)
-        // (an ALLOCATED head of order k is aligned to 2^k frames and fits in its zone by
-        // construction, so the page-alignment test and the head test cover alignment and the end of
-        // the zone; an order outside 0..31 could alias another state, or the CACHED bit, in the
-        // byte, so it is tested)
+        // the hot path: a free in the first zone whose buddy is not free. One combined test
+        // validates it (an ALLOCATED head of order k is aligned to 2^k frames and fits in its zone
+        // by construction, so the page-alignment test and the head test cover alignment and the
+        // end of the zone; an order outside 0..31 could alias another state, or the CACHED bit,
+        // in the byte, so it is tested). Everything else (a merge, another zone, an invalid free)
+        // goes to freeSlow, which validates again and is kept out of line like allocateSlow.
         long pfn = pa >>> SHIFT;
-        Zone z = first;
-        long d = pfn - z.basePfn;
-        if (d < 0 || d >= z.frames) {
-            z = zoneOf(pfn);
-            if (z == null) {
-                refuseFree(pa, order);
-            }
-            d = pfn - z.basePfn;
-        }
-        final byte[] meta = z.meta;
-        final long base = z.basePfn;
+        final byte[] meta = meta0;
+        final long base = base0;
+        long d = pfn - base;
         int i = (int) d;
-        if (((pa & PhysicalMemory.PAGE_MASK) | (order & ~ORDER_MASK)) != 0 || meta[i] != meta(ALLOCATED, order)) {
-            refuseFree(pa, order);
+        if ((d >>> 31) == 0 && i < meta.length && ((pa & PhysicalMemory.PAGE_MASK) | (order & ~ORDER_MASK)) == 0) {
+            // the buddy's index in int arithmetic: pfn ^ 2^order lies 2^order above or below
+            int bit = 1 << order;
+            // (without a branch: which one is random)
+            int bi = i + bit - 2 * ((int) pfn & bit);
+            if (meta[i] == meta(ALLOCATED, order)
+                    && (bi < 0 || bi >= meta.length || meta[bi] != meta(FREE, order) || order >= maxOrder)) {
+                usedBlocks[order]--;
+                final int[] a = ints0;
+                int t = a[TOPS + order];
+                a[t] = i;
+                a[SLOTS + i] = t;
+                a[TOPS + order] = t + 1;
+                meta[i] = meta(FREE, order);
+                int m = a[MASK];
+                if ((m & (1 << order)) == 0) {
+                    a[MASK] = m | 1 << order;
+                }
+                return;
+            }
         }
-        usedBlocks[order]--;
-        // merging (a few percent of frees at 50% occupancy) is out of line, to keep this method
-        // small enough to inline
-        int bi = (int) ((pfn ^ (1L << order)) - base);
-        if (order < maxOrder && bi >= 0 && bi < meta.length && meta[bi] == meta(FREE, order)) {
-            mergeAndPush(z, pfn, order);
-        } else {
-            z.push(i, order);
-        }
+        freeSlow(pa, order);
     }
 
-    /** Frees block {@code pfn} of order k whose buddy is free: merges while it can, then pushes the result. */
-    private void mergeAndPush(Zone z, long pfn, int k) {
-        final byte[] meta = z.meta;
-        final long base = z.basePfn;
-        while (k < maxOrder) {
-            int bi = (int) ((pfn ^ (1L << k)) - base);
-            if (bi < 0 || bi >= meta.length || meta[bi] != meta(FREE, k)) {
+    /**
+     * Every free the hot path of {@link #free(long, int)} does not complete: finds the zone and
+     * tests the free as the hot path does (a refusal goes to {@link #checkFree}, which throws the
+     * exact exception before anything changes), then merges the block with its buddy while
+     * the buddy is a FREE head of the same order, up to the maximum order, and pushes the result.
+     * Written out in one method (the unlinks and the push inline) so that C2 compiles it on its
+     * own rather than inline; it must stay above C2's FreqInlineSize (325 bytecodes), which
+     * {@code BuddyAllocatorCodeShapeTest} checks.
+     */
+    private void freeSlow(long pa, int order) {
+        long pfn = pa >>> SHIFT;
+        Zone z = null;
+        for (Zone c : zones) {
+            if (pfn >= c.basePfn && pfn < c.limitPfn) {
+                z = c;
                 break;
             }
-            meta[(int) (pfn - base)] = NONE;
-            z.unlink(bi, k);
+        }
+        if (z == null || ((pa & PhysicalMemory.PAGE_MASK) | (order & ~ORDER_MASK)) != 0
+                || z.meta[(int) (pfn - z.basePfn)] != meta(ALLOCATED, order)) {
+            refuseFree(pa, order);
+        }
+        final byte[] meta = z.meta;
+        final int[] a = z.ints;
+        final long base = z.basePfn;
+        usedBlocks[order]--;
+        int k = order;
+        meta[(int) (pfn - base)] = NONE;
+        while (k < maxOrder) {
+            long bd = (pfn ^ (1L << k)) - base;
+            if (bd < 0 || bd >= meta.length || meta[(int) bd] != meta(FREE, k)) {
+                break;
+            }
+            // take the buddy off its stack: the top entry fills its place
+            int bi = (int) bd;
+            int t = a[TOPS + k] - 1;
+            int p = a[SLOTS + bi];
+            int last = a[t];
+            a[p] = last;
+            a[SLOTS + last] = p;
+            a[TOPS + k] = t;
+            if (a[t - 1] < 0) {
+                a[MASK] &= ~(1 << k);
+            }
+            meta[bi] = NONE;
             pfn &= ~(1L << k);
             k++;
         }
-        z.push((int) (pfn - base), k);
+        // push the merged block
+        int i = (int) (pfn - base);
+        int top = a[TOPS + k];
+        a[top] = i;
+        a[SLOTS + i] = top;
+        a[TOPS + k] = top + 1;
+        meta[i] = meta(FREE, k);
+        int m = a[MASK];
+        if ((m & (1 << k)) == 0) {
+            a[MASK] = m | 1 << k;
+        }
     }
 
     /** The fast path refused a free: throw the exact exception (never returns). */
@@ -657,9 +761,9 @@ public final class BuddyAllocator implements PageAllocator {
      */
     long allocateForCache() {
         for (Zone z : zones) {
-            long mask = z.freeMask;
+            int mask = z.ints[MASK];
             if (mask != 0) {
-                int j = Long.numberOfTrailingZeros(mask);
+                int j = Integer.numberOfTrailingZeros(mask);
                 int i = z.pop(j);
                 while (j > 0) {
                     j--;
@@ -825,7 +929,7 @@ public final class BuddyAllocator implements PageAllocator {
                     }
                 }
                 fb[k] -= z.count(k);
-                if (((z.freeMask >>> k) & 1) != (z.count(k) == 0 ? 0 : 1)) {
+                if (((z.ints[MASK] >>> k) & 1) != (z.count(k) == 0 ? 0 : 1)) {
                     throw new IllegalStateException("free mask disagrees with stack " + k);
                 }
             }
