@@ -83,7 +83,7 @@ public final class Cpu {
     private final boolean fastTierOn;
     /** Runs the pre-decoded common instructions of a page between the general loop's checks. */
     private final FastLoop fast;
-    /** The compiled tier in front of the fast loop (fixed timing only), or null. */
+    /** The compiled tier in front of the fast loop ({@link CpuConfig#compileAfter()} above 0), or null. */
     private BlockJit jit;
     /** Cycles per row under {@link CpuConfig.Timing#FIXED}. */
     private static final byte[] FIXED_COST = CycleModel.fixedCosts();
@@ -470,7 +470,8 @@ public final class Cpu {
 
     /**
      * Returns how many of the {@link #fastTierInstructions() fast tier's instructions} ran as
-     * compiled blocks (JVM bytecode generated for hot guest blocks, see docs/simulator.md). Only the speed depends on it: the results are the interpreter's.
+     * compiled blocks (JVM bytecode generated for hot guest blocks, see docs/simulator.md). Only
+     * the speed depends on it: the results are the interpreters'.
      *
      * @return instructions retired in compiled blocks
      */
