@@ -200,21 +200,25 @@ final class BlockCompiler {
      * @return the block ({@link CompiledBlock#NONE} if the entry has no fast form)
      */
     static CompiledBlock compile(long[] uops, long[] imms, int slot) {
-        return compile(uops, imms, null, slot);
+        return compile(uops, imms, null, slot, null, 0);
     }
 
     /**
      * Compiles the block that starts at {@code slot} of a decoded page, timed under the A53 model
      * when {@code timings} is given ({@link CompiledBlock#runTimed}), else for the fixed timing
-     * ({@link CompiledBlock#run}).
+     * ({@link CompiledBlock#run}). A timed block carries the memo of the entry state the model is
+     * in now ({@link TimedBlockEmitter.Memo}): entries with the same signature apply it, others
+     * time instruction by instruction.
      *
      * @param uops the page's micro-ops
      * @param imms their immediates
      * @param timings the page's {@link CycleModel#describe timing descriptors}, or null
      * @param slot the entry slot
+     * @param model the cycle model, settled, at the block's entry (with {@code timings}), or null
+     * @param now the cycle count at the block's entry
      * @return the block ({@link CompiledBlock#NONE} if the entry has no fast form)
      */
-    static CompiledBlock compile(long[] uops, long[] imms, long[] timings, int slot) {
+    static CompiledBlock compile(long[] uops, long[] imms, long[] timings, int slot, CycleModel model, long now) {
         final int length = length(uops, slot);
         if (length == 0) {
             return CompiledBlock.NONE;
@@ -226,12 +230,18 @@ final class BlockCompiler {
         final long last = uops[slot + length - 1];
         final boolean selfLoop = KIND[MicroOp.op(last)] == BRANCH && MicroOp.op(last) != MicroOp.BR && MicroOp.op(last) != MicroOp.BLR
                 && imms[slot + length - 1] == -4L * (length - 1);
-        final byte[] bytes = bytecode(uops, imms, timings, slot, length);
+        TimedBlockEmitter.Memo memo = null;
+        if (timings != null) {
+            final boolean closes = KIND[MicroOp.op(last)] == BRANCH;
+            memo = TimedBlockEmitter.Memo.of(model, now, timings, slot, closes ? length - 1 : length);
+        }
+        final byte[] bytes = bytecode(uops, imms, timings, memo, slot, length);
         try {
             MethodHandles.Lookup guest = LOOKUP.defineHiddenClass(bytes, true);
             CompiledBlock b = (CompiledBlock) guest.findConstructor(guest.lookupClass(),
                     MethodType.methodType(void.class, int.class, long[].class)).invoke(length, costs);
             b.selfLoop = selfLoop;
+            b.times = timings != null ? java.util.Arrays.copyOfRange(timings, slot, slot + length) : null;
             return b;
         } catch (Throwable e) {
             // a bug of this class's, not of the guest's: the generated code failed verification
@@ -248,7 +258,7 @@ final class BlockCompiler {
     private static final int MODEL_LOCAL = 8;
     private static final String MODEL = "dev/levitate/sim/cpu/CycleModel";
 
-    private static byte[] bytecode(long[] uops, long[] imms, long[] timings, int slot, int length) {
+    private static byte[] bytecode(long[] uops, long[] imms, long[] timings, TimedBlockEmitter.Memo memo, int slot, int length) {
         final boolean timed = timings != null;
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
         cw.visit(Opcodes.V17, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, NAME, null, BASE, null);
@@ -262,21 +272,52 @@ final class BlockCompiler {
         init.visitMaxs(0, 0);
         init.visitEnd();
 
-        method(cw, uops, imms, null, slot, length);
+        method(cw, uops, imms, null, null, slot, length);
         if (timed) {
-            method(cw, uops, imms, timings, slot, length);
+            method(cw, uops, imms, timings, memo, slot, length);
         }
         cw.visitEnd();
         return cw.toByteArray();
     }
 
-    /** Emits run (timings null) or runTimed. */
-    private static void method(ClassWriter cw, long[] uops, long[] imms, long[] timings, int slot, int length) {
+    /** How the body of a block is timed: not at all (run), by its memo (runTimed, signature met), per instruction. */
+    private enum Timing { NONE, MEMO, EACH }
+
+    /**
+     * Emits run (timings null) or runTimed. runTimed checks the memo's signature first (when there
+     * is a memo) and runs one of two copies of the block: untimed with the memo applied at its end,
+     * or timed instruction by instruction on the scoreboard in locals.
+     */
+    private static void method(ClassWriter cw, long[] uops, long[] imms, long[] timings, TimedBlockEmitter.Memo memo, int slot,
+            int length) {
         final boolean timed = timings != null;
         MethodVisitor mv = timed
                 ? cw.visitMethod(0, "runTimed", "(L" + CPU + ";[JIJJL" + MODEL + ";)I", null, null)
                 : cw.visitMethod(0, "run", "(L" + CPU + ";[JIJ)I", null, null);
         mv.visitCode();
+        if (!timed) {
+            body(mv, uops, imms, timings, null, null, slot, length, Timing.NONE);
+        } else {
+            // every instruction is timed inline but a closing branch, which needs the predictor
+            final boolean closes = KIND[MicroOp.op(uops[slot + length - 1])] == BRANCH;
+            final TimedBlockEmitter timing = new TimedBlockEmitter(mv, timings, slot, closes ? length - 1 : length);
+            if (memo != null) {
+                final Label each = new Label();
+                timing.check(memo, each);
+                body(mv, uops, imms, timings, timing, memo, slot, length, Timing.MEMO);
+                mv.visitLabel(each);
+            }
+            timing.prologue();
+            body(mv, uops, imms, timings, timing, null, slot, length, Timing.EACH);
+            timing.exit(CPU_LOCAL, NZCV_LOCAL);
+        }
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** Emits one copy of the block's instructions, timed as {@code how} says, ending in a return. */
+    private static void body(MethodVisitor mv, long[] uops, long[] imms, long[] timings, TimedBlockEmitter timing,
+            TimedBlockEmitter.Memo memo, int slot, int length, Timing how) {
         boolean ended = false;
         for (int i = 0; i < length; i++) {
             final long u = uops[slot + i];
@@ -284,10 +325,13 @@ final class BlockCompiler {
             final int op = MicroOp.op(u);
             final int kind = KIND[op];
             if (kind == NOTHING) {
-                if (timed) {
-                    retire(mv, timings[slot + i], i, false);
+                if (how == Timing.EACH) {
+                    timing.retire(timings[slot + i]);
                 }
                 continue;
+            }
+            if (kind == BRANCH && how == Timing.MEMO) {
+                timing.apply(memo); // the instructions before the branch, which is retired live below
             }
             if (kind == MEMORY) {
                 mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
@@ -310,7 +354,11 @@ final class BlockCompiler {
                     // false: leave before this instruction, i instructions retired
                     Label done = new Label();
                     mv.visitJumpInsn(Opcodes.IFNE, done);
-                    returnRetired(mv, i, timed);
+                    switch (how) {
+                        case NONE -> returnRetired(mv, i, false);
+                        case MEMO -> leaveUntimed(mv, i);
+                        default -> timing.leaveBefore(i);
+                    }
                     mv.visitLabel(done);
                 }
                 case BRANCH -> {
@@ -320,8 +368,15 @@ final class BlockCompiler {
                 default -> {
                 }
             }
-            if (timed) {
-                retire(mv, timings[slot + i], i, kind == BRANCH);
+            if (how == Timing.EACH) {
+                if (kind == BRANCH) {
+                    timing.flush();
+                    retire(mv, timings[slot + i], i);
+                } else {
+                    timing.retire(timings[slot + i]);
+                }
+            } else if (how == Timing.MEMO && kind == BRANCH) {
+                retire(mv, timings[slot + i], i);
             }
         }
         if (!ended) {
@@ -329,10 +384,29 @@ final class BlockCompiler {
             mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
             pcOf(mv, length);
             mv.visitFieldInsn(Opcodes.PUTFIELD, CPU, "pc", "J");
+            if (how == Timing.EACH) {
+                timing.flush();
+            } else if (how == Timing.MEMO) {
+                timing.apply(memo);
+            }
         }
-        returnRetired(mv, length, timed);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
+        returnRetired(mv, length, how != Timing.NONE);
+    }
+
+    /**
+     * return this.leaveTimed(cpu, retired, nzcv, pc, cycles, model): the untimed copy leaves before
+     * instruction {@code retired}, whose predecessors then retire one by one.
+     */
+    private static void leaveUntimed(MethodVisitor mv, int retired) {
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+        mv.visitLdcInsn(retired);
+        mv.visitVarInsn(Opcodes.ILOAD, NZCV_LOCAL);
+        mv.visitVarInsn(Opcodes.LLOAD, PC_LOCAL);
+        mv.visitVarInsn(Opcodes.LLOAD, CYCLES_LOCAL);
+        mv.visitVarInsn(Opcodes.ALOAD, MODEL_LOCAL);
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, BASE, "leaveTimed", "(L" + CPU + ";IIJJL" + MODEL + ";)I", false);
+        mv.visitInsn(Opcodes.IRETURN);
     }
 
     /** Pushes the address of the block's instruction {@code i}: pc + 4i. */
@@ -345,20 +419,16 @@ final class BlockCompiler {
     }
 
     /**
-     * cycles = model.retire(cycles, t, pc + 4i, next), with next the branch's result in cpu.pc for
-     * the closing branch, else the following instruction.
+     * cycles = model.retire(cycles, t, pc + 4i, cpu.pc) for the closing branch (the board is
+     * flushed first: {@link TimedBlockEmitter#flush}).
      */
-    private static void retire(MethodVisitor mv, long t, int i, boolean branch) {
+    private static void retire(MethodVisitor mv, long t, int i) {
         mv.visitVarInsn(Opcodes.ALOAD, MODEL_LOCAL);
         mv.visitVarInsn(Opcodes.LLOAD, CYCLES_LOCAL);
         mv.visitLdcInsn(t);
         pcOf(mv, i);
-        if (branch) {
-            mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
-            mv.visitFieldInsn(Opcodes.GETFIELD, CPU, "pc", "J");
-        } else {
-            pcOf(mv, i + 1);
-        }
+        mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+        mv.visitFieldInsn(Opcodes.GETFIELD, CPU, "pc", "J");
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MODEL, "retire", "(JJJJ)J", false);
         mv.visitVarInsn(Opcodes.LSTORE, CYCLES_LOCAL);
     }

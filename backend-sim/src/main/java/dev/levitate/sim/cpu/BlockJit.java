@@ -93,7 +93,7 @@ final class BlockJit {
             final int slot = (int) (pc - here) >>> 2;
             CompiledBlock b = blocks[slot];
             if (b == null && ++heat[slot] == threshold) {
-                b = blocks[slot] = BlockCompiler.compile(page.uops, page.imms, model != null ? page.timings : null, slot);
+                b = blocks[slot] = BlockCompiler.compile(page.uops, page.imms, model != null ? page.timings : null, slot, model, cycles);
                 compiled++;
             }
             if (model != null && b != null && b.selfLoop && b.length <= budget - done) {

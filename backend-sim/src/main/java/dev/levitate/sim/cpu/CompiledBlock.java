@@ -14,6 +14,8 @@ abstract class CompiledBlock {
     final long[] costs;
     /** Whether the block ends in a direct branch back to its own first instruction (a loop of one block). */
     boolean selfLoop;
+    /** Under the A53 model, the {@link CycleModel#describe timing descriptors} of its instructions; else null. */
+    long[] times;
 
     /**
      * Sets the block's shape (the compiler's hidden subclass passes them on).
@@ -59,6 +61,30 @@ abstract class CompiledBlock {
      */
     int runTimed(Cpu cpu, long[] x, int nzcv, long pc, long cycles, CycleModel model) {
         throw new IllegalStateException("this block was compiled for the fixed timing");
+    }
+
+    /**
+     * The untimed copy of {@link #runTimed} (its entry matched the memo) leaves before instruction
+     * {@code retired}: the ones before it retire through the model one by one, as the general
+     * interpreter would have timed them.
+     *
+     * @param cpu the CPU; the cycle count after them goes to {@code cpu.cycles}
+     * @param retired how many instructions of the block ran
+     * @param nzcv the flags now
+     * @param pc the virtual address of the block's first instruction
+     * @param cycles the cycle count at the block's entry
+     * @param model the cycle model
+     * @return as {@link #run}
+     */
+    final int leaveTimed(Cpu cpu, int retired, int nzcv, long pc, long cycles, CycleModel model) {
+        final long[] t = times;
+        long now = cycles;
+        for (int i = 0; i < retired; i++) {
+            final long va = pc + 4L * i;
+            now = model.retire(now, t[i], va, va + 4);
+        }
+        cpu.cycles = now;
+        return retired << 4 | nzcv;
     }
 
     /** The block of an entry whose first instruction has no fast form. */

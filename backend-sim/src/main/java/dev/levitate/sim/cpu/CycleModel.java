@@ -274,7 +274,7 @@ final class CycleModel {
      */
     private static final int RESOURCES_AT = UNIT_AT + UNIT_WIDTH;
     private static final int RESOURCE_SHIFT = Integer.numberOfTrailingZeros(USES_LS);
-    private static final int SINGLE_RESOURCE = 1 << 3;
+    static final int SINGLE_RESOURCE = 1 << 3;
     private static final int KIND_AT = RESOURCES_AT + 4;
     /** A conditional branch whose offset is negative (static prediction: taken). */
     private static final int BACKWARD_AT = KIND_AT + BRANCH_WIDTH;
@@ -514,6 +514,40 @@ final class CycleModel {
     /** The board slot of the busy[] entry a descriptor reads and writes. */
     static int unitSlot(long t) {
         return Board.BUSY + ((int) (t >>> UNIT_AT) & UNIT_MASK);
+    }
+
+    /** How much earlier than its ready[] cycle a descriptor's source {@code i} (0..2) may be read: 0 or {@link #LATE_READ}. */
+    static int lateRead(long t, int i) {
+        return (int) (t >>> (LATE_AT + i)) & 1;
+    }
+
+    /** A descriptor's latency: its results at slots 0 and 1 are ready at issue + this. */
+    static int latency(long t) {
+        return (int) (t >>> LATENCY_AT) & ((1 << LATENCY_BITS) - 1);
+    }
+
+    /** How long a descriptor keeps its unit busy: busy[] becomes issue + this. */
+    static int occupancy(long t) {
+        return (int) (t >>> OCCUPANCY_AT) & ((1 << OCCUPANCY_BITS) - 1);
+    }
+
+    /** The cycles a descriptor adds after its issue cycle (the time is then issue + 1 + this). */
+    static int after(long t) {
+        return (int) (t >>> AFTER_AT) & ((1 << AFTER_BITS) - 1);
+    }
+
+    /**
+     * What a descriptor cannot share an issue cycle with, as {@link #issue} compares it with the
+     * first of an open pair ({@link #firstResources}); {@link #SINGLE_RESOURCE} set means it never
+     * issues second.
+     */
+    static int resources(long t) {
+        return (int) (t >>> RESOURCES_AT) & 15;
+    }
+
+    /** Whether a descriptor has a link (BL, BLR: the predictor's return stack is pushed). */
+    static boolean links(long t) {
+        return ((t >>> LINK_AT) & 1) != 0;
     }
 
     /**
