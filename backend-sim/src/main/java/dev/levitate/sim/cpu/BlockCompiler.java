@@ -232,8 +232,7 @@ final class BlockCompiler {
                 && imms[slot + length - 1] == -4L * (length - 1);
         TimedBlockEmitter.Memo memo = null;
         if (timings != null) {
-            final boolean closes = KIND[MicroOp.op(last)] == BRANCH;
-            memo = TimedBlockEmitter.Memo.of(model, now, timings, slot, closes ? length - 1 : length);
+            memo = TimedBlockEmitter.Memo.of(model, now, timings, slot, length);
         }
         final byte[] bytes = bytecode(uops, imms, timings, memo, slot, length);
         try {
@@ -330,9 +329,6 @@ final class BlockCompiler {
                 }
                 continue;
             }
-            if (kind == BRANCH && how == Timing.MEMO) {
-                timing.apply(memo); // the instructions before the branch, which is retired live below
-            }
             if (kind == MEMORY) {
                 mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
             } else if (kind == BRANCH) {
@@ -376,7 +372,9 @@ final class BlockCompiler {
                     timing.retire(timings[slot + i]);
                 }
             } else if (how == Timing.MEMO && kind == BRANCH) {
-                retire(mv, timings[slot + i], i);
+                // the memo covers the branch's issue; its prediction is made live, with the real predictor
+                timing.apply(memo);
+                predict(mv, timings[slot + i], i);
             }
         }
         if (!ended) {
@@ -391,6 +389,27 @@ final class BlockCompiler {
             }
         }
         returnRetired(mv, length, how != Timing.NONE);
+    }
+
+    /**
+     * if (model.mispredicted(t, pc + 4i, cpu.pc)) cycles += MISPREDICT: what {@link CycleModel#retire}
+     * adds to a branch's issue (which the memo covered; the issue group's end, when it was taken or
+     * mispredicted, is {@code mispredicted}'s to mark).
+     */
+    private static void predict(MethodVisitor mv, long t, int i) {
+        mv.visitVarInsn(Opcodes.ALOAD, MODEL_LOCAL);
+        mv.visitLdcInsn(t);
+        pcOf(mv, i);
+        mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
+        mv.visitFieldInsn(Opcodes.GETFIELD, CPU, "pc", "J");
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MODEL, "mispredicted", "(JJJ)Z", false);
+        final Label right = new Label();
+        mv.visitJumpInsn(Opcodes.IFEQ, right);
+        mv.visitVarInsn(Opcodes.LLOAD, CYCLES_LOCAL);
+        mv.visitLdcInsn((long) CycleModel.MISPREDICT);
+        mv.visitInsn(Opcodes.LADD);
+        mv.visitVarInsn(Opcodes.LSTORE, CYCLES_LOCAL);
+        mv.visitLabel(right);
     }
 
     /**

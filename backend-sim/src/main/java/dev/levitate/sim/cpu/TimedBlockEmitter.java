@@ -5,41 +5,49 @@ import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
 /**
- * Emits the A53 timing of a compiled block ({@link CompiledBlock#runTimed}) with the scoreboard in
- * JVM locals: the block's code does, for each instruction, what {@link CycleModel#issue} does with
- * that instruction's descriptor, on locals that hold the board slots the block touches, and writes
- * them back to {@link CycleModel#ready} only when it leaves.
- *
- * <p>Why not a call of {@link CycleModel#retire} per instruction, with the descriptor as a constant:
- * the JVM folds the descriptor's fields, but must still load and store the board in memory around
- * every guest register write, since the register file is a {@code long[]} too and might, for all it
- * knows, be the board. In locals, each instruction's timing is a handful of register operations.
- *
- * <h2>What the emitted code does</h2>
+ * Emits the A53 timing of a compiled block ({@link CompiledBlock#runTimed}). The method holds two
+ * copies of the block's instructions and picks one on entry:
  * <ol>
- *   <li>On entry: every board slot that an instruction of the block reads or writes (its three
+ *   <li><b>The memo</b> ({@link Memo}): the block is compiled with the outcome of its issue from
+ *       the entry state the model was in then, and with that state's <em>signature</em> (the
+ *       block's live-in board slots minus the entry cycle, clamped at -1, and the pairing state),
+ *       all as constants. If the entry state has the same signature ({@link #check}: a compare per
+ *       live-in), the untimed copy runs, and the outcome is applied in a few stores
+ *       ({@link #apply}); a closing branch is then predicted live. If a load or store leaves that
+ *       copy early, the instructions before it retire through the model one by one
+ *       ({@link CompiledBlock#leaveTimed}).</li>
+ *   <li><b>Instruction by instruction</b>, with the scoreboard in JVM locals, for any other entry
+ *       state: on entry, every board slot an instruction of the block reads or writes (its three
  *       sources, its three results, its unit's busy[] entry) goes into a local, as do
- *       {@link CycleModel#openIssue} and {@link CycleModel#firstResources}.</li>
- *   <li>Per instruction, after it ran: {@link CycleModel#issue}'s steps on the locals, in the same
- *       order (operands, pairing, results, unit), with the descriptor's fields as constants, and
- *       the cycle count becomes {@code max(cycles, issue + 1 + after)}, as
- *       {@link CycleModel#retire} has it for an instruction that is no branch.</li>
- *   <li>Before the closing branch is timed, and wherever the block leaves: the slots the block
- *       writes go back to the board, and the pairing state and the pair count to the model. The
- *       branch itself is retired by {@link CycleModel#retire} (it needs the predictor).</li>
+ *       {@link CycleModel#openIssue} and {@link CycleModel#firstResources}
+ *       ({@link #prologue}); after each instruction, {@link CycleModel#issue}'s steps run on the
+ *       locals in the same order (operands, pairing, results, unit), with the descriptor's fields
+ *       as constants, and the cycle count becomes {@code max(cycles, issue + 1 + after)}
+ *       ({@link #retire}); before a closing branch and wherever the block leaves, the slots it
+ *       writes go back to the board with the pairing state and the pair count ({@link #flush}),
+ *       and the branch retires through {@link CycleModel#retire}.</li>
  * </ol>
- * So the model's state after the block is exactly the state after retiring its instructions one by
- * one; {@code FastLoopEquivalenceProperties} compares the cycles, pairs and mispredictions with
- * the general interpreter's.
+ *
+ * <p>Why not a call of {@link CycleModel#retire} per instruction, with the descriptor as a
+ * constant: the JVM folds the descriptor's fields, but must still load and store the board in
+ * memory around every guest register write, since the register file is a {@code long[]} too and
+ * might, for all it knows, be the board. In locals, an instruction's timing is a handful of
+ * register operations; with the memo, a whole block's is a few compares and stores.
+ *
+ * <p>Either way the model's state after the block is exactly the state after retiring its
+ * instructions one by one; {@code FastLoopEquivalenceProperties} compares cycles, pairs and
+ * mispredictions with the general interpreter's, and catches a planted error in each path.
  */
 final class TimedBlockEmitter {
     /**
-     * The outcome of the timed instructions of a block from one entry state, relative to the entry
-     * cycle: {@link BlockTiming}'s memo, computed once when the block is compiled (for the state
-     * it is compiled in) and emitted as constants. The emitted code checks the signature on entry
-     * and, when it holds, applies the outcome in a few stores instead of timing instruction by
-     * instruction. Why a signature decides the outcome is in {@link BlockTiming}'s class comment:
-     * the live-in slots minus the entry cycle, clamped at -1, and the pairing state.
+     * The outcome of a block's instructions from one entry state, relative to the entry cycle —
+     * their issue, that is, all of their timing but a closing branch's prediction:
+     * {@link BlockTiming}'s memo, computed once when the block is compiled (for the state it is
+     * compiled in) and emitted as constants. The emitted code checks the signature on entry and,
+     * when it holds, applies the outcome in a few stores instead of timing instruction by
+     * instruction; a closing branch is then predicted live, with the real predictor. Why a
+     * signature decides the outcome is in {@link BlockTiming}'s class comment: the live-in slots
+     * minus the entry cycle, clamped at -1, and the pairing state.
      */
     static final class Memo {
         /** The slots read before the block writes them (no {@link CycleModel.Board#ZERO}). */
@@ -73,7 +81,7 @@ final class TimedBlockEmitter {
         }
 
         /**
-         * Times {@code [from, from + count)} on a scratch model from the signature of
+         * Issues {@code [from, from + count)} on a scratch model from the signature of
          * {@code model}'s state at cycle {@code now}, as {@link BlockTiming} computes its memos.
          *
          * @return the memo, or null when there is nothing to time ({@code count} 0)
