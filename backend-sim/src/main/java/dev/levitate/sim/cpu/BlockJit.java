@@ -10,9 +10,10 @@ package dev.levitate.sim.cpu;
  * budget, and no event falls due before its last instruction (the fast loop looks at the event
  * before each instruction). Under the fixed timing a block's cycles are the sum of its
  * instructions' costs, known when it is compiled: {@code cycles + costs[length - 1] < nextEvent}.
- * Under the A53 model a compiled block retires each of its instructions through the model itself
- * ({@link CompiledBlock#runTimed}, the general interpreter's way), and runs only when no event can
- * fall inside it ({@link #MAX_CYCLES_PER_INSTRUCTION}). Otherwise — and while an entry is still
+ * Under the A53 model a compiled block times itself ({@link CompiledBlock#runTimed}: by the memo of
+ * the entry state it was compiled in when the entry state has the same signature, else instruction
+ * by instruction on the scoreboard in locals; {@link TimedBlockEmitter}), and runs only when no
+ * event can fall inside it ({@link #MAX_CYCLES_PER_INSTRUCTION}). Otherwise — and while an entry is still
  * cold (entered fewer than {@link CpuConfig#compileAfter()} times) — the fast loop runs the block,
  * stopping exactly where it must. So the instructions, cycles, events and stops are the
  * interpreter's, whichever tier ran them; {@code FastLoopEquivalenceProperties} checks that under
@@ -61,10 +62,10 @@ final class BlockJit {
      * Runs from the CPU's PC, which lies in {@code page}, until the PC leaves the page, the budget
      * is spent, an event is due, or an instruction needs the general interpreter.
      *
-     * <p>Under the A53 model a compiled block times itself, retiring each instruction through the
-     * model as the general interpreter does ({@link CompiledBlock#runTimed}), where no event can
-     * fall inside it; a loop of one block is timed by {@link BlockTiming} instead while that times
-     * whole rounds (its memo, then its steady state: cheaper than retiring each instruction). The
+     * <p>Under the A53 model a compiled block times itself ({@link CompiledBlock#runTimed}), where
+     * no event can fall inside it; a loop of one block is timed by {@link BlockTiming} instead
+     * while that times whole rounds (its memo, then its steady state, which defers the board's
+     * writes to the loop's last round: cheaper again than the block's own memo). The
      * fast loop, for everything else, drives the block timing itself. Each leaves the model settled.
      *
      * @param page the decoded page the PC's physical address falls in

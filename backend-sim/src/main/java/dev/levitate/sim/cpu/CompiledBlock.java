@@ -45,10 +45,11 @@ abstract class CompiledBlock {
     abstract int run(Cpu cpu, long[] x, int nzcv, long pc);
 
     /**
-     * Runs the block as {@link #run} does, and times it under the A53 model as the general
-     * interpreter does: after each instruction, {@link CycleModel#retire} with the instruction's
-     * descriptor (a constant in the compiled code, so the JVM folds the model's decoding of it).
-     * Only a block compiled for the A53 model has this method.
+     * Runs the block as {@link #run} does, and times it under the A53 model with the result the
+     * general interpreter's {@link CycleModel#retire} of each instruction would give: by the memo
+     * compiled into it when the entry state has its signature, else instruction by instruction on
+     * the scoreboard in locals ({@link TimedBlockEmitter}). Only a block compiled for the A53 model
+     * has this method.
      *
      * @param cpu the CPU; the cycle count after the instructions that ran goes to {@code cpu.cycles}
      * @param x the register file
