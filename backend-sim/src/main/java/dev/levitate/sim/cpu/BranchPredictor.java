@@ -67,18 +67,21 @@ final class BranchPredictor {
     }
 
     /**
-     * Records a call: pushes its return address.
-     *
-     * @param returnAddress va + 4 of the BL or BLR
-     */
-    /**
      * Whether the conditional branch at {@code va} has its counter saturated at strongly taken (so
      * that {@link #conditional} with {@code taken} true would predict it and change nothing).
+     *
+     * @param va the branch's address
+     * @return true if its counter is at strongly taken
      */
     boolean stronglyTaken(long va) {
         return counter[(int) (va >>> 2) & (CycleModel.CONDITIONAL_ENTRIES - 1)] == STRONG_TAKEN;
     }
 
+    /**
+     * Records a call: pushes its return address.
+     *
+     * @param returnAddress va + 4 of the BL or BLR
+     */
     void call(long returnAddress) {
         top = (top + 1) & (CycleModel.RETURN_ENTRIES - 1);
         returns[top] = returnAddress;
