@@ -274,7 +274,7 @@ final class CycleModel {
      */
     private static final int RESOURCES_AT = UNIT_AT + UNIT_WIDTH;
     private static final int RESOURCE_SHIFT = Integer.numberOfTrailingZeros(USES_LS);
-    static final int SINGLE_RESOURCE = 1 << 3;
+    private static final int SINGLE_RESOURCE = 1 << 3;
     private static final int KIND_AT = RESOURCES_AT + 4;
     /** A conditional branch whose offset is negative (static prediction: taken). */
     private static final int BACKWARD_AT = KIND_AT + BRANCH_WIDTH;
@@ -543,6 +543,16 @@ final class CycleModel {
      */
     static int resources(long t) {
         return (int) (t >>> RESOURCES_AT) & 15;
+    }
+
+    /** What {@link #firstResources} becomes when a descriptor issues first of a group. */
+    static int asFirst(long t) {
+        return resources(t) | SINGLE_RESOURCE;
+    }
+
+    /** Whether a descriptor issues alone (nothing may pair with it as its second). */
+    static boolean issuesAlone(long t) {
+        return (resources(t) & SINGLE_RESOURCE) != 0;
     }
 
     /** Whether a descriptor has a link (BL, BLR: the predictor's return stack is pushed). */

@@ -281,13 +281,13 @@ final class TimedBlockEmitter {
         mv.visitVarInsn(Opcodes.LLOAD, NEED);
         max();
         mv.visitVarInsn(Opcodes.LSTORE, ISSUE);
-        if ((resources & CycleModel.SINGLE_RESOURCE) == 0) {
+        if (!CycleModel.issuesAlone(t)) {
             mv.visitVarInsn(Opcodes.LLOAD, ISSUE);
         } else {
             mv.visitLdcInsn(CycleModel.CLOSED);
         }
         mv.visitVarInsn(Opcodes.LSTORE, OPEN);
-        mv.visitLdcInsn(resources | CycleModel.SINGLE_RESOURCE);
+        mv.visitLdcInsn(CycleModel.asFirst(t));
         mv.visitVarInsn(Opcodes.ISTORE, FIRST);
         mv.visitLabel(join);
         // results, in issue()'s order: two at issue + latency, one at issue + ALU, then the unit
