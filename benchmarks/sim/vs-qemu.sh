@@ -2,7 +2,8 @@
 # Guest MIPS of the simulator and of qemu-system-aarch64 on the same ELFs, in the same run:
 # (a) the tight loop with the MMU off, then the same loop with the MMU on (identity map, TLB hits);
 # (b) a realistic C program: backend-sim/src/test/resources/corpus/bench.c (CRC-32, quicksort and a
-# bytecode interpreter; BENCH_ROUNDS rounds of about 1.3 million instructions, 250 by default).
+# bytecode interpreter; BENCH_ROUNDS rounds of about 1.3 million instructions, 250 by default), with
+# the MMU off, then on (crt0-mmu.S: the same identity map as tight-loop-mmu.S).
 # QEMU does not count instructions: its MIPS divide the simulator's count for the same ELF.
 # TIMING=a53 runs the simulator under the A53 cycle model (default: fixed). The compiled tier is on
 # unless JAVA_TOOL_OPTIONS=-Dlevitate.sim.jitThreshold=0 turns it off.
@@ -31,19 +32,24 @@ done
 
 corpus="$root/backend-sim/src/test/resources/corpus"
 rounds="${BENCH_ROUNDS:-250}"
-aarch64-linux-gnu-gcc -O2 -ffreestanding -nostdlib -mgeneral-regs-only -mstrict-align -static \
-  -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T "$corpus/link.ld" -DBENCH_ROUNDS="$rounds" \
-  -o "$work/bench.elf" "$corpus/crt0.S" "$corpus/lib.c" "$corpus/bench.c"
-echo "== bench.c (a realistic C program): $rounds rounds"
-t0=$(date +%s.%N)
-"$root/levitate" run --stats --timing "$timing" "$work/bench.elf" 2> >(tee "$work/bench.stats" >&2)
-t1=$(date +%s.%N)
-sleep 0.1   # let tee finish
-# the final statistics line (not a progress line of a long run)
-insns=$(grep -o 'levitate run: [0-9,]* instructions (' "$work/bench.stats" | tail -1 | tr -d ', [:alpha:]:(')
-echo "$insns guest instructions"
-echo "levitate (whole command, JVM start included): $(mips "$insns" "$t0" "$t1") MIPS"
-t0=$(date +%s.%N)
-qemu-system-aarch64 -M virt -cpu cortex-a53 -nographic -nic none -semihosting -kernel "$work/bench.elf"
-t1=$(date +%s.%N)
-echo "qemu-system-aarch64 (whole command): $(mips "$insns" "$t0" "$t1") MIPS"
+# bench.c twice: with the corpus's crt0 (MMU off), and with crt0-mmu.S (identity map, MMU on)
+for variant in bench bench-mmu; do
+  crt0="$corpus/crt0.S"
+  [ "$variant" = bench-mmu ] && crt0="$here/crt0-mmu.S"
+  aarch64-linux-gnu-gcc -O2 -ffreestanding -nostdlib -mgeneral-regs-only -mstrict-align -static \
+    -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T "$corpus/link.ld" -DBENCH_ROUNDS="$rounds" \
+    -o "$work/$variant.elf" "$crt0" "$corpus/lib.c" "$corpus/bench.c"
+  echo "== $variant.c (a realistic C program; MMU $([ "$variant" = bench-mmu ] && echo on || echo off)): $rounds rounds"
+  t0=$(date +%s.%N)
+  "$root/levitate" run --stats --timing "$timing" "$work/$variant.elf" 2> >(tee "$work/$variant.stats" >&2)
+  t1=$(date +%s.%N)
+  sleep 0.1   # let tee finish
+  # the final statistics line (not a progress line of a long run)
+  insns=$(grep -o 'levitate run: [0-9,]* instructions (' "$work/$variant.stats" | tail -1 | tr -d ', [:alpha:]:(')
+  echo "$insns guest instructions"
+  echo "levitate (whole command, JVM start included): $(mips "$insns" "$t0" "$t1") MIPS"
+  t0=$(date +%s.%N)
+  qemu-system-aarch64 -M virt -cpu cortex-a53 -nographic -nic none -semihosting -kernel "$work/$variant.elf"
+  t1=$(date +%s.%N)
+  echo "qemu-system-aarch64 (whole command): $(mips "$insns" "$t0" "$t1") MIPS"
+done
