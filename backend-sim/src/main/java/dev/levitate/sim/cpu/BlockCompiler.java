@@ -232,7 +232,8 @@ final class BlockCompiler {
                 && imms[slot + length - 1] == -4L * (length - 1);
         TimedBlockEmitter.Memo memo = null;
         if (timings != null) {
-            memo = TimedBlockEmitter.Memo.of(model, now, timings, slot, length);
+            memo = selfLoop ? TimedBlockEmitter.Memo.ofLoop(model, now, timings, slot, length)
+                    : TimedBlockEmitter.Memo.of(model, now, timings, slot, length);
         }
         final byte[] bytes = bytecode(uops, imms, timings, memo, slot, length);
         try {

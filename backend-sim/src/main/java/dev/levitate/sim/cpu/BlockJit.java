@@ -29,6 +29,15 @@ final class BlockJit {
      */
     static final long MAX_CYCLES_PER_INSTRUCTION = 256;
 
+    /**
+     * Rounds a loop of one block goes in a row on its own compiled timing (whose memo is the loop's
+     * steady state: {@link TimedBlockEmitter.Memo#ofLoop}) before {@link BlockTiming} takes it
+     * over: entering the block timing (its memo lookup, and settling the board when the loop ends)
+     * costs more than the two or three rounds most short loops go, and pays off on long ones,
+     * whose steady state it then times in a few field updates a round.
+     */
+    static final int LAPS_BEFORE_BLOCK_TIMING = 8;
+
     private final Cpu cpu;
     private final FastLoop fast;
     private final int threshold;
@@ -63,7 +72,8 @@ final class BlockJit {
      * is spent, an event is due, or an instruction needs the general interpreter.
      *
      * <p>Under the A53 model a compiled block times itself ({@link CompiledBlock#runTimed}), where
-     * no event can fall inside it; a loop of one block is timed by {@link BlockTiming} instead
+     * no event can fall inside it; a loop of one block that has gone
+     * {@link #LAPS_BEFORE_BLOCK_TIMING} rounds in a row is timed by {@link BlockTiming} instead
      * while that times whole rounds (its memo, then its steady state, which defers the board's
      * writes to the loop's last round: cheaper again than the block's own memo). The
      * fast loop, for everything else, drives the block timing itself. Each leaves the model settled.
@@ -89,6 +99,7 @@ final class BlockJit {
         int nzcv = cpu.n << 3 | cpu.z << 2 | cpu.c << 1 | cpu.v;
         long done = 0;
         long compiledRun = 0;
+        int laps = 0; // rounds a loop of one block has gone in a row on its own timing
         run:
         while (done < budget && cycles < eventAt) {
             final int slot = (int) (pc - here) >>> 2;
@@ -97,7 +108,8 @@ final class BlockJit {
                 b = blocks[slot] = BlockCompiler.compile(page.uops, page.imms, model != null ? page.timings : null, slot, model, cycles);
                 compiled++;
             }
-            if (model != null && b != null && b.selfLoop && b.length <= budget - done) {
+            if (model != null && b != null && b.selfLoop && laps >= LAPS_BEFORE_BLOCK_TIMING && b.length <= budget - done) {
+                laps = 0;
                 // a loop of one block under the A53 model: the block timing's memo, and its steady
                 // state once the loop meets the same signature again, time whole rounds
                 final long start = pc;
@@ -139,7 +151,14 @@ final class BlockJit {
                 nzcv = r & 15;
                 done += ran;
                 compiledRun += ran;
-                cycles = model == null ? cycles + b.costs[ran] : cpu.cycles;
+                if (model == null) {
+                    cycles += b.costs[ran];
+                } else {
+                    cycles = cpu.cycles;
+                    if (b.selfLoop) {
+                        laps = cpu.pc == pc ? laps + 1 : 0;
+                    }
+                }
                 if (ran < b.length) {
                     pc += 4L * ran; // the general interpreter runs that one
                     break;

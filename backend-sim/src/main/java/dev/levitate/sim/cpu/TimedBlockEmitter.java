@@ -130,6 +130,31 @@ final class TimedBlockEmitter {
                     (int) scratch.pairs);
         }
 
+        /**
+         * The memo of a loop of one block for the state it re-enters itself in: the block is issued
+         * {@link #LOOP_ROUNDS} times on a scratch copy of {@code model} from cycle {@code now}, each
+         * round ended by its closing branch taken as predicted (which closes the issue group), and
+         * the memo is taken for the state after the last round — the steady state that the rounds
+         * after the first meet (the first, entered from elsewhere, is timed instruction by
+         * instruction).
+         *
+         * @return the memo of the loop's steady state
+         */
+        static Memo ofLoop(CycleModel model, long now, long[] timings, int from, int count) {
+            final CycleModel scratch = new CycleModel(null);
+            System.arraycopy(model.ready, 0, scratch.ready, 0, scratch.ready.length);
+            scratch.openIssue = model.openIssue;
+            scratch.firstResources = model.firstResources;
+            long cycles = now;
+            for (int round = 0; round < LOOP_ROUNDS; round++) {
+                for (int i = from; i < from + count; i++) {
+                    cycles = Math.max(cycles, scratch.issue(cycles, timings[i]));
+                }
+                scratch.openIssue = CycleModel.CLOSED;
+            }
+            return of(scratch, cycles, timings, from, count);
+        }
+
         private static int[] slots(boolean[] marked) {
             int n = 0;
             for (boolean m : marked) {
@@ -158,6 +183,8 @@ final class TimedBlockEmitter {
     private static final int EXIT_RETIRED = 18;
     private static final int FIRST_SLOT_LOCAL = 19;
     private static final int BOARD_SLOTS = 64;
+    /** Rounds of a loop of one block issued on a scratch board to reach the state it re-enters itself in. */
+    static final int LOOP_ROUNDS = 3;
 
     private static final String MODEL_CLASS = "dev/levitate/sim/cpu/CycleModel";
     private static final String CPU_CLASS = "dev/levitate/sim/cpu/Cpu";
