@@ -25,8 +25,8 @@ import java.util.List;
  *   byte meta[i]            bits [7:6] state: NONE (inside a block) | FREE head | ALLOCATED head | RESERVED
  *                           bit  5     CACHED: an ALLOCATED order-0 frame held free by a {@link FrameCache}
  *                           bits [4:0] order of the block headed at i (FREE and ALLOCATED)
- *   int  ints[MASK]         freeMask: bit k set iff order k has a free block
- *   int  ints[TOPS + k]     one past the top of order k's stack
+ *   int  ints[TOPS + k]     one past the top of order k's stack, k = 0..31 (an order above
+ *                           maxOrder has an empty stack that is never pushed)
  *   int  ints[SLOTS + i]    for a FREE head i, its position in its order's stack
  *   int  ints[bottom[k]-1]  -1, the sentinel under order k's stack
  *   int  ints[bottom[k]..]  order k's free blocks, a stack of frame indices; capacity
@@ -38,12 +38,23 @@ import java.util.List;
  * the top entry into its place and updates that entry's slot. The number of free blocks of order
  * k is the stack's height. Everything but {@code meta} lives in one {@code int[]}, so the hot
  * paths keep one array base and length.
- * A head test ("is i a FREE head of order k?") is one byte compare. {@code freeMask} has bit k
- * set iff order k has a free block (push sets it when it is clear; pop and unlink clear it when
- * they leave the sentinel on top), so the smallest order that can serve a request is one
- * {@link Integer#numberOfTrailingZeros(int)}. The lowest region's {@code ints}, {@code meta} and
- * first frame number are also held in final fields of the allocator, so the hot paths load no
- * zone object.
+ * A head test ("is i a FREE head of order k?") is one byte compare. A stack is empty when its
+ * sentinel is on top: the inline allocation reads the entry it would pop and takes it unless it
+ * is the sentinel, so no per-order "non-empty" mask is kept up to date by pushes and pops; the
+ * slow path finds the smallest non-empty order at or above the request by testing the tops of at
+ * most maxOrder + 1 stacks. The lowest region's {@code ints}, {@code meta} and first frame number
+ * are also held in final fields of the allocator, so the hot paths load no zone object.
+ *
+ * <h2>Counters</h2>
+ * <pre>
+ *   long blocks[k]          allocated blocks of order k plus free blocks of order k (all zones)
+ * </pre>
+ * The hot paths change no counter: an inline allocation turns a free block of order k into an
+ * allocated one, an inline free (no merge) does the reverse, so {@code blocks[k]} stays and the
+ * stack's height moves. Only the slow paths, whose splits and merges change how many blocks of
+ * an order exist, update {@code blocks}. The free blocks of order k are the stacks' heights; the
+ * allocated ones are {@code blocks[k]} minus them; free and used frames follow (O(maxOrder) per
+ * zone).
  *
  * <h2>Hot paths and slow paths</h2>
  * {@code tryAllocate} and {@code free} are small enough for C2 to inline into a caller's loop, and
@@ -66,9 +77,9 @@ import java.util.List;
  *
  * <h2>Operations (each O(maxOrder) = O(log n), no allocation)</h2>
  * <ol>
- *   <li><b>allocate(k)</b>: per zone, j = lowest set bit of freeMask at or above k; pop stack j
- *       (LIFO); while j &gt; k: j--, the upper half {@code pfn + 2^j} becomes a FREE
- *       head of order j; mark pfn ALLOCATED order k.</li>
+ *   <li><b>allocate(k)</b>: per zone, j = the smallest order at or above k whose stack is not
+ *       empty; pop stack j (LIFO); while j &gt; k: j--, the upper half {@code pfn + 2^j} becomes
+ *       a FREE head of order j; mark pfn ALLOCATED order k.</li>
  *   <li><b>free(pa, k)</b>: validate first (order range, alignment, inside a zone, not reserved,
  *       an ALLOCATED head of exactly order k — otherwise find the enclosing block by testing the
  *       aligned head at each order, to say "double free" or "wrong order"); then merge: while
@@ -101,12 +112,10 @@ public final class BuddyAllocator implements PageAllocator {
     static final byte CACHED = (byte) (ALLOCATED << STATE_SHIFT | 0x20);
     /** The meta byte of an allocated order-0 frame (the head of an allocated order-0 block). */
     static final byte ALLOCATED_FRAME = (byte) (ALLOCATED << STATE_SHIFT);
-    /** Where a zone's free mask sits in its {@code ints}: bit k set iff order k has a free block. */
-    private static final int MASK = 0;
     /** Where the stack tops start in a zone's {@code ints} (one per order). */
-    private static final int TOPS = 1;
+    private static final int TOPS = 0;
     /** Where the per-frame stack positions start in a zone's {@code ints}. */
-    private static final int SLOTS = TOPS + MAX_SUPPORTED_ORDER + 1;
+    private static final int SLOTS = TOPS + ORDER_MASK + 1;
 
     /** One RAM region with its side arrays and free-block stacks. */
     private static final class Zone {
@@ -117,8 +126,8 @@ public final class BuddyAllocator implements PageAllocator {
         final byte[] meta;
         /**
          * Everything else, in one array (one base, one length for the hot paths):
-         * {@code [TOPS + k]} one past the top of order k's stack; {@code [SLOTS + i]} the position
-         * of the FREE head i in its stack; then per order a sentinel -1 and the stack.
+         * {@code [TOPS + k]} one past the top of order k's stack (orders 0..31); {@code [SLOTS + i]}
+         * the position of the FREE head i in its stack; then per order a sentinel -1 and the stack.
          */
         final int[] ints;
         /** Per order: the position of its stack's first entry in {@code ints} (after its sentinel). */
@@ -143,6 +152,10 @@ public final class BuddyAllocator implements PageAllocator {
             for (int k = 0; k <= maxOrder; k++) {
                 ints[bottom[k] - 1] = -1;
                 ints[TOPS + k] = bottom[k];
+            }
+            // orders above maxOrder: an empty stack that is never pushed (its top is order 0's bottom)
+            for (int k = maxOrder + 1; k <= ORDER_MASK; k++) {
+                ints[TOPS + k] = bottom[0];
             }
         }
 
@@ -188,10 +201,11 @@ public final class BuddyAllocator implements PageAllocator {
             a[SLOTS + i] = t;
             a[TOPS + k] = t + 1;
             meta[i] = meta(FREE, k);
-            int m = a[MASK];
-            if ((m & (1 << k)) == 0) {
-                a[MASK] = m | 1 << k;
-            }
+        }
+
+        /** Tells whether order k's stack is empty: the sentinel is on top. */
+        boolean isEmpty(int k) {
+            return ints[ints[TOPS + k] - 1] < 0;
         }
 
         /** Removes and returns the most recently pushed block of the non-empty order k. */
@@ -199,9 +213,6 @@ public final class BuddyAllocator implements PageAllocator {
             final int[] a = ints;
             int t = a[TOPS + k] - 1;
             a[TOPS + k] = t;
-            if (a[t - 1] < 0) { // the sentinel is on top: now empty
-                a[MASK] &= ~(1 << k);
-            }
             return a[t];
         }
 
@@ -214,9 +225,6 @@ public final class BuddyAllocator implements PageAllocator {
             a[p] = last;
             a[SLOTS + last] = p;
             a[TOPS + k] = t;
-            if (a[t - 1] < 0) {
-                a[MASK] &= ~(1 << k);
-            }
             meta[i] = NONE;
         }
     }
@@ -234,7 +242,14 @@ public final class BuddyAllocator implements PageAllocator {
     private final long base0;
     private final int maxOrder;
     private final PhysicalMemory zeroTarget;
-    private final long[] usedBlocks;
+    /**
+     * Per order: the allocated blocks plus the free blocks of all zones. The hot paths never
+     * touch it (an allocation pops one free block and adds one allocated block of the same
+     * order; a free without a merge does the reverse); the slow paths, which change the number
+     * of blocks of an order by a split or a merge, do. The allocated blocks of order k are
+     * {@code blocks[k]} minus the free stacks' heights.
+     */
+    private final long[] blocks;
     private long totalFrames;
     /** Whether a {@link FrameCache} fronts this allocator (at most one may). */
     private boolean cacheAttached;
@@ -242,7 +257,7 @@ public final class BuddyAllocator implements PageAllocator {
     private BuddyAllocator(Builder b) {
         this.maxOrder = b.maxOrder;
         this.zeroTarget = b.zeroTarget;
-        this.usedBlocks = new long[maxOrder + 1];
+        this.blocks = new long[maxOrder + 1];
         List<long[]> regions = new ArrayList<>(b.regions);
         regions.sort(Comparator.comparingLong(r -> r[0]));
         for (int i = 1; i < regions.size(); i++) {
@@ -296,6 +311,7 @@ public final class BuddyAllocator implements PageAllocator {
                     k--;
                 }
                 zone.push((int) (pfn - zone.basePfn), k);
+                blocks[k]++;
                 totalFrames += 1L << k;
                 pfn += 1L << k;
             }
@@ -429,22 +445,21 @@ public final class BuddyAllocator implements PageAllocator {
     @Override
     public long tryAllocate(int order) {
         // the hot path: the first zone has a free block of exactly this order and nothing is
-        // zeroed (an order outside 0..31 fails the first test; one in maxOrder+1..31 has no bit set
-        // in freeMask). Any other case (a split, another zone, no memory, a bad order, zeroing,
+        // zeroed (an order outside 0..31 fails the first test; one in maxOrder+1..31 finds the
+        // sentinel under order 0's stack on top of its own, empty one). No counter changes: the
+        // block stays a block of this order (see Counters in the class comment). Any other case (a split, another zone, no memory, a bad order, zeroing,
         // whose call would cost this path its registers) goes to allocateSlow, which is
         // kept too big for C2 to inline here: inlined, its loops cost the callers' loops their
         // registers (docs/benchmarks.md, 2026-12-02).
         final int[] a = ints0;
-        if ((order & ~ORDER_MASK) == 0 && (a[MASK] & (1 << order)) != 0 && zeroTarget == null) {
+        if ((order & ~ORDER_MASK) == 0 && zeroTarget == null) {
             int t = a[TOPS + order] - 1;
-            a[TOPS + order] = t;
-            if (a[t - 1] < 0) { // the sentinel is on top: order now empty
-                a[MASK] &= ~(1 << order);
-            }
             int i = a[t];
-            meta0[i] = meta(ALLOCATED, order);
-            usedBlocks[order]++;
-            return (base0 + i) << SHIFT;
+            if (i >= 0) { // not the sentinel under the stack
+                a[TOPS + order] = t;
+                meta0[i] = meta(ALLOCATED, order);
+                return (base0 + i) << SHIFT;
+            }
         }
         return allocateSlow(order);
     }
@@ -462,19 +477,19 @@ public final class BuddyAllocator implements PageAllocator {
         }
         for (Zone z : zones) {
             final int[] a = z.ints;
-            int mask = a[MASK] >>> order;
-            if (mask == 0) {
+            int j = order;
+            while (j <= maxOrder && a[a[TOPS + j] - 1] < 0) {
+                j++;
+            }
+            if (j > maxOrder) {
                 continue;
             }
-            int j = order + Integer.numberOfTrailingZeros(mask);
             final byte[] meta = z.meta;
             // pop the top of stack j
             int t = a[TOPS + j] - 1;
             a[TOPS + j] = t;
-            if (a[t - 1] < 0) {
-                a[MASK] &= ~(1 << j);
-            }
             int i = a[t];
+            blocks[j]--;
             if (meta[i] != meta(FREE, j)) {
                 throw new IllegalStateException("buddy allocator corrupted: stack " + j + " holds frame "
                         + LevitateException.hex((z.basePfn + i) << SHIFT) + ", which is no free block of that order");
@@ -488,13 +503,10 @@ public final class BuddyAllocator implements PageAllocator {
                 a[SLOTS + h] = top;
                 a[TOPS + j] = top + 1;
                 meta[h] = meta(FREE, j);
-                int m = a[MASK];
-                if ((m & (1 << j)) == 0) {
-                    a[MASK] = m | 1 << j;
-                }
+                blocks[j]++;
             }
             meta[i] = meta(ALLOCATED, order);
-            usedBlocks[order]++;
+            blocks[order]++;
             long pa = (z.basePfn + i) << SHIFT;
             if (zeroTarget != null) {
                 zeroTarget.zero(pa, (long) PhysicalMemory.PAGE_SIZE << order);
@@ -518,8 +530,10 @@ public final class BuddyAllocator implements PageAllocator {
         // validates it (an ALLOCATED head of order k is aligned to 2^k frames and fits in its zone
         // by construction, so the page-alignment test and the head test cover alignment and the
         // end of the zone; an order outside 0..31 could alias another state, or the CACHED bit,
-        // in the byte, so it is tested). Everything else (a merge, another zone, an invalid free)
-        // goes to freeSlow, which validates again and is kept out of line like allocateSlow.
+        // in the byte, so it is tested). A free buddy sends the free to freeSlow even at maxOrder,
+        // where freeSlow does not merge it: rare, and one test fewer here. No counter changes, as
+        // in tryAllocate. Everything else (a merge, another zone, an invalid free) goes to
+        // freeSlow, which validates again and is kept out of line like allocateSlow.
         long pfn = pa >>> SHIFT;
         final byte[] meta = meta0;
         final long base = base0;
@@ -531,18 +545,13 @@ public final class BuddyAllocator implements PageAllocator {
             // (without a branch: which one is random)
             int bi = i + bit - 2 * ((int) pfn & bit);
             if (meta[i] == meta(ALLOCATED, order)
-                    && (bi < 0 || bi >= meta.length || meta[bi] != meta(FREE, order) || order >= maxOrder)) {
-                usedBlocks[order]--;
+                    && (bi < 0 || bi >= meta.length || meta[bi] != meta(FREE, order))) {
                 final int[] a = ints0;
                 int t = a[TOPS + order];
                 a[t] = i;
                 a[SLOTS + i] = t;
                 a[TOPS + order] = t + 1;
                 meta[i] = meta(FREE, order);
-                int m = a[MASK];
-                if ((m & (1 << order)) == 0) {
-                    a[MASK] = m | 1 << order;
-                }
                 return;
             }
         }
@@ -574,7 +583,7 @@ public final class BuddyAllocator implements PageAllocator {
         final byte[] meta = z.meta;
         final int[] a = z.ints;
         final long base = z.basePfn;
-        usedBlocks[order]--;
+        blocks[order]--;
         int k = order;
         meta[(int) (pfn - base)] = NONE;
         while (k < maxOrder) {
@@ -590,10 +599,8 @@ public final class BuddyAllocator implements PageAllocator {
             a[p] = last;
             a[SLOTS + last] = p;
             a[TOPS + k] = t;
-            if (a[t - 1] < 0) {
-                a[MASK] &= ~(1 << k);
-            }
             meta[bi] = NONE;
+            blocks[k]--;
             pfn &= ~(1L << k);
             k++;
         }
@@ -604,10 +611,7 @@ public final class BuddyAllocator implements PageAllocator {
         a[SLOTS + i] = top;
         a[TOPS + k] = top + 1;
         meta[i] = meta(FREE, k);
-        int m = a[MASK];
-        if ((m & (1 << k)) == 0) {
-            a[MASK] = m | 1 << k;
-        }
+        blocks[k]++;
     }
 
     /** The fast path refused a free: throw the exact exception (never returns). */
@@ -761,16 +765,20 @@ public final class BuddyAllocator implements PageAllocator {
      */
     long allocateForCache() {
         for (Zone z : zones) {
-            int mask = z.ints[MASK];
-            if (mask != 0) {
-                int j = Integer.numberOfTrailingZeros(mask);
+            int j = 0;
+            while (j <= maxOrder && z.isEmpty(j)) {
+                j++;
+            }
+            if (j <= maxOrder) {
                 int i = z.pop(j);
+                blocks[j]--;
                 while (j > 0) {
                     j--;
                     z.push(i + (1 << j), j);
+                    blocks[j]++;
                 }
                 z.meta[i] = CACHED;
-                usedBlocks[0]++;
+                blocks[0]++;
                 return (z.basePfn + i) << SHIFT;
             }
         }
@@ -825,20 +833,31 @@ public final class BuddyAllocator implements PageAllocator {
         return maxOrder;
     }
 
-    /** {@inheritDoc} O(maxOrder): the sum of the allocated blocks' sizes. */
+    /** {@inheritDoc} O(maxOrder) per region: the sum of the free stacks' heights times their blocks' sizes. */
     @Override
     public long freeFrames() {
-        return totalFrames - usedFrames();
+        long free = 0;
+        for (Zone z : zones) {
+            for (int k = 0; k <= maxOrder; k++) {
+                free += (long) z.count(k) << k;
+            }
+        }
+        return free;
     }
 
-    /** {@inheritDoc} O(maxOrder): the sum of the allocated blocks' sizes. */
+    /** {@inheritDoc} O(maxOrder) per region: all frames but the free ones. */
     @Override
     public long usedFrames() {
-        long used = 0;
+        return totalFrames - freeFrames();
+    }
+
+    /** The number of allocated blocks of each order: the blocks of that order less the free ones. */
+    private long[] usedBlockCounts() {
+        long[] out = freeBlockCounts();
         for (int k = 0; k <= maxOrder; k++) {
-            used += usedBlocks[k] << k;
+            out[k] = blocks[k] - out[k];
         }
-        return used;
+        return out;
     }
 
     /** The number of free blocks of each order, summed over the zones. */
@@ -855,7 +874,7 @@ public final class BuddyAllocator implements PageAllocator {
     @Override
     public AllocatorStats stats() {
         long used = usedFrames();
-        return new AllocatorStats(freeBlockCounts(), usedBlocks, totalFrames - used, used);
+        return new AllocatorStats(freeBlockCounts(), usedBlockCounts(), totalFrames - used, used);
     }
 
     /**
@@ -903,8 +922,8 @@ public final class BuddyAllocator implements PageAllocator {
 
     /**
      * Checks every invariant by a full scan: each free stack sits on its sentinel within its
-     * capacity and holds FREE heads of its order whose slots point back at them, and the free
-     * mask says which stacks are non-empty; blocks tile the non-reserved frames exactly, every
+     * capacity and holds FREE heads of its order whose slots point back at them, and the orders
+     * above maxOrder have empty stacks; blocks tile the non-reserved frames exactly, every
      * FREE head is on its stack; no two free buddies of the same order sit unmerged; the counters
      * match. For tests; O(frames).
      *
@@ -929,8 +948,10 @@ public final class BuddyAllocator implements PageAllocator {
                     }
                 }
                 fb[k] -= z.count(k);
-                if (((z.ints[MASK] >>> k) & 1) != (z.count(k) == 0 ? 0 : 1)) {
-                    throw new IllegalStateException("free mask disagrees with stack " + k);
+            }
+            for (int k = maxOrder + 1; k <= ORDER_MASK; k++) {
+                if (z.ints[TOPS + k] != z.bottom[0]) {
+                    throw new IllegalStateException("order " + k + ", above the maximum order, has a free stack");
                 }
             }
             int i = 0;
@@ -973,7 +994,7 @@ public final class BuddyAllocator implements PageAllocator {
                 i += 1 << k;
             }
         }
-        if (free != freeFrames() || used != usedFrames() || !Arrays.equals(fb, new long[maxOrder + 1]) || !Arrays.equals(ub, usedBlocks)) {
+        if (free != freeFrames() || used != usedFrames() || !Arrays.equals(fb, new long[maxOrder + 1]) || !Arrays.equals(ub, usedBlockCounts())) {
             throw new IllegalStateException("counters disagree with a rescan: free " + freeFrames() + " vs " + free
                     + ", used " + usedFrames() + " vs " + used);
         }
