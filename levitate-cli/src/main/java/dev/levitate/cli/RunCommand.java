@@ -51,6 +51,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--stats", description = "Print instruction count, time and MIPS to stderr.")
     private boolean stats;
 
+    @Option(names = "--tlb", description = "After the run, print the TLB's valid entries to stderr: VA -> PA, ASID or global, the descriptor's size and level, the permissions (what QEMU's softmmu cannot show: the architectural TLB, stale entries included).")
+    private boolean tlb;
+
     @Option(names = "--fast-tier", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Run the common instructions pre-decoded in the fast tier (default); --no-fast-tier leaves every one to the general interpreter. The results are identical; only the speed differs.")
     private boolean fastTier;
@@ -148,6 +151,14 @@ public final class RunCommand implements Callable<Integer> {
                     ns / 1e9, cpu.instructions() / (ns / 1e3),
                     cpuNs <= 0 ? 0.0 : cpu.instructions() / (cpuNs / 1e3), cpu.cycles(), timing,
                     cpu.cycles() == 0 ? 0.0 : cpu.instructions() / (double) cpu.cycles(), cpu.exceptionsTaken(), cpu.mmu().stats());
+        }
+        if (tlb) {
+            java.util.List<dev.levitate.sim.mmu.Tlb.Entry> entries = cpu.mmu().tlb().entries();
+            err.printf("levitate run: TLB, %d of %d entries valid%s%n", entries.size(), cpu.mmu().tlb().capacity(),
+                    entries.isEmpty() ? " (nothing translated through it: the MMU was off, or everything was invalidated)" : ":");
+            for (dev.levitate.sim.mmu.Tlb.Entry e : entries) {
+                err.println("  " + e);
+            }
         }
         String where = String.format("pc=0x%x%s", cpu.stopPc(), elf.symbolize(cpu.stopPc()) == null ? "" : " <" + elf.symbolize(cpu.stopPc()) + ">");
         switch (stop) {
