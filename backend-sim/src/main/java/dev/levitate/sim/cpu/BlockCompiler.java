@@ -254,8 +254,9 @@ final class BlockCompiler {
     private static final int X_LOCAL = 2;
     private static final int NZCV_LOCAL = 3;
     private static final int PC_LOCAL = 4;
-    private static final int CYCLES_LOCAL = 6;
-    private static final int MODEL_LOCAL = 8;
+    /** runTimed's cycle count (a long) and cycle model (the last parameter; TimedBlockEmitter's locals follow). */
+    static final int CYCLES_LOCAL = 6;
+    static final int MODEL_LOCAL = 8;
     private static final String MODEL = "dev/levitate/sim/cpu/CycleModel";
 
     private static byte[] bytecode(long[] uops, long[] imms, long[] timings, TimedBlockEmitter.Memo memo, int slot, int length) {
@@ -284,9 +285,9 @@ final class BlockCompiler {
     private enum Timing { NONE, MEMO, EACH }
 
     /**
-     * Emits run (timings null) or runTimed. runTimed checks the memo's signature first (when there
-     * is a memo) and runs one of two copies of the block: untimed with the memo applied at its end,
-     * or timed instruction by instruction on the scoreboard in locals.
+     * Emits run (timings null) or runTimed. runTimed checks the memo's signature first and runs one
+     * of two copies of the block: untimed with the memo applied at its end, or timed instruction by
+     * instruction on the scoreboard in locals.
      */
     private static void method(ClassWriter cw, long[] uops, long[] imms, long[] timings, TimedBlockEmitter.Memo memo, int slot,
             int length) {
@@ -301,12 +302,10 @@ final class BlockCompiler {
             // every instruction is timed inline but a closing branch, which needs the predictor
             final boolean closes = KIND[MicroOp.op(uops[slot + length - 1])] == BRANCH;
             final TimedBlockEmitter timing = new TimedBlockEmitter(mv, timings, slot, closes ? length - 1 : length);
-            if (memo != null) {
-                final Label each = new Label();
-                timing.check(memo, each);
-                body(mv, uops, imms, timings, timing, memo, slot, length, Timing.MEMO);
-                mv.visitLabel(each);
-            }
+            final Label each = new Label();
+            timing.check(memo, each);
+            body(mv, uops, imms, timings, timing, memo, slot, length, Timing.MEMO);
+            mv.visitLabel(each);
             timing.prologue();
             body(mv, uops, imms, timings, timing, null, slot, length, Timing.EACH);
             timing.exit(CPU_LOCAL, NZCV_LOCAL);

@@ -84,11 +84,12 @@ final class TimedBlockEmitter {
          * Issues {@code [from, from + count)} on a scratch model from the signature of
          * {@code model}'s state at cycle {@code now}, as {@link BlockTiming} computes its memos.
          *
-         * @return the memo, or null when there is nothing to time ({@code count} 0)
+         * @return the memo
+         * @throws IllegalArgumentException if {@code count} is not positive (a block has at least one instruction)
          */
         static Memo of(CycleModel model, long now, long[] timings, int from, int count) {
-            if (count == 0) {
-                return null;
+            if (count <= 0) {
+                throw new IllegalArgumentException("a memo covers at least one instruction, not " + count);
             }
             final boolean[] written = new boolean[BOARD_SLOTS];
             final boolean[] live = new boolean[BOARD_SLOTS];
@@ -171,10 +172,10 @@ final class TimedBlockEmitter {
         }
     }
 
-    // the locals of runTimed(cpu, x, nzcv, pc, cycles, model) beyond its parameters
-    private static final int CYCLES = 6;
-    private static final int MODEL = 8;
-    private static final int BOARD = 9;
+    // runTimed(cpu, x, nzcv, pc, cycles, model)'s parameters, and the locals this class adds
+    private static final int CYCLES = BlockCompiler.CYCLES_LOCAL;
+    private static final int MODEL = BlockCompiler.MODEL_LOCAL;
+    private static final int BOARD = MODEL + 1;
     private static final int OPEN = 10;
     private static final int FIRST = 12;
     private static final int PAIRS = 13;
