@@ -6,6 +6,8 @@ import dev.levitate.sim.elf.ElfFormatException;
 import dev.levitate.sim.elf.ElfImage;
 import dev.levitate.sim.isa.Disassembler;
 import dev.levitate.sim.machine.Machine;
+import dev.levitate.sim.mmu.Mmu;
+import dev.levitate.sim.mmu.Tlb;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -153,12 +155,7 @@ public final class RunCommand implements Callable<Integer> {
                     cpu.cycles() == 0 ? 0.0 : cpu.instructions() / (double) cpu.cycles(), cpu.exceptionsTaken(), cpu.mmu().stats());
         }
         if (tlb) {
-            java.util.List<dev.levitate.sim.mmu.Tlb.Entry> entries = cpu.mmu().tlb().entries();
-            err.printf("levitate run: TLB, %d of %d entries valid%s%n", entries.size(), cpu.mmu().tlb().capacity(),
-                    entries.isEmpty() ? " (nothing translated through it: the MMU was off, or everything was invalidated)" : ":");
-            for (dev.levitate.sim.mmu.Tlb.Entry e : entries) {
-                err.println("  " + e);
-            }
+            printTlb(err, cpu.mmu());
         }
         String where = String.format("pc=0x%x%s", cpu.stopPc(), elf.symbolize(cpu.stopPc()) == null ? "" : " <" + elf.symbolize(cpu.stopPc()) + ">");
         switch (stop) {
@@ -173,12 +170,48 @@ public final class RunCommand implements Callable<Integer> {
                 err.printf("levitate run: undefined or unimplemented instruction 0x%08x at %s%n", cpu.stopWord(), where);
                 return STOPPED;
             case ABORT:
-                err.printf("levitate run: access outside RAM and devices at 0x%x, %s%n", cpu.stopValue(), where);
+                // with the MMU off an external abort (outside RAM and devices); with it on, also a
+                // translation, access-flag or permission fault: the syndrome says which
+                err.printf("levitate run: abort at 0x%x with no vector table to take it to (%s), %s%n", cpu.stopValue(),
+                        dev.levitate.sim.cpu.Esr.describe(cpu.stopSyndrome()), where);
                 return STOPPED;
             default:
                 err.printf("levitate run: stopped: %s (value 0x%x) at %s%n", stop, cpu.stopValue(), where);
                 return STOPPED;
         }
+    }
+
+    /**
+     * The TLB's valid entries, each compared with what the translation tables say now
+     * ({@link Mmu#walkTables}) where that is the same address space: an entry that differs is
+     * stale, still used until a TLBI covers it.
+     */
+    private static void printTlb(PrintStream err, Mmu mmu) {
+        java.util.List<Tlb.Entry> entries = mmu.tlb().entries();
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        int stale = 0;
+        for (Tlb.Entry e : entries) {
+            String note = "";
+            if (!mmu.enabled()) {
+                note = "  (the MMU is off now: not compared with the tables)";
+            } else if (!e.global() && e.asid() != mmu.currentAsid()) {
+                note = "  (ASID " + e.asid() + " is not the current one: not compared with the tables)";
+            } else {
+                Mmu.TableWalk now = mmu.walkTables(e.va());
+                if (now.faulted()) {
+                    note = String.format("  STALE: the tables now fault here (fault status 0x%02x, level %d)", now.faultStatus(), now.level());
+                    stale++;
+                } else if (now.pa() != e.pa() || now.permissions() != e.permissions()) {
+                    note = String.format("  STALE: the tables now say pa 0x%010x %s", now.pa(), Mmu.permString(now.permissions()));
+                    stale++;
+                }
+            }
+            lines.add("  " + e + note);
+        }
+        err.printf("levitate run: TLB, %d of %d entries valid%s%n", entries.size(), mmu.tlb().capacity(),
+                entries.isEmpty() ? " (nothing translated through it: the MMU was off, or everything was invalidated)"
+                        : stale == 0 ? ", none stale:" : ", " + stale + " stale (the tables changed and no TLBI covered them yet):");
+        lines.forEach(err::println);
     }
 
     private static void write(OutputStream out, int b) {

@@ -58,15 +58,24 @@ class RunCommandTest {
      * <pre>
      *   adr x0, l1; mov x1, #0x4ff; msr mair_el1, x1; mov x1, #0x3519; movk x1, #0x99, lsl #16
      *   movk x1, #0x2, lsl #32; msr tcr_el1, x1; msr ttbr0_el1, x0; isb; mrs x1, sctlr_el1
-     *   orr x1, x1, #1; msr sctlr_el1, x1; isb; ldr x2, [x0]; b .
+     *   orr x1, x1, #1; msr sctlr_el1, x1; isb; ldr x2, [x0]
+     *   str xzr, [x0, #8]; dsb ish          // RAM's descriptor made invalid, and no TLBI
+     *   b .                                 // still runs: the fetch uses the stale entry
      *   .balign 4096
      *   l1: .quad 0x405 (Device, AF, block); .quad 0x40000701 (Normal, inner shareable, AF, block)
      * </pre>
      */
     static byte[] mmuOnImage() {
-        int[] code = {0x10008000, 0xd2809fe1, 0xd518a201, 0xd286a321, 0xf2a01321, 0xf2c00041, 0xd5182041, 0xd5182000,
-            0xd5033fdf, 0xd5381001, 0xb2400021, 0xd5181001, 0xd5033fdf, 0xf9400002, 0x14000000};
-        int size = 4096 + 16;
+        return image(4096 + 16, 0x405L, 0x4000_0701L, 0x10008000, 0xd2809fe1, 0xd518a201, 0xd286a321, 0xf2a01321, 0xf2c00041,
+                0xd5182041, 0xd5182000, 0xd5033fdf, 0xd5381001, 0xb2400021, 0xd5181001, 0xd5033fdf, 0xf9400002, 0xf900041f,
+                0xd5033b9f, 0x14000000);
+    }
+
+    /**
+     * An ELF image of one RWX segment of {@code size} bytes at 0x40080000: {@code code} at its
+     * start, and when the segment is over 4 KiB the two quads {@code l1a}, {@code l1b} at offset 4096.
+     */
+    static byte[] image(int size, long l1a, long l1b, int... code) {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(120 + size).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         b.put(new byte[] {0x7F, 'E', 'L', 'F', 2, 1, 1, 0}).put(new byte[8]);
         b.putShort((short) 2).putShort((short) 183).putInt(1);
@@ -76,9 +85,30 @@ class RunCommandTest {
         for (int w : code) {
             b.putInt(w);
         }
-        b.position(120 + 4096);
-        b.putLong(0x405L).putLong(0x4000_0701L);
+        if (size > 4096) {
+            b.position(120 + 4096);
+            b.putLong(l1a).putLong(l1b);
+        }
         return b.array();
+    }
+
+    @Test
+    void anAbortWithoutVectorsIsNamedByItsSyndrome() throws Exception {
+        // mov x0, #0x1234; ldr x1, [x0]; b . -- a load outside RAM and devices, MMU off
+        Path image = Files.createTempFile("wild", ".elf");
+        Files.write(image, image(12, 0, 0, 0xd2824680, 0xf9400001, 0x14000000));
+        PrintStream saved = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true));
+        int status;
+        try {
+            status = LevitateCommand.execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), "run", image.toString());
+        } finally {
+            System.setErr(saved);
+        }
+        assertEquals(RunCommand.STOPPED, status, err.toString());
+        assertTrue(err.toString().contains("levitate run: abort at 0x1234 with no vector table to take it to "
+                + "(ESR 0x96000010: data abort (same EL), synchronous external abort, read), pc=0x40080004"), err.toString());
     }
 
     @Test
@@ -98,12 +128,15 @@ class RunCommandTest {
         String text = err.toString();
         assertEquals(RunCommand.STOPPED, status, text);
         // the fetches after the MMU came on and the load from the table: one global entry each for
-        // the code page and the table page, from the same level-1 1 GiB block
-        java.util.regex.Matcher header = java.util.regex.Pattern.compile("levitate run: TLB, (\\d+) of (\\d+) entries valid:").matcher(text);
+        // the code page and the table page, from the same level-1 1 GiB block; the program then
+        // made that block's descriptor invalid without a TLBI, so both are stale (and the spin
+        // loop still runs, through the stale entry)
+        java.util.regex.Matcher header = java.util.regex.Pattern.compile("levitate run: TLB, (\\d+) of (\\d+) entries valid, (\\d+) stale").matcher(text);
         assertTrue(header.find(), text);
         assertEquals(2, Integer.parseInt(header.group(1)), text);
-        assertTrue(text.contains("va 0x0000000040080000 -> pa 0x0040080000 global  size 1G L1"), text);
-        assertTrue(text.contains("va 0x0000000040081000 -> pa 0x0040081000 global  size 1G L1"), text);
+        assertEquals(2, Integer.parseInt(header.group(3)), text);
+        assertTrue(text.contains("va 0x0000000040080000 -> pa 0x0040080000 global  size 1G L1 EL0 --x EL1 rwx  STALE: the tables now fault here (fault status 0x05, level 1)"), text);
+        assertTrue(text.contains("va 0x0000000040081000 -> pa 0x0040081000 global  size 1G L1 EL0 --x EL1 rwx  STALE: the tables now fault here (fault status 0x05, level 1)"), text);
     }
 
     @Test

@@ -112,6 +112,12 @@ public final class Mmu {
     private Runnable epochListener;
     private final int walkReadCycles;
     private long walkCycles;
+    /** The outcome of the last {@link #walkTables} probe (the walk's return value carries the page). */
+    private int probeStatus;
+    private int probePerm;
+    private int probeLevel;
+    private int probeShift;
+    private boolean probeGlobal;
 
     /**
      * Creates an MMU.
@@ -280,10 +286,55 @@ public final class Mmu {
             lastDevice = false;
             return microPa[k] | (va & 0xFFF);
         }
-        return translateSlow(va, access, el, k);
+        return translateSlow(va, access, el, k, false);
     }
 
-    private long translateSlow(long va, int access, int el, int k) {
+    /**
+     * What the translation tables say now for {@code va} under the current regime (TTBR0/TTBR1,
+     * TCR, MAIR, SCTLR.WXN) and ASID, read from memory as a walk reads them but past the TLB and
+     * the walk cache, and changing nothing: no fill, no statistics, no walk cycles, no fault status.
+     * A TLB entry whose translation differs from this is stale — still used, as the architecture
+     * allows, until a TLBI that covers it (ARM ARM D8, "TLB maintenance"). For teaching tools and
+     * {@code levitate run --tlb}.
+     *
+     * @param va the virtual address
+     * @return the walk's outcome: the page and its permissions, or the fault a walk would take
+     * @throws IllegalStateException if the MMU is off (there are no tables to read)
+     */
+    public TableWalk walkTables(long va) {
+        if (!enabled) {
+            throw new IllegalStateException("the MMU is off: no translation tables to walk for VA 0x" + Long.toHexString(va));
+        }
+        probeStatus = 0;
+        final long page = translateSlow(va, READ, 1, 0, true);
+        return page == FAULT ? new TableWalk(va, FAULT, 0, probeStatus & 3, 0, false, probeStatus)
+                : new TableWalk(va, page & ~0xFFFL, probePerm, probeLevel, 1L << probeShift, probeGlobal, 0);
+    }
+
+    /**
+     * The outcome of {@link #walkTables}.
+     *
+     * @param va the virtual address walked
+     * @param pa the physical page it maps to, or {@link #FAULT}
+     * @param permissions the access bits ({@link #PERM_EL0_R} and friends), 0 on a fault
+     * @param level the level of the leaf descriptor, or of the fault
+     * @param descriptorSize the size the leaf descriptor maps (4 KiB, 2 MiB, 1 GiB); 0 on a fault
+     * @param global whether the leaf is global (nG = 0)
+     * @param faultStatus 0, or the fault status code a walk would report ({@link #FSC_TRANSLATION}
+     *     and friends, plus the level)
+     */
+    public record TableWalk(long va, long pa, int permissions, int level, long descriptorSize, boolean global, int faultStatus) {
+        /**
+         * Whether a walk would fault.
+         *
+         * @return true if there is no valid translation
+         */
+        public boolean faulted() {
+            return faultStatus != 0 || pa == FAULT;
+        }
+    }
+
+    private long translateSlow(long va, int access, int el, int k, boolean probe) {
         if (!enabled) {
             if ((va >>> 48) != 0) {
                 faultStatus = FSC_ADDRESS_SIZE;
@@ -300,27 +351,29 @@ public final class Mmu {
         long canonical = tbi ? (va << 8) >> 8 : va;
         long top = canonical >> inputSize; // all ones or all zeros when in range
         if (top != (upper ? -1L : 0L)) {
-            return fault(FSC_TRANSLATION, 0);
+            return fault(FSC_TRANSLATION, 0, probe);
         }
         int need = 1 << (access + 3 * el);
-        int i = tlb.lookup(canonical, currentAsid);
-        if (i >= 0) {
-            stats.hits++;
-            int perm = tlb.perm[i];
-            if ((perm & need) == 0) {
-                return fault(FSC_PERMISSION, tlb.level[i]);
+        if (!probe) {
+            int i = tlb.lookup(canonical, currentAsid);
+            if (i >= 0) {
+                stats.hits++;
+                int perm = tlb.perm[i];
+                if ((perm & need) == 0) {
+                    return fault(FSC_PERMISSION, tlb.level[i]);
+                }
+                return hit(k, va, tlb.pa[i], perm);
             }
-            return hit(k, va, tlb.pa[i], perm);
+            stats.misses++;
         }
-        stats.misses++;
         if (((tcr >>> (upper ? 23 : 7)) & 1) != 0) {
-            return fault(FSC_TRANSLATION, 0);
+            return fault(FSC_TRANSLATION, 0, probe);
         }
         int tg = (int) (upper ? (tcr >>> 30) & 3 : (tcr >>> 14) & 3);
         if (upper ? tg == 1 || tg == 3 : tg == 1 || tg == 2) {
-            return fault(FSC_TRANSLATION, 0); // 16 KiB and 64 KiB granules are not modelled
+            return fault(FSC_TRANSLATION, 0, probe); // 16 KiB and 64 KiB granules are not modelled
         }
-        return walk(canonical, va, upper, inputSize, access, el, need, k);
+        return walk(canonical, va, upper, inputSize, access, el, need, k, probe);
     }
 
     private static int clampTsz(int tsz) {
@@ -333,6 +386,15 @@ public final class Mmu {
         return FAULT;
     }
 
+    /** {@link #fault}, or for a {@link #walkTables} probe only its outcome, in {@link #probeStatus}. */
+    private long fault(int fsc, int level, boolean probe) {
+        if (probe) {
+            probeStatus = fsc + level;
+            return FAULT;
+        }
+        return fault(fsc, level);
+    }
+
     private long hit(int k, long va, long pageBase, int perm) {
         lastDevice = (perm & PERM_DEVICE) != 0;
         if (!lastDevice) {
@@ -342,13 +404,20 @@ public final class Mmu {
         return pageBase | (va & 0xFFF);
     }
 
-    private long walk(long canonical, long va, boolean upper, int inputSize, int access, int el, int need, int k) {
-        stats.walks++;
+    /**
+     * The table walk (ARM ARM D8, the translation process). A {@code probe} ({@link #walkTables})
+     * starts at the TTBR whatever the walk cache holds and changes nothing: no statistics, walk
+     * cycles, walk-cache or TLB fill.
+     */
+    private long walk(long canonical, long va, boolean upper, int inputSize, int access, int el, int need, int k, boolean probe) {
+        if (!probe) {
+            stats.walks++;
+        }
         int level = inputSize > 39 ? 0 : inputSize > 30 ? 1 : 2;
         int startLevel = level;
         long table = (upper ? ttbr1 : ttbr0) & 0x0000_FFFF_FFFF_FFFEL;
         int limits = 0; // bit 0: no EL0 (APTable[0]), bit 1: read-only (APTable[1]), bit 2: UXN, bit 3: PXN
-        int wc = walkCache.deepest(canonical, currentAsid);
+        int wc = probe ? -1 : walkCache.deepest(canonical, currentAsid);
         if (wc >= 0) {
             stats.walkCacheHits++;
             level = walkCache.level(wc) + 1;
@@ -360,33 +429,44 @@ public final class Mmu {
             long indexMask = level == startLevel ? (1L << (inputSize - shift)) - 1 : 511;
             long descAddr = (table & ~7L) + ((canonical >>> shift) & indexMask) * 8;
             long desc = memory.read64(descAddr);
-            stats.walkReads++;
-            walkCycles += walkReadCycles;
+            if (!probe) {
+                stats.walkReads++;
+                walkCycles += walkReadCycles;
+            }
             if (memory.faulted()) {
-                return fault(FSC_EXTERNAL_WALK, level);
+                return fault(FSC_EXTERNAL_WALK, level, probe);
             }
             if ((desc & 1) == 0) {
-                return fault(FSC_TRANSLATION, level);
+                return fault(FSC_TRANSLATION, level, probe);
             }
             boolean tableOrPage = (desc & 2) != 0;
             if (level < 3 && tableOrPage) {
                 limits |= (int) ((desc >>> 61) & 3) | (int) ((desc >>> 60) & 1) << 2 | (int) ((desc >>> 59) & 1) << 3;
                 table = desc & 0x0000_FFFF_FFFF_F000L;
-                walkCache.insert(canonical, currentAsid, level, table, limits);
+                if (!probe) {
+                    walkCache.insert(canonical, currentAsid, level, table, limits);
+                }
                 level++;
                 continue;
             }
             if (level == 3 ? !tableOrPage : level == 0) {
-                return fault(FSC_TRANSLATION, level); // reserved L3 encoding, or a block at level 0
+                return fault(FSC_TRANSLATION, level, probe); // reserved L3 encoding, or a block at level 0
             }
             if ((desc & (1L << 10)) == 0) {
-                return fault(FSC_ACCESS_FLAG, level);
+                return fault(FSC_ACCESS_FLAG, level, probe);
             }
             int perm = permissions(desc, limits);
             long blockMask = (1L << shift) - 1;
             long out = desc & 0x0000_FFFF_FFFF_F000L & ~blockMask;
             long pageBase = out | (canonical & blockMask & ~0xFFFL);
             boolean nonGlobal = (desc & (1L << 11)) != 0;
+            if (probe) {
+                probePerm = perm;
+                probeLevel = level;
+                probeShift = shift;
+                probeGlobal = !nonGlobal;
+                return pageBase;
+            }
             tlb.insert(canonical, pageBase, nonGlobal ? currentAsid : Tlb.GLOBAL, shift, level, perm);
             bumpEpoch();
             for (int m = 0; m < 6; m++) {

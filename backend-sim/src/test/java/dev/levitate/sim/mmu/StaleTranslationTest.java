@@ -116,6 +116,51 @@ class StaleTranslationTest {
         assertTrue(s.entriesInvalidated() >= 1, s::toString);
     }
 
+    @Test
+    void walkTablesSaysWhatTheTablesMapNowWithoutTouchingTheTlbSoAStaleEntryShows() {
+        long root = rig.identityRoot();
+        long pte = rig.map4k(root, VA, frame(0), NG);
+        rig.enableMmu(root, ASID);
+        A64Assembler a = Rig.code();
+        a.mov64(10, VA).mov64(11, pte).mov64(12, Rig.page(frame(1), NG));
+        a.ldr(0, 10, 0);                      // fills the TLB: frame 0
+        a.str(12, 11, 0).word(DSB_ISH);       // the entry now points at frame 1, no TLBI
+        a.brk(1);
+        a.str(31, 11, 0).word(DSB_ISH);       // and now it is invalid, still no TLBI
+        a.brk(2);
+        rig.load(a);
+        runToBrk();
+        Mmu mmu = rig.cpu().mmu();
+        String statsBefore = mmu.stats().toString();
+        List<Tlb.Entry> tlbBefore = mmu.tlb().entries();
+        int walkCacheBefore = mmu.walkCacheSize();
+
+        Mmu.TableWalk now = mmu.walkTables(VA + 0x123);
+        assertFalse(now.faulted(), now::toString);
+        assertEquals(frame(1), now.pa(), "the tables say frame 1");
+        assertEquals(3, now.level());
+        assertEquals(4096, now.descriptorSize());
+        assertFalse(now.global());
+        assertEquals(frame(0), entriesFor(VA).get(0).pa(), "the TLB still says frame 0: stale");
+        assertEquals(statsBefore, mmu.stats().toString(), "no walk, read or fault counted");
+        assertEquals(tlbBefore, mmu.tlb().entries(), "no fill");
+        assertEquals(walkCacheBefore, mmu.walkCacheSize(), "no walk-cache fill");
+
+        runToBrk();
+        String statsThen = mmu.stats().toString();
+        Mmu.TableWalk gone = mmu.walkTables(VA);
+        assertTrue(gone.faulted(), gone::toString);
+        assertEquals(Mmu.FSC_TRANSLATION + 3, gone.faultStatus(), "a translation fault at level 3");
+        assertEquals(Mmu.FAULT, gone.pa());
+        assertEquals(frame(0), entriesFor(VA).get(0).pa(), "still stale");
+        assertEquals(statsThen, mmu.stats().toString(), "a faulting probe counts no fault either");
+    }
+
+    @Test
+    void walkTablesRefusesWhenTheMmuIsOff() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> rig.cpu().mmu().walkTables(VA));
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = SystemOperation.class, names = {"TLBI_VAE1", "TLBI_VALE1IS", "TLBI_VAAE1", "TLBI_VAALE1"})
     void anUpperHalfVaIsInvalidatedThroughItsSignExtendedOperand(SystemOperation op) {
