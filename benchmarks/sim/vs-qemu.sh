@@ -16,7 +16,7 @@ trap 'rm -rf "$work"' EXIT
 timing="${TIMING:-fixed}"
 mips() { echo "$1 / (($3 - $2) * 1000000)" | bc -l | cut -c1-6; }
 for variant in tight-loop tight-loop-mmu; do
-  aarch64-linux-gnu-gcc -nostdlib -static -Wl,-Ttext=0x40080000 -Wl,--build-id=none -o "$work/$variant.elf" "$here/$variant.S"
+  aarch64-linux-gnu-gcc -nostdlib -static -Wl,-Ttext=0x40080000 -Wl,--build-id=none -Wa,-I"$here" -o "$work/$variant.elf" "$here/$variant.S"
   insns=$((7 * 100000000 + 9))
   [ "$variant" = tight-loop-mmu ] && insns=$((insns + 13))
   echo "== $variant: $insns guest instructions"
@@ -34,11 +34,11 @@ corpus="$root/backend-sim/src/test/resources/corpus"
 rounds="${BENCH_ROUNDS:-250}"
 # bench.c twice: with the corpus's crt0 (MMU off), and with crt0-mmu.S (identity map, MMU on)
 for variant in bench bench-mmu; do
-  crt0="$corpus/crt0.S"
-  [ "$variant" = bench-mmu ] && crt0="$here/crt0-mmu.S"
+  mmu=()
+  [ "$variant" = bench-mmu ] && mmu=(-Wa,-I"$here" -Wl,-e,_mmu_start "$here/crt0-mmu.S")
   aarch64-linux-gnu-gcc -O2 -ffreestanding -nostdlib -mgeneral-regs-only -mstrict-align -static \
     -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T "$corpus/link.ld" -DBENCH_ROUNDS="$rounds" \
-    -o "$work/$variant.elf" "$crt0" "$corpus/lib.c" "$corpus/bench.c"
+    -o "$work/$variant.elf" "${mmu[@]}" "$corpus/crt0.S" "$corpus/lib.c" "$corpus/bench.c"
   echo "== $variant.c (a realistic C program; MMU $([ "$variant" = bench-mmu ] && echo on || echo off)): $rounds rounds"
   t0=$(date +%s.%N)
   "$root/levitate" run --stats --timing "$timing" "$work/$variant.elf" 2> >(tee "$work/$variant.stats" >&2)
