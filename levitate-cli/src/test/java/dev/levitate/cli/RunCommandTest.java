@@ -35,22 +35,25 @@ class RunCommandTest {
     void statsSayHowManyInstructionsRanAndHowManyOfThemInTheFastTier() throws Exception {
         Path spin = Files.createTempFile("spin", ".elf");
         Files.write(spin, GdbCommandTest.spinImage()); // b . : one fast-tier instruction, forever
-        PrintStream saved = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true));
-        int status;
-        try {
-            status = LevitateCommand.execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
-                    "run", "--stats", "--max-instructions", "1000", spin.toString());
-        } finally {
-            System.setErr(saved);
-        }
+        int status = run(err, "run", "--stats", "--max-instructions", "1000", spin.toString());
         assertEquals(RunCommand.STOPPED, status, err.toString());
         // the first execution decodes the word, then every one of the 1,000 runs in the fast tier;
         // once the block is hot (16 entries), compiled
         assertTrue(err.toString().contains("levitate run: 1,000 instructions (100.0% in the fast tier, 98.6% in 1 compiled blocks)"), err.toString());
         assertTrue(err.toString().contains("stopped after 1,000 instructions (--max-instructions)"), err.toString());
     }
+    /** Runs the command line with stderr captured in {@code err}; returns the exit status. */
+    static int run(ByteArrayOutputStream err, String... args) {
+        PrintStream saved = System.err;
+        System.setErr(new PrintStream(err, true));
+        try {
+            return LevitateCommand.execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), args);
+        } finally {
+            System.setErr(saved);
+        }
+    }
+
     /**
      * A program that turns the MMU on with one level-1 table (a Device gigabyte at 0, RAM's
      * gigabyte at 0x40000000, both global 1 GiB blocks), loads from the table and spins. Its
@@ -97,15 +100,8 @@ class RunCommandTest {
         // mov x0, #0x1234; ldr x1, [x0]; b . -- a load outside RAM and devices, MMU off
         Path image = Files.createTempFile("wild", ".elf");
         Files.write(image, image(12, 0, 0, 0xd2824680, 0xf9400001, 0x14000000));
-        PrintStream saved = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true));
-        int status;
-        try {
-            status = LevitateCommand.execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), "run", image.toString());
-        } finally {
-            System.setErr(saved);
-        }
+        int status = run(err, "run", image.toString());
         assertEquals(RunCommand.STOPPED, status, err.toString());
         assertTrue(err.toString().contains("levitate run: abort at 0x1234 with no vector table to take it to "
                 + "(ESR 0x96000010: data abort (same EL), synchronous external abort, read), pc=0x40080004"), err.toString());
@@ -115,16 +111,8 @@ class RunCommandTest {
     void tlbPrintsTheValidEntriesAfterTheRun() throws Exception {
         Path image = Files.createTempFile("mmu-on", ".elf");
         Files.write(image, mmuOnImage());
-        PrintStream saved = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true));
-        int status;
-        try {
-            status = LevitateCommand.execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
-                    "run", "--tlb", "--max-instructions", "100", image.toString());
-        } finally {
-            System.setErr(saved);
-        }
+        int status = run(err, "run", "--tlb", "--max-instructions", "100", image.toString());
         String text = err.toString();
         assertEquals(RunCommand.STOPPED, status, text);
         // the fetches after the MMU came on and the load from the table: one global entry each for
@@ -143,15 +131,8 @@ class RunCommandTest {
     void tlbSaysSoWhenTheMmuStayedOff() throws Exception {
         Path spin = Files.createTempFile("spin", ".elf");
         Files.write(spin, GdbCommandTest.spinImage());
-        PrintStream saved = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true));
-        try {
-            LevitateCommand.execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
-                    "run", "--tlb", "--max-instructions", "10", spin.toString());
-        } finally {
-            System.setErr(saved);
-        }
+        run(err, "run", "--tlb", "--max-instructions", "10", spin.toString());
         assertTrue(err.toString().contains("TLB, 0 of ") && err.toString().contains("the MMU was off"), err.toString());
     }
 }
