@@ -48,38 +48,19 @@ final class TimedBlockEmitter {
      * instruction; a closing branch is then predicted live, with the real predictor. Why a
      * signature decides the outcome is in {@link BlockTiming}'s class comment: the live-in slots
      * minus the entry cycle, clamped at -1, and the pairing state.
+     *
+     * @param liveIns the slots read before the block writes them (no {@link CycleModel.Board#ZERO})
+     * @param expected their values minus the entry cycle, clamped at -1
+     * @param pairing the entry's pairing: the open pair's resources, or 0 when nothing pairs at entry
+     * @param writes the slots the block writes (no {@link CycleModel.Board#DISCARD})
+     * @param offsets their values after the block, minus the entry cycle
+     * @param takes cycles from the entry to after the block's issue
+     * @param openOut {@link CycleModel#openIssue} after, minus the entry cycle, or {@link CycleModel#CLOSED}
+     * @param firstOut {@link CycleModel#firstResources} after
+     * @param pairs instructions that issued as the second of a pair
      */
-    static final class Memo {
-        /** The slots read before the block writes them (no {@link CycleModel.Board#ZERO}). */
-        final int[] liveIns;
-        /** Their values minus the entry cycle, clamped at -1. */
-        final long[] expected;
-        /** The entry's pairing: the open pair's resources, or 0 when nothing pairs at entry. */
-        final int pairing;
-        /** The slots the block writes (no {@link CycleModel.Board#DISCARD}). */
-        final int[] writes;
-        /** Their values after the block, minus the entry cycle. */
-        final long[] offsets;
-        /** Cycles from entry to after the timed instructions. */
-        final long takes;
-        /** openIssue after, minus the entry cycle, or {@link CycleModel#CLOSED}. */
-        final long openOut;
-        final int firstOut;
-        final int pairs;
-
-        private Memo(int[] liveIns, long[] expected, int pairing, int[] writes, long[] offsets, long takes, long openOut,
-                int firstOut, int pairs) {
-            this.liveIns = liveIns;
-            this.expected = expected;
-            this.pairing = pairing;
-            this.writes = writes;
-            this.offsets = offsets;
-            this.takes = takes;
-            this.openOut = openOut;
-            this.firstOut = firstOut;
-            this.pairs = pairs;
-        }
-
+    record Memo(int[] liveIns, long[] expected, int pairing, int[] writes, long[] offsets, long takes, long openOut, int firstOut,
+            int pairs) {
         /**
          * Issues {@code [from, from + count)} on a scratch model from the signature of
          * {@code model}'s state at cycle {@code now}, as {@link BlockTiming} computes its memos.
