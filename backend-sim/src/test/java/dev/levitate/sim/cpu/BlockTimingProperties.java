@@ -118,7 +118,7 @@ class BlockTimingProperties {
     private int lastMemo;
 
     /** A random scoreboard around {@code now}, and a random pairing state. */
-    private static void randomState(CycleModel m, SplittableRandom rnd, long now) {
+    static void randomState(CycleModel m, SplittableRandom rnd, long now) {
         Arrays.fill(m.ready, 0);
         for (int i = 0; i <= 34; i++) {
             m.ready[i] = i == CycleModel.Board.ZERO ? 0 : Math.max(0, now + rnd.nextInt(-8, 25));
@@ -134,7 +134,7 @@ class BlockTimingProperties {
         m.firstResources = 8 | rnd.nextInt(8);
     }
 
-    private static void copy(CycleModel from, CycleModel to) {
+    static void copy(CycleModel from, CycleModel to) {
         System.arraycopy(from.ready, 0, to.ready, 0, from.ready.length);
         to.openIssue = from.openIssue;
         to.firstResources = from.firstResources;
