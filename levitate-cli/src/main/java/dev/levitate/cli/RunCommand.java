@@ -53,7 +53,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--stats", description = "Print instruction count, time and MIPS to stderr.")
     private boolean stats;
 
-    @Option(names = "--tlb", description = "After the run, print the TLB's valid entries to stderr: VA -> PA, ASID or global, the descriptor's size and level, the permissions (what QEMU's softmmu cannot show: the architectural TLB, stale entries included).")
+    @Option(names = "--tlb", description = "After the run, print the TLB's valid entries to stderr (VA -> PA, ASID or global, the descriptor's size and level, the permissions; STALE where the tables now say otherwise) and the walk cache's table descriptors: what QEMU's softmmu cannot show.")
     private boolean tlb;
 
     @Option(names = "--fast-tier", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -212,6 +212,11 @@ public final class RunCommand implements Callable<Integer> {
                 entries.isEmpty() ? " (nothing translated through it: the MMU was off, or everything was invalidated)"
                         : stale == 0 ? ", none stale:" : ", " + stale + " stale (the tables changed and no TLBI covered them yet):");
         lines.forEach(err::println);
+        java.util.List<Mmu.WalkCacheEntry> walks = mmu.walkCacheEntries();
+        err.printf("levitate run: walk cache, %d entries%s%n", walks.size(),
+                walks.isEmpty() ? " (no table descriptor cached: block mappings only, or invalidated)"
+                        : " (table descriptors later walks start below; TLBI VALE1/VAALE1 leave them):");
+        walks.forEach(w -> err.println("  " + w));
     }
 
     private static void write(OutputStream out, int b) {

@@ -125,6 +125,8 @@ class RunCommandTest {
         assertEquals(2, Integer.parseInt(header.group(3)), text);
         assertTrue(text.contains("va 0x0000000040080000 -> pa 0x0040080000 global  size 1G L1 EL0 --x EL1 rwx  STALE: the tables now fault here (fault status 0x05, level 1)"), text);
         assertTrue(text.contains("va 0x0000000040081000 -> pa 0x0040081000 global  size 1G L1 EL0 --x EL1 rwx  STALE: the tables now fault here (fault status 0x05, level 1)"), text);
+        // 1 GiB blocks straight from the level-1 table: no table descriptor to cache
+        assertTrue(text.contains("levitate run: walk cache, 0 entries (no table descriptor cached"), text);
     }
 
     @Test

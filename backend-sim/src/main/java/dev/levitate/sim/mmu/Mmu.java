@@ -159,6 +159,36 @@ public final class Mmu {
     }
 
     /**
+     * Returns a snapshot of the walk cache's valid entries, for teaching tools and tests: the table
+     * descriptors of levels 0 to 2 that later walks start below (TLBI VALE1 and VAALE1 leave them;
+     * ARM ARM D8.11.2, intermediate caching of translation table walks).
+     *
+     * @return one record per valid entry, in slot order
+     */
+    public java.util.List<WalkCacheEntry> walkCacheEntries() {
+        return walkCache.entries();
+    }
+
+    /**
+     * One valid walk-cache entry: the table descriptor at {@code level} for the VAs
+     * {@code [va, va + span)} points to the next-level table at {@code table}.
+     *
+     * @param slot the slot index
+     * @param va the first VA the descriptor covers (sign-extended for the TTBR1 half)
+     * @param span how many bytes of VA it covers (512 GiB at level 0, 1 GiB at 1, 2 MiB at 2)
+     * @param level the level of the table descriptor, 0..2
+     * @param table the physical address of the next-level table
+     * @param asid the ASID it was walked under (walk-cache entries are tagged like TLB entries)
+     */
+    public record WalkCacheEntry(int slot, long va, long span, int level, long table, int asid) {
+        @Override
+        public String toString() {
+            return String.format("[%2d] L%d table for va 0x%016x..0x%016x (asid %d) -> next table at pa 0x%010x", slot, level, va,
+                    va + span - 1, asid, table);
+        }
+    }
+
+    /**
      * Sets the translation registers (called on every write to one of them). Changing them does not
      * invalidate the TLB — as on hardware, software must (except that the micro-TLB, which is an
      * implementation detail, is dropped).

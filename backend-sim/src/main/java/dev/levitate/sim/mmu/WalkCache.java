@@ -94,6 +94,17 @@ final class WalkCache {
         Arrays.fill(asid, Tlb.INVALID);
     }
 
+    /** The valid entries, in slot order (see {@link Mmu#walkCacheEntries}). */
+    java.util.List<Mmu.WalkCacheEntry> entries() {
+        java.util.List<Mmu.WalkCacheEntry> out = new java.util.ArrayList<>();
+        for (int i = 0; i < prefix.length; i++) {
+            if (asid[i] != Tlb.INVALID) {
+                out.add(new Mmu.WalkCacheEntry(i, prefix[i] << shiftOf(level[i]), 1L << shiftOf(level[i]), level[i], table[i], asid[i]));
+            }
+        }
+        return out;
+    }
+
     int size() {
         int n = 0;
         for (int a : asid) {

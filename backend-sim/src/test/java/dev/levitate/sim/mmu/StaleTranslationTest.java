@@ -157,6 +157,37 @@ class StaleTranslationTest {
     }
 
     @Test
+    void walkCacheEntriesListTheTableDescriptorsAWalkWentThroughAndVaLe1LeavesThem() {
+        long root = rig.identityRoot();
+        rig.map4k(root, VA, frame(0), NG);
+        rig.enableMmu(root, ASID);
+        A64Assembler a = Rig.code();
+        a.mov64(10, VA).mov64(13, operand(VA, ASID));
+        a.ldr(0, 10, 0);                      // one walk: L0, L1, L2 tables, then the L3 page
+        a.brk(1);
+        Rig.tlbi(a, SystemOperation.TLBI_VALE1, 13);
+        a.word(DSB_ISH).word(ISB).brk(2);
+        Rig.tlbi(a, SystemOperation.TLBI_VAE1, 13);
+        a.word(DSB_ISH).word(ISB).brk(3);
+        rig.load(a);
+        runToBrk();
+        Mmu mmu = rig.cpu().mmu();
+        List<Mmu.WalkCacheEntry> forVa = mmu.walkCacheEntries().stream().filter(w -> VA >= w.va() && VA - w.va() < w.span())
+                .collect(Collectors.toList());
+        assertEquals(List.of(0, 1, 2), forVa.stream().map(Mmu.WalkCacheEntry::level).sorted().collect(Collectors.toList()), forVa::toString);
+        for (Mmu.WalkCacheEntry w : forVa) {
+            assertEquals(1L << (12 + 9 * (3 - w.level())), w.span(), w::toString);
+            assertEquals(ASID, w.asid(), w::toString);
+            assertEquals(0, w.table() & 0xFFF, "a table is page aligned: " + w);
+        }
+        assertEquals(3, mmu.walkTables(VA).level(), "the walk ends at the level-3 page");
+        runToBrk();
+        assertEquals(forVa.size(), mmu.walkCacheEntries().stream().filter(forVa::contains).count(), "VALE1 leaves the walk cache");
+        runToBrk();
+        assertEquals(0, mmu.walkCacheEntries().stream().filter(forVa::contains).count(), "VAE1 takes them out");
+    }
+
+    @Test
     void walkTablesRefusesWhenTheMmuIsOff() {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> rig.cpu().mmu().walkTables(VA));
     }
