@@ -15,19 +15,27 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 timing="${TIMING:-fixed}"
 mips() { echo "$1 / (($3 - $2) * 1000000)" | bc -l | cut -c1-6; }
-for variant in tight-loop tight-loop-mmu; do
-  aarch64-linux-gnu-gcc -nostdlib -static -Wl,-Ttext=0x40080000 -Wl,--build-id=none -Wa,-I"$here" -o "$work/$variant.elf" "$here/$variant.S"
-  insns=$((7 * 100000000 + 9))
-  [ "$variant" = tight-loop-mmu ] && insns=$((insns + 13))
-  echo "== $variant: $insns guest instructions"
+# compare ELF: the image on levitate, then on QEMU, each timed as a whole command; both MIPS divide
+# the simulator's instruction count (its final statistics line: not a progress line of a long run)
+compare() {
+  local elf=$1 t0 t1 insns
   t0=$(date +%s.%N)
-  "$root/levitate" run --stats --timing "$timing" "$work/$variant.elf"
+  "$root/levitate" run --stats --timing "$timing" "$elf" 2> >(tee "$elf.stats" >&2)
   t1=$(date +%s.%N)
+  sleep 0.1   # let tee finish
+  insns=$(grep -o 'levitate run: [0-9,]* instructions (' "$elf.stats" | tail -1 | tr -d ', [:alpha:]:(')
+  echo "$insns guest instructions"
   echo "levitate (whole command, JVM start included): $(mips "$insns" "$t0" "$t1") MIPS"
   t0=$(date +%s.%N)
-  qemu-system-aarch64 -M virt -cpu cortex-a53 -nographic -nic none -semihosting -kernel "$work/$variant.elf"
+  qemu-system-aarch64 -M virt -cpu cortex-a53 -nographic -nic none -semihosting -kernel "$elf"
   t1=$(date +%s.%N)
   echo "qemu-system-aarch64 (whole command): $(mips "$insns" "$t0" "$t1") MIPS"
+}
+
+for variant in tight-loop tight-loop-mmu; do
+  aarch64-linux-gnu-gcc -nostdlib -static -Wl,-Ttext=0x40080000 -Wl,--build-id=none -Wa,-I"$here" -o "$work/$variant.elf" "$here/$variant.S"
+  echo "== $variant: 7 x 10^8 loop instructions (plus 13 to turn the MMU on in tight-loop-mmu)"
+  compare "$work/$variant.elf"
 done
 
 corpus="$root/backend-sim/src/test/resources/corpus"
@@ -40,16 +48,5 @@ for variant in bench bench-mmu; do
     -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T "$corpus/link.ld" -DBENCH_ROUNDS="$rounds" \
     -o "$work/$variant.elf" "${mmu[@]}" "$corpus/crt0.S" "$corpus/lib.c" "$corpus/bench.c"
   echo "== $variant.c (a realistic C program; MMU $([ "$variant" = bench-mmu ] && echo on || echo off)): $rounds rounds"
-  t0=$(date +%s.%N)
-  "$root/levitate" run --stats --timing "$timing" "$work/$variant.elf" 2> >(tee "$work/$variant.stats" >&2)
-  t1=$(date +%s.%N)
-  sleep 0.1   # let tee finish
-  # the final statistics line (not a progress line of a long run)
-  insns=$(grep -o 'levitate run: [0-9,]* instructions (' "$work/$variant.stats" | tail -1 | tr -d ', [:alpha:]:(')
-  echo "$insns guest instructions"
-  echo "levitate (whole command, JVM start included): $(mips "$insns" "$t0" "$t1") MIPS"
-  t0=$(date +%s.%N)
-  qemu-system-aarch64 -M virt -cpu cortex-a53 -nographic -nic none -semihosting -kernel "$work/$variant.elf"
-  t1=$(date +%s.%N)
-  echo "qemu-system-aarch64 (whole command): $(mips "$insns" "$t0" "$t1") MIPS"
+  compare "$work/$variant.elf"
 done

@@ -398,10 +398,7 @@ final class BlockCompiler {
      */
     private static void predict(MethodVisitor mv, long t, int i) {
         mv.visitVarInsn(Opcodes.ALOAD, MODEL_LOCAL);
-        mv.visitLdcInsn(t);
-        pcOf(mv, i);
-        mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
-        mv.visitFieldInsn(Opcodes.GETFIELD, CPU, "pc", "J");
+        branchArguments(mv, t, i);
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MODEL, "mispredicted", "(JJJ)Z", false);
         final Label right = new Label();
         mv.visitJumpInsn(Opcodes.IFEQ, right);
@@ -444,12 +441,17 @@ final class BlockCompiler {
     private static void retire(MethodVisitor mv, long t, int i) {
         mv.visitVarInsn(Opcodes.ALOAD, MODEL_LOCAL);
         mv.visitVarInsn(Opcodes.LLOAD, CYCLES_LOCAL);
+        branchArguments(mv, t, i);
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MODEL, "retire", "(JJJJ)J", false);
+        mv.visitVarInsn(Opcodes.LSTORE, CYCLES_LOCAL);
+    }
+
+    /** Pushes what the model needs of the closing branch: its descriptor, its address pc + 4i, and where it went (cpu.pc). */
+    private static void branchArguments(MethodVisitor mv, long t, int i) {
         mv.visitLdcInsn(t);
         pcOf(mv, i);
         mv.visitVarInsn(Opcodes.ALOAD, CPU_LOCAL);
         mv.visitFieldInsn(Opcodes.GETFIELD, CPU, "pc", "J");
-        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, MODEL, "retire", "(JJJJ)J", false);
-        mv.visitVarInsn(Opcodes.LSTORE, CYCLES_LOCAL);
     }
 
     /** Returns {@code retired << 4 | nzcv}; timed, the cycle count goes to cpu.cycles first. */
