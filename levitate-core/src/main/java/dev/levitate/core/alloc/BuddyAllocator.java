@@ -80,7 +80,8 @@ import java.util.List;
  *   <li><b>allocate(k)</b>: per zone, j = the smallest order at or above k whose stack is not
  *       empty; pop stack j (LIFO); while j &gt; k: j--, the upper half {@code pfn + 2^j} becomes
  *       a FREE head of order j; mark pfn ALLOCATED order k.</li>
- *   <li><b>free(pa, k)</b>: validate first (order range, alignment, inside a zone, not reserved,
+ *   <li><b>free(pa, k)</b>: validate first (order range — an order outside 0..maxOrder is an
+ *       {@link IllegalArgumentException}, as for allocation — alignment, inside a zone, not reserved,
  *       an ALLOCATED head of exactly order k — otherwise find the enclosing block by testing the
  *       aligned head at each order, to say "double free" or "wrong order"); then merge: while
  *       k &lt; maxOrder and buddy(pfn, k) is a FREE head of order k inside the zone, take it off
@@ -623,7 +624,10 @@ public final class BuddyAllocator implements PageAllocator {
     /** Validates a free in the documented order and throws the exception that says why it is refused. */
     private void checkFree(long pa, int order) {
         if (order < 0 || order > maxOrder) {
-            throw new WrongOrderException(pa, order, "orders are 0.." + maxOrder);
+            // not a state the allocator could be in (an InvalidFreeException) but an argument outside
+            // the domain, as for allocate: the PageAllocator contract's IllegalArgumentException
+            throw new IllegalArgumentException("free of " + LevitateException.hex(pa) + " order " + order
+                    + ": the order is outside 0.." + maxOrder);
         }
         long size = (long) PhysicalMemory.PAGE_SIZE << order;
         if ((pa & (size - 1)) != 0) {
@@ -783,6 +787,40 @@ public final class BuddyAllocator implements PageAllocator {
             }
         }
         return NO_FRAME;
+    }
+
+    /**
+     * Tells whether the naturally aligned block of {@code 2^order} frames that holds the cached
+     * frame {@code pa} would be wholly free once every cached frame went back to the free stacks:
+     * each of its frames is CACHED or lies in a FREE block that starts inside it. Walks the block
+     * a free block or a cached frame at a time, so it costs the pieces the block is made of, not
+     * its frames. Changes nothing. For {@link FrameCache}, which drains only when draining serves
+     * the allocation (a refused allocation changes nothing).
+     */
+    boolean freeOnceCacheDrains(long pa, int order) {
+        long pfn = pa >>> SHIFT;
+        Zone z = zoneFor(pfn);
+        if (z == null) {
+            return false;
+        }
+        long head = pfn & -(1L << order);
+        long end = head + (1L << order);
+        if (head < z.basePfn || end > z.limitPfn) {
+            return false;
+        }
+        final byte[] meta = z.meta;
+        long p = head;
+        while (p < end) {
+            int i = (int) (p - z.basePfn);
+            if (meta[i] == CACHED) {
+                p++;
+            } else if (z.state(i) == FREE) {
+                p += 1L << z.order(i);
+            } else {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Tells whether {@code pa} is a frame held by the cache. */

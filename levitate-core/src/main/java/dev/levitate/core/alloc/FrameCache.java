@@ -19,8 +19,10 @@ import java.util.Arrays;
  *   <li><b>Allocation of order 0</b>: pops the most recently freed frame. When the cache is empty
  *       it is refilled first with up to {@link #batch()} frames taken from the buddy, in the order
  *       the buddy would hand them out.</li>
- *   <li><b>Higher orders</b> go to the buddy. When the buddy has no block of the order, the cache
- *       is drained into it (its frames merge) and the allocation is tried once more.</li>
+ *   <li><b>Higher orders</b> go to the buddy. When the buddy has no block of the order but
+ *       draining the cache would make one (an aligned block of the order whose every frame is
+ *       cached or free in the buddy), the cache is drained into it (its frames merge) and the
+ *       allocation is tried once more. When draining would not help, the cache is left alone.</li>
  * </ul>
  *
  * <h2>Contract</h2>
@@ -33,8 +35,9 @@ import java.util.Arrays;
  * {@link #drain()} the buddy is in exactly the state it would be in without the cache, given
  * the same allocated blocks (a buddy's free blocks are determined by its allocated ones: free
  * buddies always merge). A buddy built with {@link BuddyAllocator.Builder#zeroOnAllocate} zeroes
- * frames served from the cache too. An allocation that returns {@link #NO_FRAME} may have
- * drained the cache, which moves frames into the buddy without changing which frames are free.
+ * frames served from the cache too. As the contract says, an allocation that returns
+ * {@link #NO_FRAME} (or throws {@link OutOfFramesException}) changes nothing: not the statistics,
+ * not the buddy's free blocks, not the cache — it drains only when the drain serves the request.
  *
  * <h2>Cost</h2>
  * Order-0 allocation and free are O(1) when the cache neither runs empty nor overflows: a push or
@@ -112,7 +115,8 @@ public final class FrameCache implements PageAllocator {
      *
      * <p>Order 0: the most recently freed frame of the cache, after a refill of up to
      * {@link #batch()} frames from the buddy if the cache is empty. Other orders: the buddy's
-     * block; if it has none, the cache is drained into the buddy and the buddy asked again.
+     * block; if it has none and draining the cache would make one, the cache is drained into the
+     * buddy and the buddy asked again. {@link #NO_FRAME} comes back with nothing changed.
      * Frames are zeroed if the buddy zeroes on allocation.
      */
     @Override
@@ -143,14 +147,31 @@ public final class FrameCache implements PageAllocator {
         return allocateBlock(order);
     }
 
-    /** An order other than 0: from the buddy, draining the cache into it once if it has no block. */
+    /**
+     * An order other than 0: from the buddy; if it has no block, drains the cache into it and asks
+     * again, but only when the drain makes a block of the order, so that a refusal changes nothing.
+     */
     private long allocateBlock(int order) {
         long pa = buddy.tryAllocate(order);
-        if (pa == NO_FRAME && count != 0) {
+        if (pa == NO_FRAME && count != 0 && drainWouldServe(order)) {
             drain();
             pa = buddy.tryAllocate(order);
         }
         return pa;
+    }
+
+    /**
+     * Tells whether draining would give the buddy a free block of {@code order}: the buddy has
+     * none now, so such a block must hold a cached frame; each cached frame's aligned block of
+     * the order is tested (O(cached frames x pieces of the block), only on the failure path).
+     */
+    private boolean drainWouldServe(int order) {
+        for (int i = 0; i < count; i++) {
+            if (buddy.freeOnceCacheDrains(frames[i], order)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Fills the empty cache with up to {@link #batch} frames from the buddy; returns how many. */
@@ -222,7 +243,7 @@ public final class FrameCache implements PageAllocator {
      * Gives every cached frame back to the buddy, where it merges with its buddies. Afterwards the
      * buddy's free blocks are exactly what they would be had there never been a cache, given the
      * blocks allocated now. Linux drains its per-CPU lists the same way when a higher-order
-     * allocation fails; {@link #tryAllocate(int)} does that itself.
+     * allocation fails; {@link #tryAllocate(int)} does that itself when the drain serves it.
      *
      * @return the number of frames given back
      */

@@ -9,10 +9,15 @@ package dev.levitate.core.alloc;
  * <ul>
  *   <li>A frame is a {@code long} physical address. A block of order {@code k} is
  *       {@code 4096 << k} bytes long and aligned to its own size.</li>
- *   <li>Every free is validated. A double free, a wrong order, a misaligned or foreign address, or
- *       a reserved frame throws an {@link InvalidFreeException} subclass and changes nothing.</li>
+ *   <li>Every free is validated. A double free, a wrong order (an order in {@code 0..maxOrder()}
+ *       other than the one the block was allocated with), a misaligned or foreign address, or a
+ *       reserved frame throws an {@link InvalidFreeException} subclass and changes nothing.</li>
+ *   <li>An order outside {@code 0..maxOrder()} is an argument no allocator state could make valid:
+ *       {@link #allocate(int)}, {@link #tryAllocate(int)} and {@link #free(long, int)} all throw
+ *       {@link IllegalArgumentException} for it, and change nothing.</li>
  *   <li>Running out of frames throws {@link OutOfFramesException} from {@link #allocate(int)}, or
- *       returns {@link #NO_FRAME} from {@link #tryAllocate(int)}; either way nothing changes.</li>
+ *       returns {@link #NO_FRAME} from {@link #tryAllocate(int)}; either way nothing changes: the
+ *       statistics, the free blocks and (for a caching allocator) the cache are as before.</li>
  *   <li>Implementations are not thread-safe unless they say so: an allocator belongs to the
  *       thread that owns the kernel.</li>
  * </ul>
@@ -77,7 +82,7 @@ public interface PageAllocator {
      * @param pa the block's physical address
      * @param order the order it was allocated with
      * @throws DoubleFreeException if the block is already free
-     * @throws WrongOrderException if the block was allocated with another order
+     * @throws WrongOrderException if the block was allocated with another order (in {@code 0..maxOrder()})
      * @throws MisalignedFrameException if {@code pa} is not aligned to the block size
      * @throws ForeignFrameException if {@code pa} is not RAM managed by this allocator
      * @throws ReservedFrameException if {@code pa} is in a reserved range

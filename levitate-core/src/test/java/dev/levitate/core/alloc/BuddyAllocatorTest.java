@@ -116,8 +116,16 @@ class BuddyAllocatorTest {
     }
 
     @Test
-    void orderOutOfRangeIsRejected() {
-        assertRejectedUnchanged(WrongOrderException.class, BASE, 21);
+    void orderOutOfRangeIsAnIllegalArgumentAsThePageAllocatorContractSays() {
+        for (int order : new int[] {21, -1, 31, 32, Integer.MIN_VALUE}) {
+            BuddyAllocator a = withAllocations();
+            AllocatorStats before = a.stats();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> a.free(BASE, order));
+            assertTrue(e.getMessage().contains("0x0000_0000_4000_0000") && e.getMessage().contains("order " + order), e.getMessage());
+            assertEquals(before, a.stats());
+            a.checkInvariants();
+            assertThrows(IllegalArgumentException.class, () -> a.tryAllocate(order), "allocation and free agree");
+        }
     }
 
     @Test
