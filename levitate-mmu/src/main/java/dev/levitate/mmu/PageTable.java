@@ -50,10 +50,22 @@ import java.util.Optional;
  *       give the freed tables back to the allocator.</li>
  *   <li><b>unmapRange / protect</b>: validate the whole range, pre-allocate the frames that block
  *       splits at the two ends need, then work; above {@code rangeThreshold} pages one ASIDE1
- *       (VMALLE1 for the upper half) replaces the per-page invalidations.</li>
- *   <li><b>destroy</b>: invalidate the ASID (or everything for the upper half), DSB, free every
- *       table including the root.</li>
+ *       replaces the per-page invalidations of non-global leaves, while global leaves (which
+ *       ASIDE1 does not remove) get VAALE1 / VAAE1 each, or, if more than the threshold, one
+ *       VMALLE1 replaces everything (always VMALLE1 for the upper half). protect writes a leaf in
+ *       place only when the change is safe in place ({@link #protect}); otherwise it does
+ *       break-before-make.</li>
+ *   <li><b>destroy</b>: invalidate the ASID and each global leaf (or everything, above the
+ *       threshold or for the upper half), DSB, free every table including the root.</li>
  * </ol>
+ * docs/mmu.md has the whole table: operation x half x global or not x size → TLBIs.
+ *
+ * <h2>ASIDs and halves</h2>
+ * A lower-half (TTBR0) table invalidates its non-global entries by its ASID ({@link #asid()},
+ * changed by {@link #retag(int)} when the address space gets a new ASID) and its global ones for
+ * all ASIDs. An upper-half (TTBR1) table invalidates everything for all ASIDs (VAALE1, VAAE1,
+ * VMALLE1): its non-global entries would carry the ASID of whichever TTBR TCR_EL1.A1 names,
+ * which the table does not know.
  *
  * <h2>Invariants (checked by the testkit after every step)</h2>
  * Every table reachable from the root is owned (came from the allocator through this object) and
@@ -77,6 +89,11 @@ public final class PageTable {
     public static final int LEAF_LEVEL = 3;
     /** Default number of pages above which a range operation invalidates the whole ASID. */
     public static final int DEFAULT_RANGE_THRESHOLD = 512;
+    /**
+     * The ASID of a table that owns none (see {@link #retag(int)}): it is in no TTBR and the TLB
+     * holds no entry of it tagged with an ASID, so by-ASID invalidations are skipped.
+     */
+    public static final int NO_ASID = -1;
 
     private static final int INDEX_MASK = ENTRIES - 1;
     /** A recorded walk is a hint for VAs of the same leaf table: {@code va >>> 21}. */
@@ -105,7 +122,8 @@ public final class PageTable {
     private final TlbMaintenance tlb;
     private final Half half;
     private final int vaBits;
-    private final int asid;
+    /** The ASID future invalidations name, or {@link #NO_ASID}: changed only by {@link #retag(int)}. */
+    private int asid;
     private final int startLevel;
     private final ReclaimMode reclaimMode;
     private final int rangeThreshold;
@@ -157,7 +175,12 @@ public final class PageTable {
         if (r == PageAllocator.NO_FRAME) {
             throw new PageTableOutOfMemoryException(0, 1, null);
         }
-        memory.zeroPage(r);
+        try {
+            memory.zeroPage(r);
+        } catch (RuntimeException e) {
+            frames.free(r, 0); // the root never became a table: give it back, nothing changed
+            throw e;
+        }
         counts.own(r, 0);
         this.root = r;
     }
@@ -219,17 +242,15 @@ public final class PageTable {
         }
 
         /**
-         * Sets the ASID the lower half's non-global entries are tagged with (default 1).
+         * Sets the ASID the lower half's non-global entries are tagged with (default 1), or
+         * {@link PageTable#NO_ASID} for a table that has none yet (see {@link PageTable#retag(int)}).
          *
-         * @param a 0..65535
+         * @param a 0..65535, or {@link PageTable#NO_ASID}
          * @return this builder
          * @throws IllegalArgumentException if out of range
          */
         public Builder asid(int a) {
-            if (a < 0 || a > 0xFFFF) {
-                throw new IllegalArgumentException("ASID " + a + " is outside 0..65535");
-            }
-            this.asid = a;
+            this.asid = checkAsid(a);
             return this;
         }
 
@@ -273,10 +294,13 @@ public final class PageTable {
         }
 
         /**
-         * Builds the page table, allocating and zeroing its root.
+         * Builds the page table, allocating and zeroing its root. If zeroing fails (the allocator
+         * handed out a frame outside {@code memory}), the frame goes back and the exception
+         * propagates: nothing is leaked.
          *
          * @return the page table
          * @throws PageTableOutOfMemoryException if no frame is free for the root
+         * @throws dev.levitate.core.mem.PhysicalAddressException if the root frame is not in {@code memory}
          */
         public PageTable build() {
             return new PageTable(this);
@@ -284,6 +308,13 @@ public final class PageTable {
     }
 
     // ================================================================== small helpers
+
+    private static int checkAsid(int a) {
+        if ((a < 0 || a > 0xFFFF) && a != NO_ASID) {
+            throw new IllegalArgumentException("ASID " + a + " is outside 0..65535 (or NO_ASID, -1)");
+        }
+        return a;
+    }
 
     private static int shift(int level) {
         return PAGE_SHIFT + LEVEL_BITS * (LEAF_LEVEL - level);
@@ -432,32 +463,83 @@ public final class PageTable {
         freedCount = 0;
     }
 
-    private void invalidateLeaf(long va, boolean global) {
-        if (global) {
+    /**
+     * TLBI of the last-level entry for {@code va}: VAALE1 when {@code allAsids}, else VALE1 in
+     * this table's ASID; nothing for a non-global leaf of a table with {@link #NO_ASID} (none of
+     * its ASID-tagged entries can be cached). Returns whether a TLBI was issued.
+     */
+    private boolean invalidateLeaf(long va, boolean allAsids) {
+        if (allAsids) {
             tlb.vaale1(va);
-        } else {
+        } else if (asid != NO_ASID) {
             tlb.vale1(va, asid);
+        } else {
+            return false;
         }
+        return true;
     }
 
-    private void invalidateAllLevels(long va, boolean global) {
-        if (global) {
+    /**
+     * TLBI of every level for {@code va} (leaf and walk cache): VAAE1 when {@code allAsids} or the
+     * table has {@link #NO_ASID} (the walk-cache entries of a global walk may be untagged), else
+     * VAE1 in this table's ASID. Always issues one; returns true.
+     */
+    private boolean invalidateAllLevels(long va, boolean allAsids) {
+        if (allAsids || asid == NO_ASID) {
             tlb.vaae1(va);
         } else {
             tlb.vae1(va, asid);
         }
+        return true;
     }
 
-    private void invalidateAddressSpace() {
+    /**
+     * Whether a leaf's entries must be invalidated for all ASIDs: it is global (nG = 0), or it is
+     * in the upper half, whose non-global entries are tagged with the ASID of TTBR0 or TTBR1
+     * (TCR_EL1.A1), which this table does not know.
+     */
+    private boolean allAsids(long leaf) {
+        return half == Half.UPPER || (leaf & Descriptor.bit(Descriptor.NG_BIT)) == 0;
+    }
+
+    /**
+     * The TLBIs for many leaves at once (a range operation above the threshold, or
+     * {@link #destroy()} with {@code teardown}), from the {@link #leafCount} leaves recorded:
+     * <pre>
+     *   upper half ................................. VMALLE1
+     *   lower half, global leaves &gt; threshold ....... VMALLE1
+     *   lower half, otherwise ...................... ASIDE1 (if there is a non-global leaf, or on teardown
+     *                                                 for the walk cache; none with NO_ASID), then per
+     *                                                 global leaf VAAE1 if its table was freed, else VAALE1
+     * </pre>
+     * ASIDE1 does not remove global entries (ARM ARM D8.13: TLBI ASIDE1 invalidates the entries
+     * that "match the ASID", and a global entry matches none), so they are invalidated by VA or
+     * by VMALLE1. Returns whether a TLBI was issued.
+     */
+    private boolean invalidateMany(boolean teardown) {
         if (half == Half.UPPER) {
             tlb.vmalle1();
-        } else {
-            tlb.aside1(asid);
+            return true;
         }
-    }
-
-    private static boolean isGlobal(long leaf) {
-        return (leaf & Descriptor.bit(Descriptor.NG_BIT)) == 0;
+        int globals = 0;
+        for (int k = 0; k < leafCount; k++) {
+            globals += leafGlobal[k] ? 1 : 0;
+        }
+        if (globals > rangeThreshold) {
+            tlb.vmalle1();
+            return true;
+        }
+        boolean issued = false;
+        if (asid != NO_ASID && (teardown || globals < leafCount)) {
+            tlb.aside1(asid);
+            issued = true;
+        }
+        for (int k = 0; k < leafCount; k++) {
+            if (leafGlobal[k]) {
+                issued |= leafTableFreed[k] ? invalidateAllLevels(leafVa[k], true) : invalidateLeaf(leafVa[k], true);
+            }
+        }
+        return issued;
     }
 
     // ================================================================== queries
@@ -472,21 +554,47 @@ public final class PageTable {
     }
 
     /**
-     * Returns the TTBRn_EL1 value for this table: ASID in [63:48], BADDR in [47:1].
+     * Returns the TTBRn_EL1 value for this table: ASID in [63:48] (0 with {@link #NO_ASID}),
+     * BADDR in [47:1].
      *
      * @return the register value
      */
     public long ttbr() {
-        return ((long) asid << 48) | root;
+        return ((long) (asid == NO_ASID ? 0 : asid) << 48) | root;
     }
 
     /**
      * Returns the ASID this table's non-global entries are invalidated with.
      *
-     * @return the ASID
+     * @return the ASID, or {@link #NO_ASID}
      */
     public int asid() {
         return asid;
+    }
+
+    /**
+     * Changes the ASID this table's future TLB maintenance names: the ASID an address space
+     * follows when its allocator hands it a new one (as Linux's {@code mm->context.id} after an
+     * ASID rollover), or {@link #NO_ASID} while it owns none. The descriptors do not change (the
+     * ASID is not in them, only in TTBR0 and the TLB's tags); no TLBI is issued.
+     *
+     * <p><b>Contract</b> (the caller's, as only it knows the TLB's history): when this is called,
+     * the TLB holds no non-global entry of this table tagged with the old ASID (for example, a
+     * TLBI VMALLE1 and DSB completed since the table was last in TTBR0 with it, as at an ASID
+     * rollover, or the table was never in a TTBR), and from now on the table is installed in
+     * TTBR0 only with the new ASID. With {@link #NO_ASID} the table must stay out of every TTBR
+     * until it is retagged with a real ASID; meanwhile by-ASID invalidations are skipped (nothing
+     * of it can be cached under an ASID), all-levels invalidations of freed tables become VAAE1,
+     * and global leaves are invalidated as always. Breaking the contract leaves stale
+     * translations; the table cannot check it.
+     *
+     * @param newAsid 0..65535, or {@link #NO_ASID}
+     * @throws IllegalArgumentException if {@code newAsid} is out of range
+     * @throws IllegalStateException if the table was destroyed
+     */
+    public void retag(int newAsid) {
+        checkLive();
+        this.asid = checkAsid(newAsid);
     }
 
     /**
@@ -1002,7 +1110,7 @@ public final class PageTable {
         }
         pathRegion = va >>> PATH_REGION_SHIFT;
         long pa = Descriptor.address(d);
-        boolean global = isGlobal(d);
+        boolean global = allAsids(d);
         // 3. clear the leaf, and every table that becomes empty, upward (never the root)
         int left = counts.add(table, -1);
         freedCount = 0;
@@ -1017,14 +1125,11 @@ public final class PageTable {
                 reclaimUpward(table, va);
             }
         }
-        // 4. DSB, one TLBI, DSB; 5. only then free
+        // 4. DSB, one TLBI, DSB (none with NO_ASID and a non-global leaf); 5. only then free
         tlb.dsb();
-        if (freedCount > 0) {
-            invalidateAllLevels(va, global);
-        } else {
-            invalidateLeaf(va, global);
+        if (freedCount > 0 ? invalidateAllLevels(va, global) : invalidateLeaf(va, global)) {
+            tlb.dsb();
         }
-        tlb.dsb();
         if (listeners.length != 0) {
             for (PageTableListener l : listeners) {
                 l.unmapped(va, pa, LEAF_LEVEL);
@@ -1150,7 +1255,7 @@ public final class PageTable {
         counts.add(child, ENTRIES);
         write(table, i, 0);
         tlb.dsb();
-        invalidateLeaf(base, isGlobal(block));
+        invalidateLeaf(base, allAsids(block));
         tlb.dsb();
         write(table, i, Descriptor.table(child));
         return child;
@@ -1180,8 +1285,9 @@ public final class PageTable {
         freedCount = 0;
         clearRec(root, startLevel, halfStart(), va, end);
         tlb.dsb();
-        invalidateLeaves(size);
-        tlb.dsb();
+        if (invalidateLeaves(size)) {
+            tlb.dsb();
+        }
         releaseQueued();
     }
 
@@ -1269,7 +1375,7 @@ public final class PageTable {
                 counts.add(table, -1);
                 ensureLeafScratch();
                 leafVa[leafCount] = eva;
-                leafGlobal[leafCount] = isGlobal(d);
+                leafGlobal[leafCount] = allAsids(d);
                 leafTableFreed[leafCount] = false;
                 leafCount++;
                 for (PageTableListener l : listeners) {
@@ -1291,28 +1397,45 @@ public final class PageTable {
         }
     }
 
-    /** The TLBIs after a range operation cleared {@code leafCount} leaves. */
-    private void invalidateLeaves(long size) {
-        if (size / PAGE_SIZE > rangeThreshold) {
-            invalidateAddressSpace();
-            return;
+    /**
+     * The TLBIs after a range operation of {@code size} bytes cleared or changed the
+     * {@code leafCount} leaves recorded: one per leaf up to the threshold, else
+     * {@link #invalidateMany}. Returns whether a TLBI was issued (none when no leaf was recorded).
+     */
+    private boolean invalidateLeaves(long size) {
+        if (leafCount == 0) {
+            return false;
         }
+        if (size / PAGE_SIZE > rangeThreshold) {
+            return invalidateMany(false);
+        }
+        boolean issued = false;
         for (int k = 0; k < leafCount; k++) {
             if (leafTableFreed[k]) {
-                invalidateAllLevels(leafVa[k], leafGlobal[k]);
+                issued |= invalidateAllLevels(leafVa[k], leafGlobal[k]);
             } else {
-                invalidateLeaf(leafVa[k], leafGlobal[k]);
+                issued |= invalidateLeaf(leafVa[k], leafGlobal[k]);
             }
         }
+        return issued;
     }
 
     // ================================================================== protect
 
     /**
      * Changes the attributes of every page of {@code [va, va + size)}, keeping where they point.
-     * Every page must be mapped. Blocks straddling an end are split first. A change of memory type
-     * or shareability goes through break-before-make (ARM ARM D8.14.1); permission changes are
-     * written in place; then each changed leaf is invalidated (or the ASID, above the threshold).
+     * Every page must be mapped. Blocks straddling an end are split first.
+     *
+     * <p>A leaf whose change is not safe in place goes through break-before-make (ARM ARM D8.16.1,
+     * "Using break-before-make when updating translation table entries"): write invalid, DSB, TLBI
+     * of the old entry, DSB, write the new one. Unsafe are a change of memory type (AttrIndx),
+     * shareability (SH), NS, and nG from 1 to 0 (non-global to global: the old per-ASID entry and
+     * the new global one could both be cached, a TLB conflict; Linux's
+     * {@code pgattr_change_is_safe()} allows only global to non-global in place). Output address
+     * and block/table changes cannot happen here. Every other change (AP, PXN, UXN, AF, nG 0 to 1,
+     * software bits) is written in place; those leaves are then invalidated after one DSB, one by
+     * one or, above the threshold, as {@code unmapRange} does. A leaf that went through
+     * break-before-make needs no second invalidation.
      *
      * @param va the first VA, 4 KiB aligned
      * @param size the length, a positive multiple of 4 KiB
@@ -1335,15 +1458,33 @@ public final class PageTable {
         leafCount = 0;
         protectRec(root, startLevel, halfStart(), va, end, attributes);
         tlb.dsb();
-        invalidateLeaves(size);
-        tlb.dsb();
+        if (invalidateLeaves(size)) {
+            tlb.dsb();
+        }
+    }
+
+    /**
+     * Tells whether a live leaf may change from {@code old} to {@code neu} in place, without
+     * break-before-make (the rule of Linux's {@code pgattr_change_is_safe()}, for what a
+     * descriptor of this library can hold): same output address, same AttrIndx, SH and NS, and
+     * nG not going from 1 to 0.
+     *
+     * @param old the live descriptor
+     * @param neu the descriptor to write
+     * @return true if writing {@code neu} over {@code old} in place is safe
+     */
+    static boolean changeIsSafeInPlace(long old, long neu) {
+        long mustMatch = Descriptor.OA_MASK | Descriptor.TYPE_MASK
+                | Descriptor.field(Descriptor.ATTR_INDX_SHIFT, Descriptor.ATTR_INDX_WIDTH)
+                | Descriptor.field(Descriptor.SH_SHIFT, Descriptor.SH_WIDTH)
+                | Descriptor.bit(Descriptor.NS_BIT);
+        long ng = Descriptor.bit(Descriptor.NG_BIT);
+        return ((old ^ neu) & mustMatch) == 0 && (old & ~neu & ng) == 0;
     }
 
     private void protectRec(long table, int level, long base, long va, long end, Attributes attr) {
         long span = span(level);
         long newBits = attr.bits();
-        long bbmMask = Descriptor.field(Descriptor.ATTR_INDX_SHIFT, Descriptor.ATTR_INDX_WIDTH)
-                | Descriptor.field(Descriptor.SH_SHIFT, Descriptor.SH_WIDTH);
         for (int i = index(Math.max(va, base), level); i < ENTRIES; i++) {
             long eva = base + (long) i * span;
             if (eva >= end) {
@@ -1352,16 +1493,23 @@ public final class PageTable {
             long d = read(table, i);
             if (Descriptor.isLeaf(d, level)) {
                 long nd = (d & ~Descriptor.LEAF_ATTRIBUTE_MASK) | newBits;
-                if (((d ^ nd) & bbmMask) != 0) {
+                if (nd == d) {
+                    continue; // nothing changes: nothing to write or invalidate
+                }
+                if (!changeIsSafeInPlace(d, nd)) {
+                    // break-before-make: the old entry is gone from every TLB before the new one is written
                     write(table, i, 0);
                     tlb.dsb();
-                    invalidateLeaf(eva, isGlobal(d));
-                    tlb.dsb();
+                    if (invalidateLeaf(eva, allAsids(d))) {
+                        tlb.dsb();
+                    }
+                    write(table, i, nd);
+                    continue;
                 }
                 write(table, i, nd);
                 ensureLeafScratch();
                 leafVa[leafCount] = eva;
-                leafGlobal[leafCount] = isGlobal(d) || isGlobal(nd);
+                leafGlobal[leafCount] = allAsids(d) || allAsids(nd);
                 leafTableFreed[leafCount] = false;
                 leafCount++;
             } else if (Descriptor.isTable(d, level)) {
@@ -1423,9 +1571,11 @@ public final class PageTable {
     }
 
     /**
-     * Frees every table, the root included, after invalidating the whole ASID (VMALLE1 for the
-     * upper half). The frames the leaves mapped belong to the caller and are not touched. The page
-     * table cannot be used afterwards.
+     * Frees every table, the root included, after invalidating everything cached from it: upper
+     * half VMALLE1; lower half ASIDE1 of its ASID, plus VAAE1 of each global leaf (ASIDE1 leaves
+     * global entries), or VMALLE1 alone when there are more global leaves than the range
+     * threshold. With {@link #NO_ASID} the ASIDE1 is skipped. The frames the leaves mapped belong
+     * to the caller and are not touched. The page table cannot be used afterwards.
      *
      * @return the number of table frames given back
      */
@@ -1433,14 +1583,22 @@ public final class PageTable {
         checkLive();
         List<Long> all = tables();
         freedCount = 0;
+        leafCount = 0;
         walk((level, index, va, tablePa, d) -> {
             if (Descriptor.isTable(d, level)) {
                 queueFree(Descriptor.address(d), level + 1, va);
+            } else if (Descriptor.isLeaf(d, level) && allAsids(d)) {
+                ensureLeafScratch();
+                leafVa[leafCount] = va;
+                leafGlobal[leafCount] = true;
+                leafTableFreed[leafCount] = true;
+                leafCount++;
             }
         });
         tlb.dsb();
-        invalidateAddressSpace();
-        tlb.dsb();
+        if (invalidateMany(true)) {
+            tlb.dsb();
+        }
         // children after parents were queued; free deepest first for tidy logs
         for (int i = freedCount - 1, j = 0; i > j; i--, j++) {
             long t = freed[i];
@@ -1461,6 +1619,6 @@ public final class PageTable {
 
     @Override
     public String toString() {
-        return "PageTable[" + describeHalf() + ", root " + hex(root) + ", ASID " + asid + ", " + reclaimMode + "]";
+        return "PageTable[" + describeHalf() + ", root " + hex(root) + ", ASID " + (asid == NO_ASID ? "none" : asid) + ", " + reclaimMode + "]";
     }
 }

@@ -4,6 +4,7 @@ import dev.levitate.core.alloc.BuddyAllocator;
 import dev.levitate.core.alloc.PageAllocator;
 import dev.levitate.core.mem.PhysicalMemory;
 import dev.levitate.core.tlb.RecordingTlbMaintenance;
+import dev.levitate.mmu.Half;
 import dev.levitate.mmu.MappingException;
 import dev.levitate.mmu.PageTable;
 import dev.levitate.mmu.PageTableDump;
@@ -91,7 +92,7 @@ public final class PageTableHarness {
         }
         if (table.reclaimMode() == PageTable.ReclaimMode.EXPLICIT) {
             audit.beginOperation();
-            table.reclaimEmptyTables(0, 1L << table.vaBits());
+            table.reclaimEmptyTables(table.half() == Half.UPPER ? -1L << table.vaBits() : 0, 1L << table.vaBits());
             audit.assertClean();
         }
         if (table.tables().size() != 1) {
