@@ -19,9 +19,22 @@ import java.util.Objects;
  *   <li>When the bitmap is full: roll over. The generation advances, the bitmap is cleared except
  *       for the ASID of the active context (it keeps running), and every TLB entry is invalidated
  *       once (TLBI VMALLE1 and DSB), since any old ASID may now be given to someone else.</li>
- *   <li>{@link #release(Context)} frees the context's ASID if it belongs to the current
- *       generation; an ASID of an old generation was already recycled by the rollover.</li>
+ *   <li>{@link #release(Context)} retires the context's ASID: it stays marked in the bitmap, so
+ *       it is not handed out again in this generation, and becomes free at the next rollover,
+ *       whose VMALLE1 removes whatever the TLB still holds of it. Reusing it earlier would be safe
+ *       only if the caller had invalidated it, which the allocator cannot know (Linux's allocator
+ *       never frees an ASID within a generation either).</li>
  * </ol>
+ *
+ * <h2>Following the allocator (what a kernel does on every switch)</h2>
+ * An address space keeps its {@link Context}; before it runs, the kernel calls
+ * {@link #activate(Context)}. If the ASID that comes back differs from the one its page table
+ * holds (a rollover happened and the context was not the active one), the kernel retags the
+ * table ({@link PageTable#retag(int)}) and loads TTBR0 with the new ASID: the rollover's VMALLE1
+ * removed every entry of the old one. A table whose context is stale ({@link #isCurrent} false)
+ * owns no ASID any more: it is retagged {@link PageTable#NO_ASID} before maintenance that would
+ * otherwise name an ASID someone else may now hold.
+ *
  * Not thread-safe (one CPU, one kernel thread).
  */
 public final class AsidAllocator {
@@ -50,6 +63,7 @@ public final class AsidAllocator {
     private long generation = 1;
     private int cursor = 1;
     private int inUse;
+    private int retired;
     private long rollovers;
     private Context active;
 
@@ -82,7 +96,9 @@ public final class AsidAllocator {
 
     /**
      * Returns the ASID to run {@code ctx} with, allocating (and rolling over) when needed, and
-     * makes it the active context.
+     * makes it the active context (the one whose ASID survives a rollover, as the CPU may still
+     * run with it). Call it before every switch to the address space (Linux's
+     * {@code check_and_switch_context}); the fast path is one compare.
      *
      * @param ctx the address space's context
      * @return its ASID, 1..2^bits-1
@@ -105,20 +121,45 @@ public final class AsidAllocator {
     }
 
     /**
-     * Gives back the ASID of an address space that is being destroyed.
+     * Gives back the ASID of an address space that is being destroyed. An ASID of the current
+     * generation is retired, not freed: no context gets it again before the next rollover, whose
+     * VMALLE1 removes every entry the TLB may still hold for it, so a new address space never
+     * meets the old one's translations. (An ASID of an old generation was already recycled by the
+     * rollover.) The context has no ASID afterwards; activating it again allocates a new one.
      *
      * @param ctx the context
      */
     public void release(Context ctx) {
-        if (ctx.id != 0 && (ctx.id >>> bits) == generation) {
-            int asid = (int) (ctx.id & (count - 1));
-            map[asid >>> 6] &= ~(1L << asid);
+        if (isCurrent(ctx)) {
             inUse--;
+            retired++;
         }
         ctx.id = 0;
         if (active == ctx) {
             active = null;
         }
+    }
+
+    /**
+     * Tells whether a context holds an ASID of the current generation: one no other context holds,
+     * which its TLB entries may be tagged with. False before its first activation, after a
+     * rollover it was not active for, and after {@link #release}.
+     *
+     * @param ctx the context
+     * @return true if its ASID is current
+     */
+    public boolean isCurrent(Context ctx) {
+        return ctx.id != 0 && (ctx.id >>> bits) == generation;
+    }
+
+    /**
+     * Returns the context's ASID if it is current ({@link #isCurrent}), without activating it.
+     *
+     * @param ctx the context
+     * @return 1..2^bits-1, or -1 ({@link PageTable#NO_ASID}) if it holds no current ASID
+     */
+    public int asidOf(Context ctx) {
+        return isCurrent(ctx) ? (int) (ctx.id & (count - 1)) : PageTable.NO_ASID;
     }
 
     private int nextFree() {
@@ -142,6 +183,7 @@ public final class AsidAllocator {
         java.util.Arrays.fill(map, 0);
         map[0] |= 1;
         inUse = 0;
+        retired = 0;
         if (active != null) {
             int keep = (int) (active.id & (count - 1));
             set(keep);
@@ -177,6 +219,16 @@ public final class AsidAllocator {
      */
     public int inUse() {
         return inUse;
+    }
+
+    /**
+     * Returns the number of ASIDs released in the current generation: taken out of use until the
+     * next rollover.
+     *
+     * @return the count
+     */
+    public int retired() {
+        return retired;
     }
 
     /**
