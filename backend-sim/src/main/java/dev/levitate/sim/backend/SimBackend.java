@@ -373,6 +373,28 @@ public final class SimBackend implements CpuBackend {
         return get(id).tcbVa;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Rewrites the TTBR0 value in the context's TCB, which {@code sched_switch} loads into
+     * TTBR0_EL1 when it switches to the context (no TLB maintenance: the kernel's).
+     */
+    @Override
+    public void setTranslation(ContextId id, long translationRoot, int asid) {
+        Context c = get(id);
+        if (c.spec.translationRoot() == 0) {
+            throw new IllegalArgumentException("context " + id + " ('" + c.spec.name() + "') has no translated address space");
+        }
+        if ((translationRoot & PhysicalMemory.PAGE_MASK) != 0 || translationRoot <= 0) {
+            throw new IllegalArgumentException("context " + id + ": TTBR0 table " + LevitateException.hex(translationRoot)
+                    + " is not a 4 KiB aligned physical address");
+        }
+        if (asid < 0 || asid > 0xFFFF) {
+            throw new IllegalArgumentException("context " + id + ": ASID " + asid + " is outside 0..65535");
+        }
+        write64(c.tcbVa + GuestRuntime.TCB_TTBR0, translationRoot | (long) asid << 48);
+    }
+
     @Override
     public void destroyContext(ContextId id) {
         get(id);

@@ -98,6 +98,26 @@ public interface CpuBackend extends AutoCloseable {
     void destroyContext(ContextId context);
 
     /**
+     * Changes the user translation a context runs with: the TTBR0 table and the ASID loaded when it
+     * is next resumed. A kernel calls it when an address space's ASID changes (after an ASID
+     * rollover, as Linux's {@code check_and_switch_context} does before loading TTBR0), or to give
+     * a context created before its address space had an ASID its first one. The kernel is
+     * responsible for the TLB: entries of the old ASID must be gone (a rollover's VMALLE1) before
+     * the context runs with a new one.
+     *
+     * @param context a context created with a translated address space (an EL0 context)
+     * @param translationRoot physical address of its TTBR0 table, 4 KiB aligned
+     * @param asid its ASID, 0..65535
+     * @throws UnknownContextException if the context is unknown
+     * @throws IllegalArgumentException if the root is not page aligned, the ASID is out of range,
+     *     or the context has no translated address space
+     * @throws UnsupportedOperationException if the backend does not model translation (the default)
+     */
+    default void setTranslation(ContextId context, long translationRoot, int asid) {
+        throw new UnsupportedOperationException("the '" + name() + "' backend does not model translation");
+    }
+
+    /**
      * Tells a backend that models translation where the kernel lives: the TTBR1 table the kernel
      * built (its upper-half map of RAM and devices) and the offset of its linear map (kernel VA =
      * PA + offset). Contexts' stacks and entry points are then kernel VAs. A backend that runs on

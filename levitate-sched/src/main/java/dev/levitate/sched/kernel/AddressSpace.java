@@ -1,6 +1,7 @@
 package dev.levitate.sched.kernel;
 
 import dev.levitate.core.alloc.PageAllocator;
+import dev.levitate.mmu.AsidAllocator;
 import dev.levitate.mmu.Attributes;
 import dev.levitate.mmu.PageTable;
 import java.util.Map;
@@ -8,7 +9,9 @@ import java.util.TreeMap;
 
 /**
  * A user task's address space: its TTBR0 {@link PageTable} with its ASID, and the frames it owns,
- * by VA. Code, stack and anonymous pages are all 4 KiB pages here; the frames go back to the
+ * by VA. The ASID is the table's ({@link PageTable#asid()}): the kernel retags the table when the
+ * ASID allocator hands the space a new one (see {@code Kernel}, activation), so it is
+ * {@link PageTable#NO_ASID} until the task first runs. Code, stack and anonymous pages are all 4 KiB pages here; the frames go back to the
  * allocator when the pages are unmapped or the space is destroyed (after the TLB invalidations
  * that {@link PageTable} issues — free only after invalidate).
  */
@@ -23,15 +26,20 @@ public final class AddressSpace {
     public static final long MMAP_LIMIT = 0x7000_0000L;
 
     private final PageTable table;
-    private final int asid;
+    private final AsidAllocator.Context asidContext;
     private final PageAllocator frames;
     /** Owned frames by VA; the value's low bit says whether it is anonymous (munmap-able). */
     private final TreeMap<Long, Long> pages = new TreeMap<>();
 
-    AddressSpace(PageTable table, int asid, PageAllocator frames) {
+    AddressSpace(PageTable table, AsidAllocator.Context asidContext, PageAllocator frames) {
         this.table = table;
-        this.asid = asid;
+        this.asidContext = asidContext;
         this.frames = frames;
+    }
+
+    /** The space's state in the kernel's ASID allocator (Linux's {@code mm->context.id}). */
+    AsidAllocator.Context asidContext() {
+        return asidContext;
     }
 
     /**
@@ -44,12 +52,13 @@ public final class AddressSpace {
     }
 
     /**
-     * Returns the ASID.
+     * Returns the ASID the space holds now (it changes after an ASID rollover).
      *
-     * @return the ASID
+     * @return the ASID, or {@link PageTable#NO_ASID} before the task first ran or after its ASID
+     *     went stale
      */
     public int asid() {
-        return asid;
+        return table.asid();
     }
 
     /**

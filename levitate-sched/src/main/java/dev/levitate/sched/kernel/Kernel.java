@@ -96,7 +96,6 @@ public final class Kernel implements AutoCloseable {
     private final TlbMaintenance tlb;
     private final PageTable kernelSpace;
     private final AsidAllocator asids;
-    private final Map<Integer, AsidAllocator.Context> asidContexts = new HashMap<>();
     private final SchedulingPolicy policy;
     private final TaskIds ids = new TaskIds();
     /** Whether the backend runs guest code (the simulator) or only scripts (the native backend: "host mode"). */
@@ -133,8 +132,25 @@ public final class Kernel implements AutoCloseable {
         private int tickHz = 100;
         private long coreHz = 100_000_000L;
         private boolean priorityInheritance;
+        private int asidBits = 16;
 
         private Builder() {
+        }
+
+        /**
+         * Sets the width of the ASIDs the kernel hands out (default 16; 8 makes rollovers come
+         * after 255 address spaces, as on a CPU with ID_AA64MMFR0_EL1.ASIDBits = 0).
+         *
+         * @param bits 8 or 16
+         * @return this
+         * @throws IllegalArgumentException if not 8 or 16
+         */
+        public Builder asidBits(int bits) {
+            if (bits != 8 && bits != 16) {
+                throw new IllegalArgumentException("ASIDs are 8 or 16 bits wide, not " + bits);
+            }
+            this.asidBits = bits;
+            return this;
         }
 
         /**
@@ -248,7 +264,7 @@ public final class Kernel implements AutoCloseable {
         kernelSpace.mapRange(KERNEL_BASE + GIC_BASE, GIC_BASE, GIC_SIZE, Attributes.DEVICE, true);
         kernelSpace.map(KERNEL_BASE + UART_BASE, UART_BASE, Attributes.DEVICE);
         cpu.setKernelTranslation(kernelSpace.root(), KERNEL_BASE);
-        this.asids = new AsidAllocator(16, tlb);
+        this.asids = new AsidAllocator(b.asidBits, tlb);
         this.policy = b.policy != null ? b.policy : new RoundRobinPolicy(1);
         this.priorityInheritance = b.priorityInheritance;
         this.tickCycles = b.coreHz / b.tickHz;
@@ -312,6 +328,16 @@ public final class Kernel implements AutoCloseable {
      */
     public CpuBackend backend() {
         return cpu;
+    }
+
+    /**
+     * Returns the ASID allocator user address spaces take their ASIDs from, for inspection (which
+     * ASIDs are current, rollovers); the kernel activates a space before each switch to it.
+     *
+     * @return the allocator
+     */
+    public AsidAllocator asids() {
+        return asids;
     }
 
     /**
@@ -554,23 +580,24 @@ public final class Kernel implements AutoCloseable {
     }
 
     /**
-     * A user task in a new address space: an ASID, a TTBR0 table, the program ({@code load}), a user
-     * stack, a kernel stack and the context; on any failure everything made so far goes back.
+     * A user task in a new address space: a TTBR0 table, the program ({@code load}), a user stack, a
+     * kernel stack and the context; on any failure everything made so far goes back. The space gets
+     * its ASID when it first runs ({@link #activate}); until then its table has
+     * {@link PageTable#NO_ASID} (it was never in TTBR0, so nothing of it can be cached).
      */
     private Task spawnInNewSpace(String name, int priority, long entry, long argument, java.util.function.Consumer<AddressSpace> load) {
         TaskControlBlock t = new TaskControlBlock(new Task(ids.next(), name, priority), true);
         AsidAllocator.Context ac = asids.newContext();
-        int asid = asids.activate(ac);
         PageTable pt = null;
         try {
-            pt = PageTable.builder(memory, frames, tlb).half(Half.LOWER).vaBits(48).asid(asid).build();
-            t.space = new AddressSpace(pt, asid, frames);
+            pt = PageTable.builder(memory, frames, tlb).half(Half.LOWER).vaBits(48).asid(PageTable.NO_ASID).build();
+            t.space = new AddressSpace(pt, ac, frames);
             load.accept(t.space);
             for (int i = 1; i <= USER_STACK_PAGES; i++) {
                 t.space.mapNew(AddressSpace.STACK_TOP - 4096L * i, Attributes.USER_STACK, false);
             }
             allocateStack(t);
-            t.context = cpu.createContext(ContextSpec.user(name, entry, t.kernelStackTop(), AddressSpace.STACK_TOP, argument, pt.root(), asid));
+            t.context = cpu.createContext(ContextSpec.user(name, entry, t.kernelStackTop(), AddressSpace.STACK_TOP, argument, pt.root(), 0));
         } catch (RuntimeException e) {
             if (t.stackPa != 0) {
                 freeStack(t);
@@ -583,7 +610,6 @@ public final class Kernel implements AutoCloseable {
             asids.release(ac);
             throw e;
         }
-        asidContexts.put(t.task.id(), ac);
         admit(t);
         return t.task;
     }
@@ -745,6 +771,9 @@ public final class Kernel implements AutoCloseable {
                 }
                 hostTick();
                 continue;
+            }
+            if (current.user) {
+                activate(current);
             }
             long quantum = Math.max(1, nextTickCycle - cpu.cycles());
             long before = cpu.cycles();
@@ -922,6 +951,24 @@ public final class Kernel implements AutoCloseable {
     }
 
     /**
+     * Gives a user task's address space a current ASID before it runs, as Linux's
+     * {@code check_and_switch_context}: the allocator's fast path is one generation compare. When
+     * the ASID that comes back is not the one the table holds (its first run, or a rollover it
+     * was not active for), the table is retagged ({@link PageTable#retag(int)}) and the backend
+     * told the context's new TTBR0. That is safe because the rollover's VMALLE1 and DSB, issued by
+     * the allocator before it hands out any ASID of the new generation, removed every entry of
+     * the old ASID, and a table that never ran has none.
+     */
+    private void activate(TaskControlBlock t) {
+        int asid = asids.activate(t.space.asidContext());
+        PageTable pt = t.space.table();
+        if (pt.asid() != asid) {
+            pt.retag(asid);
+            cpu.setTranslation(t.context, pt.root(), asid);
+        }
+    }
+
+    /**
      * Reaps an exited task: its kernel stack, code, user pages, page tables and ASID go back.
      *
      * @param task an EXITED task
@@ -945,10 +992,16 @@ public final class Kernel implements AutoCloseable {
         }
         if (t.space != null) {
             int pages = t.space.pages().size();
+            AsidAllocator.Context ac = t.space.asidContext();
+            if (!asids.isCurrent(ac)) {
+                // its ASID went with a rollover (whose VMALLE1 removed its entries) and may be
+                // someone else's now: tear down without naming it
+                t.space.table().retag(PageTable.NO_ASID);
+            }
             t.space.destroy();
             emit(KernelEvent.Kind.UNMAP, t, pages + " pages, address space destroyed");
             t.space = null;
-            asids.release(asidContexts.remove(t.task.id()));
+            asids.release(ac);
         }
         emit(KernelEvent.Kind.REAP, t, "");
     }
