@@ -39,9 +39,13 @@ class AsidRolloverKernelTest {
      * saw its own store. Registers survive system calls (the exception frame holds x0..x30).
      */
     static GuestProgram program(int task) {
+        return program(task, ROUNDS);
+    }
+
+    static GuestProgram program(int task, int rounds) {
         return base -> {
             GuestCode c = new GuestCode().mov(21, 0);
-            for (int r = 0; r < ROUNDS; r++) {
+            for (int r = 0; r < rounds; r++) {
                 long tag = 0x5A00_0000_0000_0000L | (long) task << 16 | (r + 1);
                 c.mov(0, PAGE_VA).mov(1, 1).syscall(Syscall.MMAP)
                         .mov(10, PAGE_VA).mov(11, tag).str(11, 10)
@@ -124,6 +128,34 @@ class AsidRolloverKernelTest {
                 assertEquals(0, t.exitCode(), t.toString());
             }
             assertEquals(List.of(), violations.subList(0, Math.min(5, violations.size())));
+            assertEquals(k.freeFramesAfterBoot(), k.frames().freeFrames());
+        }
+    }
+
+    /**
+     * The sharp case: W1 runs and takes an ASID, 254 sleepers take the rest, W2 comes next and
+     * forces a rollover. Had W1 kept its ASID (as when a table's ASID was fixed at spawn), W2 would
+     * get the same one while W1 is alive, and the two, running one after the other at the same VA,
+     * would hit each other's TLB entries. With the ASID following the allocator, W1 is retagged
+     * when it next runs and each reads back what it wrote.
+     */
+    @Test
+    void twoTasksOnEitherSideOfARolloverNeverShareAnAsid() {
+        try (Kernel k = Kernel.builder().asidBits(8).ramMib(64).build()) {
+            Task w1 = k.spawnUser("w1", program(1, 12), 0);
+            List<Task> sleepers = new ArrayList<>();
+            for (int i = 0; i < 254; i++) {
+                sleepers.add(k.spawnUser("s" + i, base -> new GuestCode().mov(0, 40).syscall(Syscall.SLEEP)
+                        .mov(0, 0).syscall(Syscall.EXIT).bytes(), 0));
+            }
+            Task w2 = k.spawnUser("w2", program(2, 12), 0);
+            assertTrue(k.run(10_000).allExited());
+            assertEquals(0, w1.exitCode(), "w1 read another space's page");
+            assertEquals(0, w2.exitCode(), "w2 read another space's page");
+            assertTrue(k.asids().rollovers() >= 1);
+            for (Task s : sleepers) {
+                assertEquals(0, s.exitCode());
+            }
             assertEquals(k.freeFramesAfterBoot(), k.frames().freeFrames());
         }
     }
