@@ -69,7 +69,8 @@ public final class DemoCommand implements Callable<Integer> {
                 Task t = e.getKey();
                 TaskControlBlock tcb = k.controlBlock(t);
                 out.printf(Locale.ROOT, "  %2d %-8s %-6s %s%n", t.id(), t.name(), tcb.isUser() ? "EL0" : "EL1",
-                        String.join(", ", e.getValue().steps()) + (tcb.isUser() ? "  (own address space, ASID " + tcb.addressSpace().asid() + ")" : ""));
+                        String.join(", ", e.getValue().steps()) + (tcb.isUser() ? "  (own address space, " + (tcb.addressSpace().asid() < 0
+                                ? "an ASID when it first runs)" : "ASID " + tcb.addressSpace().asid() + ")") : ""));
             }
 
             Kernel.RunResult r = d.run();
