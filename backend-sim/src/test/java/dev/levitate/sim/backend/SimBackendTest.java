@@ -75,6 +75,24 @@ class SimBackendTest {
     }
 
     @Test
+    void setTranslationRewritesTheTtbr0AContextIsResumedWith() {
+        long top = STACKS + STACK_SIZE;
+        long root = Machine.RAM_BASE + 0x30_0000;
+        ContextId user = cpu.createContext(ContextSpec.user("u", CODE, top, 0x7000_0000L, 0, root, 0));
+        long tcb = top - GuestRuntime.TCB_SIZE;
+        assertEquals(root, memory.read64(tcb + GuestRuntime.TCB_TTBR0), "no ASID yet: 0 in [63:48]");
+        cpu.setTranslation(user, root, 0x1234);
+        assertEquals(root | 0x1234L << 48, memory.read64(tcb + GuestRuntime.TCB_TTBR0));
+        assertThrows(IllegalArgumentException.class, () -> cpu.setTranslation(user, root + 8, 1));
+        assertThrows(IllegalArgumentException.class, () -> cpu.setTranslation(user, root, 0x1_0000));
+        assertEquals(root | 0x1234L << 48, memory.read64(tcb + GuestRuntime.TCB_TTBR0), "a refused change changes nothing");
+        ContextId kernel = cpu.createContext(ContextSpec.kernel("k", CODE, top + STACK_SIZE, 0));
+        assertThrows(IllegalArgumentException.class, () -> cpu.setTranslation(kernel, root, 1), "a kernel context has no TTBR0 table");
+        cpu.destroyContext(user);
+        assertThrows(dev.levitate.core.spi.UnknownContextException.class, () -> cpu.setTranslation(user, root, 1));
+    }
+
+    @Test
     void isFoundByName() {
         try (CpuBackend b = CpuBackends.open("sim", BackendConfig.of(PhysicalMemory.of(Machine.RAM_BASE, 16L << 20)))) {
             assertEquals("sim", b.name());
