@@ -87,7 +87,10 @@ public final class PageTable {
     public static final long PAGE_SIZE = 1L << PAGE_SHIFT;
     /** The level of page descriptors. */
     public static final int LEAF_LEVEL = 3;
-    /** Default number of pages above which a range operation invalidates the whole ASID. */
+    /**
+     * Default number of pages above which a range operation invalidates the whole ASID (plus its
+     * global leaves by VA, or everything when they too are more than this many).
+     */
     public static final int DEFAULT_RANGE_THRESHOLD = 512;
     /**
      * The ASID of a table that owns none (see {@link #retag(int)}): it is in no TTBR and the TLB
@@ -121,6 +124,8 @@ public final class PageTable {
     private final PageAllocator frames;
     private final TlbMaintenance tlb;
     private final Half half;
+    /** nG for the lower half, 0 for the upper: a leaf is invalidated for all ASIDs when {@code (leaf & ngMask) == 0}. */
+    private final long ngMask;
     private final int vaBits;
     /** The ASID future invalidations name, or {@link #NO_ASID}: changed only by {@link #retag(int)}. */
     private int asid;
@@ -165,6 +170,7 @@ public final class PageTable {
         this.frames = b.frames;
         this.tlb = b.tlb;
         this.half = b.half;
+        this.ngMask = b.half == Half.UPPER ? 0 : Descriptor.bit(Descriptor.NG_BIT);
         this.vaBits = b.vaBits;
         this.asid = b.asid;
         this.startLevel = 3 - (vaBits - PAGE_SHIFT - 1) / LEVEL_BITS;
@@ -267,7 +273,9 @@ public final class PageTable {
 
         /**
          * Sets how many pages a range operation may invalidate one by one before it invalidates
-         * the whole ASID instead (default {@value PageTable#DEFAULT_RANGE_THRESHOLD}).
+         * the whole ASID instead (default {@value PageTable#DEFAULT_RANGE_THRESHOLD}); global leaves,
+         * which an ASID invalidation does not reach, are then invalidated one by one up to the same
+         * number, and above it with VMALLE1.
          *
          * @param pages at least 1
          * @return this builder
@@ -499,7 +507,7 @@ public final class PageTable {
      * (TCR_EL1.A1), which this table does not know.
      */
     private boolean allAsids(long leaf) {
-        return half == Half.UPPER || (leaf & Descriptor.bit(Descriptor.NG_BIT)) == 0;
+        return (leaf & ngMask) == 0;
     }
 
     /**
