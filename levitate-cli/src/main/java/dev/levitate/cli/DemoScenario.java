@@ -5,6 +5,7 @@ import dev.levitate.sched.Task;
 import dev.levitate.sched.kernel.HtmlReport;
 import dev.levitate.sched.kernel.Kernel;
 import dev.levitate.sched.kernel.KernelEvent;
+import dev.levitate.sched.kernel.Schedule;
 import dev.levitate.sched.kernel.Timeline;
 import dev.levitate.sched.kernel.TraceExport;
 import dev.levitate.sched.kernel.Workload;
@@ -102,17 +103,19 @@ final class DemoScenario implements AutoCloseable {
         this.rounds = rounds;
         this.kernel = Kernel.builder().ramMib(RAM_MIB).policy(policy).build();
         this.timeline = new Timeline(kernel.tickCycles());
-        this.export = new TraceExport(kernel.coreHz());
         kernel.addListener(timeline);
-        kernel.addListener(export);
-        this.report = HtmlReport.attach(kernel);
+        this.sim = (SimBackend) kernel.backend();
+        this.cpu = sim.machine().cpu();
+        // one schedule for the report and the trace, so that they tell the same story
+        Schedule schedule = Schedule.attach(kernel);
+        schedule.addCounter("TLB entries", () -> cpu.mmu().tlb().validEntries());
+        this.export = TraceExport.of(schedule);
+        this.report = HtmlReport.attach(kernel, schedule);
         kernel.addListener(e -> {
             if (e.kind() == KernelEvent.Kind.TLBI) {
                 tlbiEvents++;
             }
         });
-        this.sim = (SimBackend) kernel.backend();
-        this.cpu = sim.machine().cpu();
         this.freeAfterBoot = kernel.frames().freeFrames();
     }
 
