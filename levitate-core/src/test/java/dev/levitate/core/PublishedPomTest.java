@@ -116,6 +116,27 @@ class PublishedPomTest {
         }
     }
 
+    @Test
+    void theReadmeListsEveryDebianPackageTheSkippedTestsNeed() throws Exception {
+        String readme = Files.readString(ROOT.resolve("README.md"));
+        int files = 0;
+        try (Stream<Path> dirs = Files.list(ROOT)) {
+            for (Path f : dirs.map(d -> d.resolve("ci-apt-packages")).filter(Files::isRegularFile).toList()) {
+                files++;
+                String module = f.getParent().getFileName().toString();
+                int table = readme.indexOf("| module | Debian packages |");
+                assertTrue(table >= 0, "the README has a table of Debian packages");
+                int row = readme.indexOf("| `" + module + "` |", table);
+                assertTrue(row >= 0, "the README has a row for " + module);
+                String line = readme.substring(row, readme.indexOf('\n', row));
+                for (String pkg : Files.readString(f).replaceAll("#.*", "").trim().split("\\s+")) {
+                    assertTrue(line.contains("`" + pkg + "`"), "the README's row for " + module + " names " + pkg + ": " + line);
+                }
+            }
+        }
+        assertTrue(files >= 4, "ci-apt-packages files found under " + ROOT);
+    }
+
     private static boolean uses(Path dir, String needle) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(p -> p.toString().endsWith(".java")).anyMatch(p -> {
