@@ -21,18 +21,21 @@ import java.util.TreeMap;
  *
  * <h2>Design</h2>
  * <ol>
- *   <li><b>Collect.</b> As a {@link KernelListener} it turns events into stretches per task:
- *       RUN from SWITCH until PREEMPT / YIELD / SLEEP / BLOCK / EXIT (or the next SWITCH: the idle
- *       task leaves without an event), READY from SPAWN / PREEMPT / YIELD / WAKE until SWITCH,
- *       SLEEP and BLOCK until WAKE. Preemptions, yields, exits, maps and unmaps become marks; TICK
- *       events become the gridlines, at the cycle they really happened.</li>
+ *   <li><b>Model.</b> Who did what when comes from a {@link Schedule} (its state machine: RUN,
+ *       READY, SLEEP, BLOCK stretches, marks, ticks, MLFQ levels), the same one a
+ *       {@link TraceExport} writes, so the page and the trace cannot disagree. The report itself
+ *       listens only for what the schedule does not keep: page tables, the console, counts.</li>
  *   <li><b>Capture.</b> A user task's address space is destroyed when it is reaped, so at every
  *       MAP event the task's page table is walked into a snapshot; the biggest one per task is
  *       kept (a live space at render time wins).</li>
  *   <li><b>Render.</b> {@link #render(Map)} writes XHTML-compatible HTML5 (it parses as XML):
- *       inline CSS, inline SVG, no script, no external font, image or link. Every string that
- *       comes from a task (names, console text, event details) goes through {@link #escape},
- *       so guest output cannot inject markup.</li>
+ *       inline CSS, inline SVG, no external font, image or link, and one inline script that only
+ *       zooms and pans the timeline (the page as written is its first view). The timeline: an
+ *       overview of the whole run, a lane per task and one for the kernel (reaping, TLBIs), RUN
+ *       bars at least {@link #MIN_RUN_PX} wide, READY bars, hatched sleep and block, marks
+ *       clustered when closer than {@link #MARK_CLUSTER_PX}, MLFQ levels as a tint. Every string
+ *       that comes from a task (names, console text, event details) goes through
+ *       {@link #escape}, so guest output cannot inject markup.</li>
  * </ol>
  *
  * <pre>{@code
