@@ -24,8 +24,9 @@ import picocli.CommandLine.Option;
 
 /**
  * The scenario {@code levitate demo} and {@code levitate report} both run: a kernel on the
- * simulated machine with the {@link Timeline}, {@link TraceExport} and {@link HtmlReport} listeners
- * attached, two kernel tasks that print in turn, a user task that maps and unmaps pages, and a
+ * simulated machine with the {@link Timeline} and one {@link Schedule} attached (with a "TLB
+ * entries" counter from the simulated TLB), which the {@link TraceExport} and the
+ * {@link HtmlReport} both draw from, two kernel tasks that print in turn, a user task that maps and unmaps pages, and a
  * sleeper.
  *
  * <ol>

@@ -340,7 +340,7 @@ public final class HtmlReport implements KernelListener {
         h.append(fmt("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline\" id=\"timeline\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\""
                 + " data-end=\"%.4f\" data-view=\"%.4f\" data-tick=\"%.4f\" data-plot=\"%d\" data-min-run=\"%.1f\" data-cluster=\"%.1f\" data-label=\"%d\" role=\"img\" aria-label=\"Timeline: which task ran when\">\n",
                 width, height, width, height, endMs, viewMs, tickMs, PLOT_WIDTH, MIN_RUN_PX, MARK_CLUSTER_PX, LABEL_WIDTH));
-        h.append(fmt("<defs><clipPath id=\"plotclip\"><rect x=\"-8\" y=\"0\" width=\"%d\" height=\"%d\"/></clipPath>", PLOT_WIDTH + 20, height))
+        h.append(fmt("<defs><clipPath id=\"plotclip\"><rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\"/></clipPath>", PLOT_WIDTH + 20, height))
                 .append("<pattern id=\"sleep\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">")
                 .append("<rect width=\"6\" height=\"6\" fill=\"#e6f0fb\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#8fb3de\" stroke-width=\"2\"/></pattern>")
                 .append("<pattern id=\"block\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\">")
