@@ -133,8 +133,8 @@ public final class Kernel implements AutoCloseable {
     /** Spawned tasks that have not exited: kept as a count so the run loop's test is O(1). */
     private int live;
     private long tlbInvalidations;
-    /** TLB invalidations since the last tick, for the storm warning. */
-    private int tlbisThisTick;
+    /** {@link #tlbInvalidations} at the last tick, for the storm warning. */
+    private long tlbisAtLastTick;
     private int nextSemaphore = 1;
     private int nextMutex = 1;
 
@@ -862,7 +862,7 @@ public final class Kernel implements AutoCloseable {
     }
 
     private void onTick() {
-        tlbisThisTick = 0;
+        checkTlbiStorm();
         while (nextTickCycle <= cpu.cycles()) {
             tick++;
             nextTickCycle += tickCycles;
@@ -892,9 +892,23 @@ public final class Kernel implements AutoCloseable {
         }
     }
 
+    /**
+     * Logs (debug) a tick in which the kernel issued more than {@link #TLBI_STORM} TLB
+     * invalidations: page by page over a range that one ASIDE1 would have covered, or a loop of
+     * map and unmap. Called at each tick, before the tick count moves on; costs a subtraction.
+     */
+    private void checkTlbiStorm() {
+        long n = tlbInvalidations - tlbisAtLastTick;
+        tlbisAtLastTick = tlbInvalidations;
+        if (n > TLBI_STORM && LOG.isDebugEnabled()) {
+            LOG.debug("TLBI storm: {} TLB invalidations in tick {} (more than {}), {} on the CPU at its end", n, tick, TLBI_STORM,
+                    current == null ? "no task" : "task " + current.task.id() + " '" + current.task.name() + "'");
+        }
+    }
+
     /** Host mode (no timer interrupt): the tick is the host clock passing the next tick's cycle. */
     private void hostTick() {
-        tlbisThisTick = 0;
+        checkTlbiStorm();
         while (nextTickCycle <= cpu.cycles()) {
             tick++;
             nextTickCycle += tickCycles;
@@ -1273,11 +1287,6 @@ public final class Kernel implements AutoCloseable {
 
         private void note(String what) {
             tlbInvalidations++;
-            if (++tlbisThisTick == TLBI_STORM + 1 && LOG.isDebugEnabled()) {
-                LOG.debug("TLBI storm: more than {} TLB invalidations in tick {} (the latest: {}, while {} runs); "
-                        + "a range this size may be cheaper as one ASIDE1", TLBI_STORM, tick, what,
-                        current == null ? "no task" : "task " + current.task.id() + " '" + current.task.name() + "'");
-            }
             emit(KernelEvent.Kind.TLBI, current, what);
         }
 
