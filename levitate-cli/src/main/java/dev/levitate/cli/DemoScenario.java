@@ -5,6 +5,7 @@ import dev.levitate.sched.Task;
 import dev.levitate.sched.kernel.HtmlReport;
 import dev.levitate.sched.kernel.Kernel;
 import dev.levitate.sched.kernel.KernelEvent;
+import dev.levitate.sched.kernel.Schedule;
 import dev.levitate.sched.kernel.Timeline;
 import dev.levitate.sched.kernel.TraceExport;
 import dev.levitate.sched.kernel.Workload;
@@ -23,8 +24,9 @@ import picocli.CommandLine.Option;
 
 /**
  * The scenario {@code levitate demo} and {@code levitate report} both run: a kernel on the
- * simulated machine with the {@link Timeline}, {@link TraceExport} and {@link HtmlReport} listeners
- * attached, two kernel tasks that print in turn, a user task that maps and unmaps pages, and a
+ * simulated machine with the {@link Timeline} and one {@link Schedule} attached (with a "TLB
+ * entries" counter from the simulated TLB), which the {@link TraceExport} and the
+ * {@link HtmlReport} both draw from, two kernel tasks that print in turn, a user task that maps and unmaps pages, and a
  * sleeper.
  *
  * <ol>
@@ -102,17 +104,19 @@ final class DemoScenario implements AutoCloseable {
         this.rounds = rounds;
         this.kernel = Kernel.builder().ramMib(RAM_MIB).policy(policy).build();
         this.timeline = new Timeline(kernel.tickCycles());
-        this.export = new TraceExport(kernel.coreHz());
         kernel.addListener(timeline);
-        kernel.addListener(export);
-        this.report = HtmlReport.attach(kernel);
+        this.sim = (SimBackend) kernel.backend();
+        this.cpu = sim.machine().cpu();
+        // one schedule for the report and the trace, so that they tell the same story
+        Schedule schedule = Schedule.attach(kernel);
+        schedule.addCounter("TLB entries", () -> cpu.mmu().tlb().validEntries());
+        this.export = TraceExport.of(schedule);
+        this.report = HtmlReport.attach(kernel, schedule);
         kernel.addListener(e -> {
             if (e.kind() == KernelEvent.Kind.TLBI) {
                 tlbiEvents++;
             }
         });
-        this.sim = (SimBackend) kernel.backend();
-        this.cpu = sim.machine().cpu();
         this.freeAfterBoot = kernel.frames().freeFrames();
     }
 

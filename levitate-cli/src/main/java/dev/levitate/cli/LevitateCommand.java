@@ -24,6 +24,14 @@ public final class LevitateCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
+    /**
+     * Accepted by every subcommand; read by {@link Logging#configure(String...)} before picocli
+     * runs, since slf4j-simple fixes its levels when the first logger is created.
+     */
+    @CommandLine.Option(names = Logging.VERBOSE, scope = CommandLine.ScopeType.INHERIT,
+            description = "Show what the library logs at debug level on standard error: the backend opened, images loaded, the kernel booted, tasks killed and why, TLBI storms, allocator refusals.")
+    private boolean verbose;
+
     /** Creates the command (picocli instantiates it). */
     public LevitateCommand() {
     }
@@ -43,6 +51,7 @@ public final class LevitateCommand implements Runnable {
      * @return the exit status
      */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        Logging.configure(args);
         CommandLine cl = new CommandLine(new LevitateCommand());
         cl.setOut(out);
         cl.setErr(err);

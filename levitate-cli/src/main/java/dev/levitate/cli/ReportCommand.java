@@ -13,11 +13,11 @@ import picocli.CommandLine.Option;
 /**
  * {@code levitate report --html out.html}: runs the {@code demo} scenario quietly and writes one
  * self-contained HTML page about it (an SVG timeline, per-task statistics, page-table trees, the
- * TLB and allocator figures, the console): no script, no network, open it in any browser.
+ * TLB and allocator figures, the console): no network; a small inline script zooms the timeline.
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Run the demo and write one self-contained HTML report of it.", "",
-            "Run the demo scenario (see 'levitate demo') and write a self-contained HTML report: a timeline of which task ran when, per-task statistics, the kernel's and a user task's page tables, TLB and allocator figures, and the console. One file, no script, no network access."})
+            "Run the demo scenario (see 'levitate demo') and write a self-contained HTML report: a timeline of which task ran when, per-task statistics, the kernel's and a user task's page tables, TLB and allocator figures, and the console. One file, no network access; a small inline script zooms and pans the timeline."})
 public final class ReportCommand implements Callable<Integer> {
 
     @CommandLine.Spec

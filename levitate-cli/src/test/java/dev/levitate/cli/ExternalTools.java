@@ -27,7 +27,7 @@ final class ExternalTools {
         if (Boolean.getBoolean("levitate.requireTools")) {
             Assertions.fail(msg + " (levitate.requireTools=true: CI must install it; see levitate-cli/ci-apt-packages)");
         }
-        Assumptions.abort(msg + " — skipped; install it (Debian: apt-get install chromium) to run this check");
+        Assumptions.abort(msg + " — skipped; install it (Debian packages: README, levitate-cli/ci-apt-packages) to run this check");
         throw new AssertionError("unreachable");
     }
 }

@@ -10,7 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,6 +81,64 @@ class ReportCommandTest {
         assertTrue(bytes.length > 10_000, "a painted page, not an empty one: " + bytes.length + " bytes");
         assertEquals((byte) 0x89, bytes[0]);
         assertEquals("PNG", new String(bytes, 1, 3, StandardCharsets.US_ASCII), "a PNG file");
+    }
+
+    /**
+     * The page after its script ran, in headless Chromium, opened on a 60 ms window
+     * ({@code #view=0-60}): every task that waited has READY rects in its lane, redrawn by the
+     * script for the window; every run is at least 2 px wide; the marks left visible stay apart.
+     */
+    @Test
+    void chromiumRunsTheZoomAndDrawsReadyStretches(@TempDir Path dir) throws Exception {
+        Path chromium = ExternalTools.require("chromium", "to run the HTML report's script in a real browser");
+        Path html = dir.resolve("report.html");
+        String[] r = run("report", "--rounds", "4", "--html", html.toString());
+        assertEquals("0", r[0], r[1] + r[2]);
+        String dom = chromium(chromium, dir, "zoom", "--dump-dom", html.toUri() + "#view=0-60");
+        Matcher shown = Pattern.compile("data-shown=\"([0-9.]+)-([0-9.]+)\"").matcher(dom);
+        assertTrue(shown.find(), "the script ran and drew a window: " + head(dom));
+        assertEquals(0.0, Double.parseDouble(shown.group(1)), 1e-9);
+        assertEquals(60.0, Double.parseDouble(shown.group(2)), 1e-9);
+        double pxPerMs = 1050 / 60.0;
+        Map<String, Integer> readyPerTask = new TreeMap<>();
+        Matcher lane = Pattern.compile("<g class=\"lane\" data-task=\"(\\d+)\">(.*?)</g>\\s*(?=<g class=\"lane|</g>)", Pattern.DOTALL).matcher(dom);
+        while (lane.find()) {
+            Matcher ready = Pattern.compile("<rect class=\"ready\" data-a=\"([0-9.]+)\" data-b=\"([0-9.]+)\"[^>]* x=\"(-?[0-9.]+)\"[^>]* width=\"([0-9.]+)\"").matcher(lane.group(2));
+            while (ready.find()) {
+                double a = Double.parseDouble(ready.group(1));
+                double b = Double.parseDouble(ready.group(2));
+                assertEquals(a * pxPerMs, Double.parseDouble(ready.group(3)), 0.02, "x redrawn for the window");
+                assertEquals((b - a) * pxPerMs, Double.parseDouble(ready.group(4)), 0.02, "width redrawn for the window");
+                readyPerTask.merge(lane.group(1), 1, Integer::sum);
+            }
+            Matcher run = Pattern.compile("<rect class=\"run\"[^>]* width=\"([0-9.]+)\"").matcher(lane.group(2));
+            while (run.find()) {
+                assertTrue(Double.parseDouble(run.group(1)) >= 2.0, "a run at least 2 px wide: " + run.group());
+            }
+        }
+        // A is task 2, B task 3: each waits while the other runs
+        assertTrue(readyPerTask.getOrDefault("2", 0) >= 3 && readyPerTask.getOrDefault("3", 0) >= 3, "READY rects per task: " + readyPerTask);
+        assertTrue(dom.contains("0.0–60.0 ms of"), "the window is named above the timeline");
+    }
+
+    /** {@code demo --trace}: the count the command prints is the number of events in the file. */
+    @Test
+    void theTraceCountIsTheFilesEventCount(@TempDir Path dir) throws Exception {
+        Path trace = dir.resolve("t.json");
+        String[] r = run("demo", "--rounds", "3", "--trace", trace.toString());
+        assertEquals("0", r[0], r[1] + r[2]);
+        Matcher m = Pattern.compile("Trace: +\\S+ \\(([0-9,]+) events").matcher(r[1]);
+        assertTrue(m.find(), r[1]);
+        String json = Files.readString(trace);
+        int events = 0;
+        for (int i = json.indexOf("\"ph\":"); i >= 0; i = json.indexOf("\"ph\":", i + 1)) {
+            events++;
+        }
+        assertEquals(events, Integer.parseInt(m.group(1).replace(",", "")), "the printed count is the file's");
+        for (String track : new String[] {"\"CPU 0 (what ran)\"", "\"timer interrupts (ticks)\"", "\"name\":\"free frames\",\"ph\":\"C\"",
+            "\"name\":\"TLB entries\",\"ph\":\"C\"", "\"name\":\"ready\""}) {
+            assertTrue(json.contains(track), "the trace has " + track);
+        }
     }
 
     private static String head(String s) {

@@ -10,6 +10,8 @@ import dev.levitate.sim.timer.GenericTimer;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A machine shaped like QEMU's {@code virt} board for what it models: RAM at {@value #RAM_BASE}
@@ -26,6 +28,7 @@ import java.util.function.IntConsumer;
  * <p>Not thread-safe: a machine belongs to one thread.
  */
 public final class Machine {
+    private static final Logger LOG = LoggerFactory.getLogger(Machine.class);
     /** Where RAM starts, as on QEMU virt. */
     public static final long RAM_BASE = 0x4000_0000L;
     /** The PL011 UART's base address, as on QEMU virt. */
@@ -187,6 +190,9 @@ public final class Machine {
         }
         ram.write(address, image, 0, image.length);
         cpu.setPc(address);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("loaded a raw image of {} bytes at 0x{}, PC there", image.length, Long.toHexString(address));
+        }
     }
 
     /**
@@ -210,6 +216,10 @@ public final class Machine {
             ram.write(s.address(), s.bytes(), 0, s.bytes().length);
         }
         cpu.setPc(image.entry());
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("loaded an ELF image: {} PT_LOAD segment(s) {}, entry 0x{}", image.segments().size(), image.segments(),
+                    Long.toHexString(image.entry()));
+        }
     }
 
     /**

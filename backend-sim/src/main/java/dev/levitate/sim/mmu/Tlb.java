@@ -195,6 +195,21 @@ public final class Tlb {
     }
 
     /**
+     * Returns how many entries are valid now, without allocating (a counter track for traces).
+     *
+     * @return 0 .. the TLB's capacity
+     */
+    public int validEntries() {
+        int n = 0;
+        for (int i = 0; i < asid.length; i++) {
+            if (asid[i] != INVALID) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
      * Returns a snapshot of the valid entries, for teaching tools and tests.
      *
      * @return one line-oriented record per valid entry, in slot order

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A binary buddy allocator of physical frames over one or more RAM regions, with holes and
@@ -95,6 +97,7 @@ import java.util.List;
  * Not thread-safe: an allocator belongs to the thread that owns the kernel.
  */
 public final class BuddyAllocator implements PageAllocator {
+    private static final Logger LOG = LoggerFactory.getLogger(BuddyAllocator.class);
 
     /** The default maximum order: 2^20 frames = 4 GiB blocks, as in the original kernel. */
     public static final int DEFAULT_MAX_ORDER = 20;
@@ -513,6 +516,24 @@ public final class BuddyAllocator implements PageAllocator {
                 zeroTarget.zero(pa, (long) PhysicalMemory.PAGE_SIZE << order);
             }
             return pa;
+        }
+        return refused(order);
+    }
+
+    /**
+     * Logs a refusal at debug level (what was asked, what is free, the largest free block: the
+     * figures that tell exhaustion from fragmentation) and returns {@link #NO_FRAME}. Off the hot
+     * path: only a request no zone can serve comes here, and nothing is built unless debug is on.
+     */
+    private long refused(int order) {
+        if (LOG.isDebugEnabled()) {
+            long[] free = freeBlockCounts();
+            int largest = -1;
+            for (int k = 0; k < free.length; k++) {
+                largest = free[k] > 0 ? k : largest;
+            }
+            LOG.debug("refused an order-{} block ({} KiB): {} frames free, largest free block order {}",
+                    order, (PhysicalMemory.PAGE_SIZE << order) >> 10, freeFrames(), largest);
         }
         return NO_FRAME;
     }

@@ -4,11 +4,15 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.ServiceLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds CPU backends with {@link ServiceLoader} and opens them by name.
  */
 public final class CpuBackends {
+    private static final Logger LOG = LoggerFactory.getLogger(CpuBackends.class);
+
     private CpuBackends() {
     }
 
@@ -59,8 +63,19 @@ public final class CpuBackends {
     public static CpuBackend open(String name, BackendConfig config) {
         CpuBackendProvider p = provider(name);
         if (!p.isSupported()) {
-            throw new UnsupportedBackendException(name, p.unsupportedReason().orElse("unknown reason"));
+            String why = p.unsupportedReason().orElse("unknown reason");
+            LOG.debug("CPU backend '{}' is not supported here: {}", name, why);
+            throw new UnsupportedBackendException(name, why);
         }
-        return p.create(config);
+        CpuBackend b = p.create(config);
+        if (LOG.isDebugEnabled()) {
+            long bytes = 0;
+            for (dev.levitate.core.mem.MemoryRegion r : config.memory().regions()) {
+                bytes += r.size();
+            }
+            LOG.debug("opened CPU backend '{}' ({}): {} KiB of memory in {} region(s), {}", name, b.getClass().getName(), bytes >> 10,
+                    config.memory().regions().size(), b.runsGuestCode() ? "runs guest code" : "runs scripted workloads only");
+        }
+        return b;
     }
 }

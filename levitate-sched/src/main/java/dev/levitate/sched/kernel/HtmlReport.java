@@ -21,18 +21,21 @@ import java.util.TreeMap;
  *
  * <h2>Design</h2>
  * <ol>
- *   <li><b>Collect.</b> As a {@link KernelListener} it turns events into stretches per task:
- *       RUN from SWITCH until PREEMPT / YIELD / SLEEP / BLOCK / EXIT (or the next SWITCH: the idle
- *       task leaves without an event), READY from SPAWN / PREEMPT / YIELD / WAKE until SWITCH,
- *       SLEEP and BLOCK until WAKE. Preemptions, yields, exits, maps and unmaps become marks; TICK
- *       events become the gridlines, at the cycle they really happened.</li>
+ *   <li><b>Model.</b> Who did what when comes from a {@link Schedule} (its state machine: RUN,
+ *       READY, SLEEP, BLOCK stretches, marks, ticks, MLFQ levels), the same one a
+ *       {@link TraceExport} writes, so the page and the trace cannot disagree. The report itself
+ *       listens only for what the schedule does not keep: page tables, the console, counts.</li>
  *   <li><b>Capture.</b> A user task's address space is destroyed when it is reaped, so at every
  *       MAP event the task's page table is walked into a snapshot; the biggest one per task is
  *       kept (a live space at render time wins).</li>
  *   <li><b>Render.</b> {@link #render(Map)} writes XHTML-compatible HTML5 (it parses as XML):
- *       inline CSS, inline SVG, no script, no external font, image or link. Every string that
- *       comes from a task (names, console text, event details) goes through {@link #escape},
- *       so guest output cannot inject markup.</li>
+ *       inline CSS, inline SVG, no external font, image or link, and one inline script that only
+ *       zooms and pans the timeline (the page as written is its first view). The timeline: an
+ *       overview of the whole run, a lane per task and one for the kernel (reaping, TLBIs), RUN
+ *       bars at least {@link #MIN_RUN_PX} wide, READY bars, hatched sleep and block, marks
+ *       clustered when closer than {@link #MARK_CLUSTER_PX}, MLFQ levels as a tint. Every string
+ *       that comes from a task (names, console text, event details) goes through
+ *       {@link #escape}, so guest output cannot inject markup.</li>
  * </ol>
  *
  * <pre>{@code
@@ -44,112 +47,91 @@ import java.util.TreeMap;
  * <p>Belongs to the kernel's thread, like every listener.
  */
 public final class HtmlReport implements KernelListener {
-    /** What a task was doing during a stretch of time. */
-    private enum Activity { RUN, READY, SLEEP, BLOCK }
-
-    /** One stretch of one task, in cycles; {@code note} says how it ended. */
-    private record Stretch(int task, Activity activity, long from, long to, String note) {
-    }
-
-    /** A point event drawn on a task's lane. */
-    private record Mark(int task, KernelEvent.Kind kind, long cycles, long tick, String detail) {
-    }
-
     /** One valid page-table entry, as {@link PageTable#walk} gives it. */
     private record Entry(int level, int index, long va, long descriptor) {
     }
 
     /** A walked page table: its header, entries, statistics, and when it was taken. */
-    private record Snapshot(String header, List<Entry> entries, String stats, long tick, int leaves, boolean live) {
+    private record Snapshot(String header, List<Entry> entries, String stats, long tick, int leaves, boolean live, int asid) {
     }
 
-    /** Pixels per tick the timeline never goes below (300 ticks fill 1,050 px); longer runs scroll. */
-    private static final double MIN_PX_PER_TICK = 3.5;
-    /** The width the timeline aims for (it fits a 1,400 px window next to the labels). */
-    private static final double TARGET_WIDTH = 1050;
+    /** Width of the timeline's plot area in pixels (it fits a 1,400 px window next to the labels). */
+    static final int PLOT_WIDTH = 1050;
+    /** Pixels per tick the first view never goes below: a longer run opens on its first ticks (zoom and pan for the rest). */
+    static final double MIN_PX_PER_TICK = 3.5;
+    /** The narrowest a stretch on the CPU is drawn, in pixels, however short it was. */
+    static final double MIN_RUN_PX = 2;
+    /** Marks on one lane closer than this many pixels are drawn as one, with a count. */
+    static final double MARK_CLUSTER_PX = 14;
     /** Width of the lane labels on the left of the timeline. */
     private static final int LABEL_WIDTH = 170;
     /** Height of one lane; the bars are {@link #BAR_HEIGHT} high inside it. */
     private static final int LANE_HEIGHT = 30;
     private static final int BAR_HEIGHT = 18;
+    /** Height of the overview strip above the lanes. */
+    private static final int OVERVIEW_HEIGHT = 22;
     /** Task colours, by lane (the idle task is grey). */
     private static final String[] PALETTE = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2",
         "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#3b8bc2"};
     private static final String IDLE_COLOUR = "#c3c8cf";
+    private static final String KERNEL_COLOUR = "#52606d";
 
     private final Kernel kernel;
-    private final List<Stretch> stretches = new ArrayList<>();
-    private final List<Mark> marks = new ArrayList<>();
-    private final List<long[]> ticks = new ArrayList<>();
-    private final Map<Integer, Activity> open = new TreeMap<>();
-    private final Map<Integer, Long> openSince = new TreeMap<>();
+    private final Schedule schedule;
     private final Map<Integer, Snapshot> userTrees = new TreeMap<>();
     private final Map<KernelEvent.Kind, Integer> counts = new EnumMap<>(KernelEvent.Kind.class);
     private final Map<String, Integer> tlbiByOp = new TreeMap<>();
     private final List<int[]> writeTasks = new ArrayList<>();
     private final StringBuilder written = new StringBuilder();
-    private int running = -1;
-    private long lastCycles;
 
-    private HtmlReport(Kernel kernel) {
-        this.kernel = Objects.requireNonNull(kernel);
+    private HtmlReport(Kernel kernel, Schedule schedule) {
+        this.kernel = Objects.requireNonNull(kernel, "kernel");
+        this.schedule = Objects.requireNonNull(schedule, "schedule");
     }
 
     /**
-     * Creates a report and adds it to the kernel's listeners; attach it before spawning so it sees
-     * every task from the start.
+     * Creates a report with a {@link Schedule} of its own and adds both to the kernel's
+     * listeners; attach it before spawning so it sees every task from the start.
      *
      * @param kernel the kernel to watch
      * @return the report
      */
     public static HtmlReport attach(Kernel kernel) {
-        HtmlReport r = new HtmlReport(kernel);
+        return attach(kernel, Schedule.attach(kernel));
+    }
+
+    /**
+     * Creates a report that draws a schedule someone else attached (share it with a
+     * {@link TraceExport} so the page and the trace show the same thing), and adds the report to
+     * the kernel's listeners for what only it shows (page tables, console, event counts).
+     *
+     * @param kernel the kernel to watch
+     * @param schedule the schedule, attached to the same kernel ({@link Schedule#attach})
+     * @return the report
+     */
+    public static HtmlReport attach(Kernel kernel, Schedule schedule) {
+        HtmlReport r = new HtmlReport(kernel, schedule);
         kernel.addListener(r);
         return r;
+    }
+
+    /**
+     * Returns the schedule this report draws.
+     *
+     * @return the model
+     */
+    public Schedule schedule() {
+        return schedule;
     }
 
     // ------------------------------------------------------------------ collecting
 
     @Override
     public void event(KernelEvent e) {
-        lastCycles = Math.max(lastCycles, e.cycles());
         counts.merge(e.kind(), 1, Integer::sum);
         int id = e.task();
         switch (e.kind()) {
-            case SPAWN -> begin(id, Activity.READY, e.cycles());
-            case SWITCH -> {
-                if (running >= 0 && running != id) {
-                    end(running, e.cycles(), "switched away");
-                }
-                running = id;
-                begin(id, Activity.RUN, e.cycles());
-            }
-            case PREEMPT, YIELD -> {
-                mark(e);
-                end(id, e.cycles(), e.kind() == KernelEvent.Kind.PREEMPT ? "preempted: " + e.detail() : "yielded");
-                running = running == id ? -1 : running;
-                begin(id, Activity.READY, e.cycles());
-            }
-            case SLEEP, BLOCK -> {
-                end(id, e.cycles(), e.kind() == KernelEvent.Kind.SLEEP ? "went to sleep" : "blocked: " + e.detail());
-                running = running == id ? -1 : running;
-                begin(id, e.kind() == KernelEvent.Kind.SLEEP ? Activity.SLEEP : Activity.BLOCK, e.cycles());
-            }
-            case WAKE -> {
-                end(id, e.cycles(), "woke");
-                begin(id, Activity.READY, e.cycles());
-            }
-            case EXIT -> {
-                mark(e);
-                end(id, e.cycles(), "exited: " + e.detail());
-                running = running == id ? -1 : running;
-            }
-            case MAP -> {
-                mark(e);
-                capture(id, e.tick());
-            }
-            case UNMAP -> mark(e);
-            case TICK -> ticks.add(new long[] {e.tick(), e.cycles()});
+            case MAP -> capture(id, e.tick());
             case TLBI -> {
                 int sp = e.detail().indexOf(' ');
                 tlbiByOp.merge(sp < 0 ? e.detail() : e.detail().substring(0, sp), 1, Integer::sum);
@@ -160,23 +142,6 @@ public final class HtmlReport implements KernelListener {
             }
             default -> {
             }
-        }
-    }
-
-    private void mark(KernelEvent e) {
-        marks.add(new Mark(e.task(), e.kind(), e.cycles(), e.tick(), e.detail()));
-    }
-
-    private void begin(int task, Activity a, long cycles) {
-        open.put(task, a);
-        openSince.put(task, cycles);
-    }
-
-    private void end(int task, long cycles, String note) {
-        Activity a = open.remove(task);
-        Long since = openSince.remove(task);
-        if (a != null && since != null) {
-            stretches.add(new Stretch(task, a, since, cycles, note));
         }
     }
 
@@ -203,8 +168,19 @@ public final class HtmlReport implements KernelListener {
             entries.add(new Entry(level, index, va, d));
             leaves[0] += Descriptor.isLeaf(d, level) ? 1 : 0;
         });
-        return new Snapshot(table + ", L" + table.startLevel() + " root " + hex(table.root()), entries,
-                table.stats().toString(), tick, leaves[0], live);
+        return new Snapshot(label(table) + ", L" + table.startLevel() + " root " + hex(table.root()), entries,
+                table.stats().toString(), tick, leaves[0], live, table.half() == dev.levitate.mmu.Half.UPPER ? -1 : table.asid());
+    }
+
+    /**
+     * Names a table by the register that holds it and what tags its TLB entries: TTBR1's kernel
+     * mappings are global (nG = 0), so no ASID applies to them (Arm ARM D8.16, "Global and
+     * process-specific translation table entries"); a TTBR0 table's entries carry its ASID.
+     */
+    static String label(PageTable table) {
+        return table.half() == dev.levitate.mmu.Half.UPPER
+                ? "TTBR1 (upper half), global entries: no ASID"
+                : "TTBR0 (lower half), ASID " + table.asid();
     }
 
     // ------------------------------------------------------------------ escaping
@@ -274,7 +250,7 @@ public final class HtmlReport implements KernelListener {
         for (Task t : tasks) {
             colours.put(t.id(), t == kernel.idleTask() ? IDLE_COLOUR : PALETTE[n++ % PALETTE.length]);
         }
-        long end = Math.max(lastCycles, 1);
+        long end = Math.max(schedule.endCycles(), 1);
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n")
@@ -286,14 +262,16 @@ public final class HtmlReport implements KernelListener {
         cards(h, end);
         h.append("<section><h2>Who ran when</h2>\n<div class=\"scroll\">");
         timeline(h, tasks, colours, end);
-        h.append("</div>\n<p class=\"hint\">Hover a bar for its times. x: simulated time in ms; gridlines at the timer ticks.</p></section>\n");
+        h.append("</div>\n<p class=\"hint\">Hover a bar or a mark for its times. x: simulated time in ms from boot; gridlines at the timer ticks."
+                + " The kernel's lane holds what the kernel did on no running task's behalf: reaping exited tasks, TLB invalidations.</p></section>\n");
         statsTable(h, tasks, colours);
         h.append("<div class=\"cols\">\n");
         memorySection(h, machineFigures);
         h.append("</div>\n");
         pageTables(h, colours);
         console(h, colours);
-        h.append("<footer>Generated by Levitate's HtmlReport: one file, no script, no network.</footer>\n</body>\n</html>\n");
+        h.append("<footer>Generated by Levitate's HtmlReport: one file, no network; its one inline script only zooms and pans the timeline.</footer>\n");
+        h.append("<script>//<![CDATA[\n").append(SCRIPT).append("//]]>\n</script>\n</body>\n</html>\n");
         return h.toString();
     }
 
@@ -302,7 +280,7 @@ public final class HtmlReport implements KernelListener {
     }
 
     private double ms(long cycles) {
-        return cycles * 1000.0 / kernel.coreHz();
+        return schedule.nanos(cycles) / 1e6;
     }
 
     private void cards(StringBuilder h, long end) {
@@ -325,126 +303,289 @@ public final class HtmlReport implements KernelListener {
 
     // ------------------------------------------------------------------ the timeline
 
+    /**
+     * The timeline: an overview strip of the whole run (each task's share of the CPU per column),
+     * then one lane per task and one for the kernel, in a plot whose every element carries its
+     * time in ms ({@code data-a}/{@code data-b}, or {@code data-t} for marks) so that the inline
+     * script can zoom and pan by redrawing. What is written here is the first view, drawn with
+     * the same rules as the script's ({@link #MIN_RUN_PX}, {@link #MARK_CLUSTER_PX}): a page
+     * without script shows it as it is.
+     */
     private void timeline(StringBuilder h, List<Task> tasks, Map<Integer, String> colours, long end) {
+        double endMs = ms(end);
         double tickMs = ms(kernel.tickCycles());
-        double totalTicks = Math.max(1, ms(end) / tickMs);
-        double pxPerTick = Math.max(MIN_PX_PER_TICK, TARGET_WIDTH / totalTicks);
-        double pxPerCycle = pxPerTick / kernel.tickCycles();
-        double markHalf = Math.max(1.5, Math.min(4, pxPerTick / 2.5)); // marks shrink so that one per tick stays apart
-        int plotW = (int) Math.ceil(end * pxPerCycle) + 10;
-        int top = 30;
-        int lanesH = tasks.size() * LANE_HEIGHT;
-        int legendY = top + lanesH + 36;
-        int width = LABEL_WIDTH + plotW + 10;
-        int height = legendY + 26;
+        double viewMs = Math.min(endMs, PLOT_WIDTH / MIN_PX_PER_TICK * tickMs);
+        double k = PLOT_WIDTH / Math.max(viewMs, 1e-6); // px per ms in the first view
+        boolean levels = schedule.hasLevels();
+        int laneCount = tasks.size() + 1; // and the kernel's lane
+        int overviewY = 24;
+        int top = overviewY + OVERVIEW_HEIGHT + 26;
+        int lanesH = laneCount * LANE_HEIGHT;
+        int legendY = top + lanesH + 34;
+        int width = LABEL_WIDTH + PLOT_WIDTH + 16;
+        int height = legendY + (levels ? 48 : 26);
         Map<Integer, Integer> lane = new TreeMap<>();
         for (int i = 0; i < tasks.size(); i++) {
             lane.put(tasks.get(i).id(), i);
         }
-        h.append(fmt("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"Timeline: which task ran when\">\n",
-                width, height, width, height));
-        h.append("<defs><pattern id=\"sleep\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">")
+        lane.put(Schedule.KERNEL, tasks.size());
+
+        h.append("<div class=\"zoom\" id=\"zoom\"><button type=\"button\" data-zoom=\"in\" title=\"zoom in\">+</button>")
+                .append("<button type=\"button\" data-zoom=\"out\" title=\"zoom out\">−</button>")
+                .append("<button type=\"button\" data-zoom=\"left\" title=\"pan left\">◀</button>")
+                .append("<button type=\"button\" data-zoom=\"right\" title=\"pan right\">▶</button>")
+                .append("<button type=\"button\" data-zoom=\"all\" title=\"the whole run\">whole run</button>")
+                .append(fmt("<span class=\"view\" id=\"view\">%.1f–%.1f ms of %.1f ms</span>", 0.0, viewMs, endMs))
+                .append("<span class=\"hint\"> wheel: zoom at the pointer · drag: pan · click the overview: go there</span></div>\n");
+        h.append(fmt("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline\" id=\"timeline\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\""
+                + " data-end=\"%.4f\" data-view=\"%.4f\" data-tick=\"%.4f\" data-plot=\"%d\" data-min-run=\"%.1f\" data-cluster=\"%.1f\" data-label=\"%d\" role=\"img\" aria-label=\"Timeline: which task ran when\">\n",
+                width, height, width, height, endMs, viewMs, tickMs, PLOT_WIDTH, MIN_RUN_PX, MARK_CLUSTER_PX, LABEL_WIDTH));
+        h.append(fmt("<defs><clipPath id=\"plotclip\"><rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\"/></clipPath>", PLOT_WIDTH + 20, height))
+                .append("<pattern id=\"sleep\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">")
                 .append("<rect width=\"6\" height=\"6\" fill=\"#e6f0fb\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#8fb3de\" stroke-width=\"2\"/></pattern>")
                 .append("<pattern id=\"block\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\">")
                 .append("<rect width=\"6\" height=\"6\" fill=\"#fdf0e1\"/><path d=\"M0 0L6 6M6 0L0 6\" stroke=\"#e0a05a\" stroke-width=\"1\"/></pattern></defs>\n");
-        // lanes: zebra background and label
-        for (Task t : tasks) {
-            int i = lane.get(t.id());
+        // lane backgrounds and labels (outside the zoomed plot)
+        for (int i = 0; i < laneCount; i++) {
             int y = top + i * LANE_HEIGHT;
             h.append(fmt("<rect class=\"zebra\" x=\"0\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>\n", y, width, LANE_HEIGHT, i % 2 == 0 ? "#f7f8fa" : "#ffffff"));
         }
-        // gridlines at the ticks, labelled so that labels stay about 60 px apart
-        int every = 1;
-        for (int step : new int[] {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000}) {
-            every = step;
-            if (step * pxPerTick >= 60) {
-                break;
-            }
-        }
+        h.append(fmt("<text x=\"8\" y=\"%d\" class=\"axis\">whole run</text>", overviewY + 15));
+        h.append(fmt("<text x=\"8\" y=\"%d\" class=\"axis\">time (ms)</text>", top - 10));
+        overview(h, tasks, colours, end, overviewY, viewMs);
+        h.append(fmt("<g class=\"plot\" id=\"plot\" transform=\"translate(%d,0)\" clip-path=\"url(#plotclip)\">\n", LABEL_WIDTH));
+        // gridlines at the ticks; labels are thinned to about 60 px apart (the script re-thins them)
+        int every = labelStep(tickMs * k);
         h.append("<g class=\"grid\">");
-        h.append(fmt("<text x=\"%d\" y=\"14\" class=\"axis\" text-anchor=\"end\">ms</text>", LABEL_WIDTH - 8));
-        for (long[] t : ticks) {
-            double x = LABEL_WIDTH + t[1] * pxPerCycle;
-            boolean major = t[0] % every == 0;
-            h.append(fmt("<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" stroke-width=\"1\"/>", x, major ? top - 6 : top, x,
-                    top + lanesH, major ? "#c9ced6" : "#eceef1"));
-            if (major) {
-                h.append(fmt("<text x=\"%.1f\" y=\"14\" class=\"axis\" text-anchor=\"middle\">%.0f</text>", x, ms(t[1])));
-                h.append(fmt("<text x=\"%.1f\" y=\"%d\" class=\"axis small\" text-anchor=\"middle\">tick %d</text>", x, top + lanesH + 12, t[0]));
-            }
+        h.append(fmt("<line class=\"gl major\" data-t=\"0\" data-n=\"0\" x1=\"0\" y1=\"%d\" x2=\"0\" y2=\"%d\"/>", top - 6, top + lanesH))
+                .append(fmt("<text class=\"axis gt\" data-t=\"0\" data-n=\"0\" x=\"0\" y=\"%d\" text-anchor=\"start\">0</text>", top - 10));
+        for (Schedule.Tick t : schedule.ticks()) {
+            double tm = ms(t.cycles());
+            double x = tm * k;
+            boolean major = t.tick() % every == 0;
+            h.append(fmt("<line class=\"gl%s\" data-t=\"%.4f\" data-n=\"%d\" x1=\"%.2f\" y1=\"%d\" x2=\"%.2f\" y2=\"%d\"/>", major ? " major" : "", tm, t.tick(),
+                    x, major ? top - 6 : top, x, top + lanesH));
+            h.append(fmt("<text class=\"axis gt\" data-t=\"%.4f\" data-n=\"%d\" x=\"%.2f\" y=\"%d\" text-anchor=\"middle\"%s>%.0f</text>", tm, t.tick(), x, top - 10,
+                    major ? "" : " visibility=\"hidden\"", tm));
         }
         h.append("</g>\n");
         for (Task t : tasks) {
-            int i = lane.get(t.id());
-            int y = top + i * LANE_HEIGHT;
+            int y = top + lane.get(t.id()) * LANE_HEIGHT;
             int barY = y + (LANE_HEIGHT - BAR_HEIGHT) / 2;
             String colour = colours.get(t.id());
-            boolean user = t != kernel.idleTask() && kernel.controlBlock(t).isUser();
             h.append(fmt("<g class=\"lane\" data-task=\"%d\">", t.id()));
-            h.append(fmt("<rect x=\"8\" y=\"%d\" width=\"10\" height=\"10\" rx=\"2\" fill=\"%s\"/>", y + 10, colour));
-            h.append(fmt("<text x=\"24\" y=\"%d\" class=\"name\">", y + 19)).append(escape(clip(t.name(), 14)))
-                    .append(fmt("<tspan class=\"meta\"> #%d %s</tspan></text>", t.id(), t == kernel.idleTask() ? "idle" : user ? "EL0" : "EL1"));
-            List<Stretch> mine = new ArrayList<>();
-            for (Stretch s : stretches) {
-                if (s.task() == t.id()) {
-                    mine.add(s);
-                }
+            for (Schedule.Stretch s : schedule.stretches(t.id())) {
+                stretch(h, t.name(), s, colour, y, barY, k);
             }
-            Activity a = open.get(t.id());
-            if (a != null) {
-                mine.add(new Stretch(t.id(), a, openSince.get(t.id()), end, "still " + a.name().toLowerCase(Locale.ROOT) + " at the end"));
-            }
-            for (Stretch s : mine) {
-                double x = LABEL_WIDTH + s.from() * pxPerCycle;
-                double w = Math.max(1, (s.to() - s.from()) * pxPerCycle);
-                String tip = escape(t.name()) + fmt(" (#%d): %s %.2f–%.2f ms (%.2f ms)", t.id(), s.activity().name().toLowerCase(Locale.ROOT),
-                        ms(s.from()), ms(s.to()), ms(s.to() - s.from())) + (s.note().isEmpty() ? "" : "; " + escape(s.note()));
-                switch (s.activity()) {
-                    case RUN -> h.append(fmt("<rect class=\"run\" x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" rx=\"2\" fill=\"%s\"><title>%s</title></rect>",
-                            x, barY, w, BAR_HEIGHT, colour, tip));
-                    case READY -> h.append(fmt("<line class=\"ready\" x1=\"%.2f\" y1=\"%d\" x2=\"%.2f\" y2=\"%d\"><title>%s</title></line>",
-                            x, y + LANE_HEIGHT / 2, x + w, y + LANE_HEIGHT / 2, tip));
-                    case SLEEP, BLOCK -> h.append(fmt("<rect class=\"%s\" x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" fill=\"url(#%s)\"><title>%s</title></rect>",
-                            s.activity() == Activity.SLEEP ? "sleep" : "block", x, barY + 3, w, BAR_HEIGHT - 6,
-                            s.activity() == Activity.SLEEP ? "sleep" : "block", tip));
-                    default -> {
-                    }
-                }
-            }
-            for (Mark m : marks) {
-                if (m.task() != t.id()) {
-                    continue;
-                }
-                double x = LABEL_WIDTH + m.cycles() * pxPerCycle;
-                String tip = escape(m.kind().name().toLowerCase(Locale.ROOT)) + fmt(" at %.2f ms (tick %d)", ms(m.cycles()), m.tick())
-                        + (m.detail().isEmpty() ? "" : ": " + escape(m.detail()));
-                switch (m.kind()) {
-                    case PREEMPT -> h.append(fmt("<path class=\"preempt\" d=\"M%.2f %dl%.2f -6h%.2fz\"><title>%s</title></path>",
-                            x, barY, -markHalf, 2 * markHalf, tip));
-                    case YIELD -> h.append(fmt("<circle class=\"yield\" cx=\"%.2f\" cy=\"%d\" r=\"3\"><title>%s</title></circle>", x, barY - 2, tip));
-                    case EXIT -> h.append(fmt("<path class=\"exit\" d=\"M%.2f %dl5 -5M%.2f %dl-5 -5M%.2f %dl5 5M%.2f %dl-5 5\"><title>%s</title></path>",
-                            x, y + 15, x, y + 15, x, y + 15, x, y + 15, tip));
-                    case MAP, UNMAP -> h.append(fmt("<rect class=\"%s\" x=\"%.2f\" y=\"%d\" width=\"4\" height=\"4\"><title>%s</title></rect>",
-                            m.kind() == KernelEvent.Kind.MAP ? "map" : "unmap", x - 2, barY + BAR_HEIGHT + 1, tip));
-                    default -> {
-                    }
-                }
-            }
+            marks(h, t.id(), y, barY, k);
             h.append("</g>\n");
         }
-        // legend
+        int ky = top + lane.get(Schedule.KERNEL) * LANE_HEIGHT;
+        h.append(fmt("<g class=\"lane kernel\" data-task=\"%d\">", Schedule.KERNEL));
+        marks(h, Schedule.KERNEL, ky, ky + (LANE_HEIGHT - BAR_HEIGHT) / 2, k);
+        h.append("</g>\n</g>\n");
+        // labels over the zebra, left of the plot
+        for (Task t : tasks) {
+            int y = top + lane.get(t.id()) * LANE_HEIGHT;
+            boolean user = t != kernel.idleTask() && kernel.controlBlock(t).isUser();
+            h.append(fmt("<g class=\"label\"><rect x=\"8\" y=\"%d\" width=\"10\" height=\"10\" rx=\"2\" fill=\"%s\"/>", y + 10, colours.get(t.id())));
+            h.append(fmt("<text x=\"24\" y=\"%d\" class=\"name\">", y + 19)).append(escape(clip(t.name(), 14)))
+                    .append(fmt("<tspan class=\"meta\"> #%d %s</tspan></text></g>\n", t.id(), t == kernel.idleTask() ? "idle" : user ? "EL0" : "EL1"));
+        }
+        h.append(fmt("<g class=\"label\"><rect x=\"8\" y=\"%d\" width=\"10\" height=\"10\" rx=\"2\" fill=\"%s\"/>", ky + 10, KERNEL_COLOUR))
+                .append(fmt("<text x=\"24\" y=\"%d\" class=\"name\">kernel<tspan class=\"meta\"> reaping, TLBI</tspan></text></g>\n", ky + 19));
+        legendRow(h, legendY, levels);
+        h.append("</svg>");
+    }
+
+    /** The first label step (in ticks) that keeps tick labels about 60 px apart. */
+    private static int labelStep(double pxPerTick) {
+        for (int step : new int[] {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000}) {
+            if (step * pxPerTick >= 60) {
+                return step;
+            }
+        }
+        return 100_000;
+    }
+
+    /** One stretch: a bar on the CPU (at least {@link #MIN_RUN_PX} wide), a thin ready bar, a hatched sleep or block. */
+    private void stretch(StringBuilder h, String name, Schedule.Stretch s, String colour, int y, int barY, double k) {
+        double a = ms(s.from());
+        double b = ms(s.to());
+        String activity = s.activity().name().toLowerCase(Locale.ROOT);
+        String tip = escape(name) + fmt(" (#%d): %s %.2f–%.2f ms (%.2f ms)", s.task(), activity, a, b, b - a)
+                + (s.level() >= 0 ? fmt(", MLFQ level %d", s.level()) : "") + (s.note().isEmpty() ? "" : "; " + escape(s.note()));
+        String data = fmt("data-a=\"%.4f\" data-b=\"%.4f\" data-from=\"%d\" data-to=\"%d\"", a, b, s.from(), s.to());
+        switch (s.activity()) {
+            case RUN -> {
+                double w = Math.max(MIN_RUN_PX, (b - a) * k);
+                h.append(fmt("<rect class=\"run\" %s data-min=\"%.1f\"%s x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" rx=\"1.5\" fill=\"%s\"%s><title>%s</title></rect>",
+                        data, MIN_RUN_PX, s.level() >= 0 ? fmt(" data-level=\"%d\"", s.level()) : "", a * k, barY, w, BAR_HEIGHT, colour,
+                        s.level() >= 0 ? fmt(" fill-opacity=\"%.2f\"", levelOpacity(s.level())) : "", tip));
+            }
+            case READY -> {
+                if (s.to() > s.from()) {
+                    h.append(fmt("<rect class=\"ready\" %s data-min=\"0\" x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"6\"><title>%s</title></rect>",
+                            data, a * k, y + LANE_HEIGHT / 2 - 3, (b - a) * k, tip));
+                }
+            }
+            case SLEEP, BLOCK -> h.append(fmt("<rect class=\"%s\" %s data-min=\"0\" x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" fill=\"url(#%s)\"><title>%s</title></rect>",
+                    activity, data, a * k, barY + 3, (b - a) * k, BAR_HEIGHT - 6, activity, tip));
+        }
+    }
+
+    /** The MLFQ tint: level 0 (the top queue) solid, the bottom level lightest. */
+    private double levelOpacity(int level) {
+        int n = Math.max(2, schedule.levels());
+        return 1.0 - 0.6 * Math.min(level, n - 1) / (n - 1);
+    }
+
+    /**
+     * A lane's marks: those less than {@link #MARK_CLUSTER_PX} apart in the first view are drawn
+     * as the first of them with a count ("+3"), and the tooltip lists them all.
+     */
+    private void marks(StringBuilder h, int laneId, int y, int barY, double k) {
+        List<Schedule.Mark> mine = new ArrayList<>();
+        for (Schedule.Mark m : schedule.marks()) {
+            boolean drawn = switch (m.kind()) {
+                case PREEMPT, YIELD, EXIT, MAP, UNMAP, REAP -> true;
+                case TLBI, TABLE_FREED -> laneId == Schedule.KERNEL;
+                default -> false;
+            };
+            int at = m.kind() == KernelEvent.Kind.TLBI || m.kind() == KernelEvent.Kind.TABLE_FREED ? Schedule.KERNEL : m.lane();
+            if (drawn && at == laneId) {
+                mine.add(m);
+            }
+        }
+        double lastX = Double.NEGATIVE_INFINITY;
+        int head = -1;
+        List<StringBuilder> out = new ArrayList<>();
+        int[] cluster = new int[mine.size()];
+        for (int i = 0; i < mine.size(); i++) {
+            double x = ms(mine.get(i).cycles()) * k;
+            if (head >= 0 && x - lastX < MARK_CLUSTER_PX) {
+                cluster[head]++;
+            } else {
+                head = i;
+                lastX = x;
+            }
+            cluster[i] += head == i ? 1 : 0;
+        }
+        head = -1;
+        for (int i = 0; i < mine.size(); i++) {
+            Schedule.Mark m = mine.get(i);
+            double t = ms(m.cycles());
+            boolean isHead = cluster[i] > 0;
+            String who = m.lane() == Schedule.KERNEL && m.task() > 0 ? fmt(" for task #%d", m.task()) : "";
+            String tip = escape(label(m.kind())) + who + fmt(" at %.3f ms (tick %d)", t, m.tick()) + (m.detail().isEmpty() ? "" : ": " + escape(m.detail()));
+            StringBuilder g = new StringBuilder();
+            g.append(fmt("<g class=\"mark\" data-t=\"%.4f\" data-kind=\"%s\" transform=\"translate(%.2f,0)\"%s>", t, m.kind().name().toLowerCase(Locale.ROOT), t * k,
+                    isHead ? "" : " visibility=\"hidden\""));
+            switch (m.kind()) {
+                case PREEMPT -> g.append(fmt("<path class=\"preempt\" d=\"M0 %dl-3.5 -6h7z\"/>", barY));
+                case YIELD -> g.append(fmt("<circle class=\"yield\" cx=\"0\" cy=\"%d\" r=\"3\"/>", barY - 2));
+                case EXIT -> g.append(fmt("<path class=\"exit\" d=\"M0 %1$dl5 -5M0 %1$dl-5 -5M0 %1$dl5 5M0 %1$dl-5 5\"/>", y + 15));
+                case MAP, UNMAP -> g.append(fmt("<rect class=\"%s\" x=\"-2\" y=\"%d\" width=\"4\" height=\"4\"/>",
+                        m.kind() == KernelEvent.Kind.MAP ? "map" : "unmap", barY + BAR_HEIGHT + 1));
+                case REAP -> g.append(fmt("<path class=\"reap\" d=\"M0 %dl4 7h-8z\"/>", barY + 2));
+                case TLBI -> g.append(fmt("<line class=\"tlbi\" x1=\"0\" y1=\"%d\" x2=\"0\" y2=\"%d\"/>", barY + 8, barY + BAR_HEIGHT));
+                case TABLE_FREED -> g.append(fmt("<rect class=\"tfree\" x=\"-2.5\" y=\"%d\" width=\"5\" height=\"5\"/>", barY + 1));
+                default -> {
+                }
+            }
+            g.append(fmt("<text class=\"count\" x=\"5\" y=\"%d\">%s</text>", barY + 1, isHead && cluster[i] > 1 ? "+" + (cluster[i] - 1) : ""));
+            g.append("<title>").append(tip).append("</title></g>");
+            out.add(g);
+        }
+        for (StringBuilder g : out) {
+            h.append(g);
+        }
+    }
+
+    private static String label(KernelEvent.Kind kind) {
+        return switch (kind) {
+            case PREEMPT -> "preempted";
+            case YIELD -> "yielded";
+            case EXIT -> "exited";
+            case MAP -> "mmap";
+            case UNMAP -> "unmap";
+            case REAP -> "reaped";
+            case TLBI -> "TLBI";
+            case TABLE_FREED -> "table freed";
+            default -> kind.name().toLowerCase(Locale.ROOT);
+        };
+    }
+
+    /**
+     * The overview: the whole run in {@link #PLOT_WIDTH} px, each 3 px column split between the
+     * tasks by their share of the CPU in it (so a long run reads as shares, not a barcode), and
+     * the window the lanes show.
+     */
+    private void overview(StringBuilder h, List<Task> tasks, Map<Integer, String> colours, long end, int y, double viewMs) {
+        int columns = PLOT_WIDTH / 3;
+        double perColumn = Math.max(1.0, end / (double) columns);
+        Map<Integer, double[]> share = new LinkedHashMap<>();
+        for (Task t : tasks) {
+            share.put(t.id(), new double[columns]);
+        }
+        for (Schedule.Stretch s : schedule.cpu()) {
+            double[] col = share.get(s.task());
+            if (col == null) {
+                continue;
+            }
+            for (long c = s.from(); c < s.to(); ) {
+                int i = (int) Math.min(columns - 1, c / perColumn);
+                long next = Math.min(s.to(), (long) Math.ceil((i + 1) * perColumn));
+                if (next <= c) {
+                    next = s.to();
+                }
+                col[i] += next - c;
+                c = next;
+            }
+        }
+        h.append(fmt("<g class=\"overview\" id=\"overview\" transform=\"translate(%d,%d)\">", LABEL_WIDTH, y));
+        h.append(fmt("<rect class=\"ovbg\" x=\"0\" y=\"0\" width=\"%d\" height=\"%d\"/>", PLOT_WIDTH, OVERVIEW_HEIGHT));
+        for (int i = 0; i < columns; i++) {
+            double stacked = 0;
+            for (Map.Entry<Integer, double[]> e : share.entrySet()) {
+                double f = e.getValue()[i] / perColumn;
+                if (f > 0.001) {
+                    double hgt = Math.min(OVERVIEW_HEIGHT - stacked, f * OVERVIEW_HEIGHT);
+                    h.append(fmt("<rect x=\"%d\" y=\"%.2f\" width=\"3\" height=\"%.2f\" fill=\"%s\"/>", i * 3, OVERVIEW_HEIGHT - stacked - hgt, hgt, colours.get(e.getKey())));
+                    stacked += hgt;
+                }
+            }
+        }
+        double endMs = Math.max(ms(end), 1e-6);
+        h.append(fmt("<rect class=\"window\" id=\"window\" x=\"0\" y=\"-2\" width=\"%.2f\" height=\"%d\"/>", PLOT_WIDTH * viewMs / endMs, OVERVIEW_HEIGHT + 4));
+        h.append("<title>The whole run: each column splits between the tasks by their share of the CPU; the frame is the window the lanes show</title></g>\n");
+    }
+
+    private void legendRow(StringBuilder h, int legendY, boolean levels) {
         h.append(fmt("<g class=\"legend\" transform=\"translate(%d,%d)\">", 8, legendY));
         int x = 0;
         x = legend(h, x, "<rect x=\"0\" y=\"-9\" width=\"22\" height=\"12\" rx=\"2\" fill=\"#4e79a7\"/>", "on the CPU");
-        x = legend(h, x, "<line class=\"ready\" x1=\"0\" y1=\"-3\" x2=\"22\" y2=\"-3\"/>", "ready, waiting");
+        x = legend(h, x, "<rect class=\"ready\" x=\"0\" y=\"-6\" width=\"22\" height=\"6\"/>", "ready, waiting");
         x = legend(h, x, "<rect x=\"0\" y=\"-8\" width=\"22\" height=\"10\" fill=\"url(#sleep)\"/>", "sleeping");
         x = legend(h, x, "<rect x=\"0\" y=\"-8\" width=\"22\" height=\"10\" fill=\"url(#block)\"/>", "blocked");
         x = legend(h, x, "<path class=\"preempt\" d=\"M11 -1l-4 -6h8z\"/>", "preempted");
         x = legend(h, x, "<circle class=\"yield\" cx=\"11\" cy=\"-4\" r=\"3\"/>", "yielded");
         x = legend(h, x, "<path class=\"exit\" d=\"M11 -3l5 -5M11 -3l-5 -5M11 -3l5 5M11 -3l-5 5\"/>", "exited");
         x = legend(h, x, "<rect class=\"map\" x=\"9\" y=\"-5\" width=\"4\" height=\"4\"/>", "mmap");
-        legend(h, x, "<rect class=\"unmap\" x=\"9\" y=\"-5\" width=\"4\" height=\"4\"/>", "munmap");
-        h.append("</g>\n</svg>");
+        x = legend(h, x, "<rect class=\"unmap\" x=\"9\" y=\"-5\" width=\"4\" height=\"4\"/>", "munmap");
+        x = legend(h, x, "<path class=\"reap\" d=\"M11 -8l4 7h-8z\"/>", "reaped");
+        x = legend(h, x, "<line class=\"tlbi\" x1=\"11\" y1=\"-8\" x2=\"11\" y2=\"2\"/>", "TLBI");
+        legend(h, x, "<text class=\"count\" x=\"4\" y=\"-1\">+2</text>", "marks too close to tell apart");
+        if (levels) {
+            h.append("</g>\n").append(fmt("<g class=\"legend levels\" transform=\"translate(%d,%d)\">", 8, legendY + 22));
+            x = 0;
+            for (int l = 0; l < schedule.levels(); l++) {
+                x = legend(h, x, fmt("<rect x=\"0\" y=\"-9\" width=\"22\" height=\"12\" rx=\"2\" fill=\"#4e79a7\" fill-opacity=\"%.2f\"/>", levelOpacity(l)),
+                        l == 0 ? "MLFQ level 0 (top queue)" : l == schedule.levels() - 1 ? "MLFQ level " + l + " (bottom)" : "MLFQ level " + l);
+            }
+            legend(h, x, "", "(a bar's tint: the level it was dispatched from)");
+        }
+        h.append("</g>\n");
     }
 
     private static int legend(StringBuilder h, int x, String swatch, String label) {
@@ -498,8 +639,16 @@ public final class HtmlReport implements KernelListener {
         long free = kernel.frames().freeFrames();
         h.append("<section><h2>Frames (buddy allocator)</h2>\n<table class=\"kv\">");
         kv(h, "free after boot", fmt("%,d frames (%,d KiB)", boot, boot * 4));
+        long ram = 0;
+        for (dev.levitate.core.mem.MemoryRegion r : kernel.memory().regions()) {
+            ram += r.size() >> dev.levitate.core.mem.PhysicalMemory.PAGE_SHIFT;
+        }
+        long used = kernel.frames().usedFrames();
+        long reserved = ram - kernel.frames().totalFrames();
+        kv(h, "RAM", fmt("%,d frames = %,d free + %,d in use + %,d reserved", ram, free, used, reserved));
         kv(h, "free now", fmt("%,d frames", free));
-        kv(h, "in use now", fmt("%,d frames", kernel.frames().usedFrames()));
+        kv(h, "in use now", fmt("%,d frames (kernel tables, stacks, code, user pages)", used));
+        kv(h, "reserved", fmt("%,d frames (the backend's runtime: vectors, trampoline; never handed out)", reserved));
         kv(h, "given back", free == boot ? "everything: every stack, page, table and ASID" : fmt("%,d frames leaked", boot - free));
         h.append("</table>\n<h3>Free blocks by order</h3>\n");
         int maxOrder = kernel.frames().maxOrder();
@@ -554,7 +703,7 @@ public final class HtmlReport implements KernelListener {
     private void pageTables(StringBuilder h, Map<Integer, String> colours) {
         h.append("<section><h2>Page tables</h2>\n");
         Snapshot k = snapshot(kernel.kernelSpace(), kernel.tick(), true);
-        h.append("<details open=\"open\"><summary>Kernel (TTBR1): ").append(escape(k.stats())).append("</summary>\n");
+        h.append("<details open=\"open\"><summary>Kernel (TTBR1, global entries: no ASID): ").append(escape(k.stats())).append("</summary>\n");
         tree(h, k);
         h.append("</details>\n");
         Map<Integer, Snapshot> user = new TreeMap<>(userTrees);
@@ -577,7 +726,7 @@ public final class HtmlReport implements KernelListener {
             Snapshot s = e.getValue();
             h.append("<details open=\"open\"><summary><span class=\"dot\" style=\"background:")
                     .append(colours.getOrDefault(e.getKey(), IDLE_COLOUR)).append("\"></span>")
-                    .append(escape(name)).append(" (TTBR0), ")
+                    .append(escape(name)).append(" (TTBR0, ASID ").append(s.asid()).append("), ")
                     .append(s.live() ? "live at the end" : fmt("at its largest, tick %d", s.tick())).append(": ")
                     .append(escape(s.stats())).append("</summary>\n");
             tree(h, s);
@@ -650,6 +799,119 @@ public final class HtmlReport implements KernelListener {
         h.append("</pre>\n<p class=\"hint\">Each task's writes in its colour.</p></section>\n");
     }
 
+    /**
+     * The timeline's zoom and pan: redraws every element of the plot from its times in ms
+     * ({@code data-a}/{@code data-b}: x and width, never narrower than {@code data-min} px;
+     * {@code data-t}: a mark's or gridline's x), thins the tick labels to about 60 px apart, and
+     * re-clusters the marks that come closer than the cluster distance, with the same rules as
+     * the Java that wrote the first view. The URL's fragment {@code #view=FROM-TO} (ms) opens a
+     * window. No network, no storage, nothing outside the timeline is touched.
+     */
+    private static final String SCRIPT = """
+            (function () {
+              'use strict';
+              var svg = document.getElementById('timeline');
+              if (!svg) { return; }
+              var plot = document.getElementById('plot');
+              var num = function (e, a) { return Number(e.getAttribute(a)); };
+              var W = num(svg, 'data-plot'), END = num(svg, 'data-end'), TICK = num(svg, 'data-tick');
+              var GAP = num(svg, 'data-cluster'), LABEL = num(svg, 'data-label');
+              var t0 = 0, t1 = num(svg, 'data-view');
+              var bars = plot.querySelectorAll('[data-a]');
+              var grid = plot.querySelectorAll('.grid [data-t]');
+              var lanes = plot.querySelectorAll('g.lane');
+              var win = document.getElementById('window'), view = document.getElementById('view');
+              var steps = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000];
+              function clamp() {
+                var minSpan = Math.max(Math.min(END, TICK / 50), 1e-3);
+                if (t1 - t0 < minSpan) { var c = (t0 + t1) / 2; t0 = c - minSpan / 2; t1 = c + minSpan / 2; }
+                if (t1 - t0 >= END) { t0 = 0; t1 = END; return; }
+                if (t0 < 0) { t1 -= t0; t0 = 0; }
+                if (t1 > END) { t0 -= t1 - END; t1 = END; }
+              }
+              function draw() {
+                clamp();
+                var k = W / (t1 - t0), i, e, x;
+                for (i = 0; i < bars.length; i++) {
+                  e = bars[i];
+                  var a = num(e, 'data-a'), b = num(e, 'data-b');
+                  e.setAttribute('x', ((a - t0) * k).toFixed(2));
+                  e.setAttribute('width', Math.max(num(e, 'data-min'), (b - a) * k).toFixed(2));
+                }
+                var pxTick = TICK * k, step = 100000;
+                for (i = 0; i < steps.length; i++) { if (steps[i] * pxTick >= 60) { step = steps[i]; break; } }
+                for (i = 0; i < grid.length; i++) {
+                  e = grid[i];
+                  x = ((num(e, 'data-t') - t0) * k).toFixed(2);
+                  var major = num(e, 'data-n') % step === 0;
+                  if (e.tagName === 'line') {
+                    e.setAttribute('x1', x); e.setAttribute('x2', x);
+                    e.setAttribute('visibility', major || pxTick >= 3 ? 'visible' : 'hidden');
+                    e.classList.toggle('major', major);
+                  } else {
+                    e.setAttribute('x', x);
+                    e.setAttribute('visibility', major ? 'visible' : 'hidden');
+                  }
+                }
+                for (var l = 0; l < lanes.length; l++) {
+                  var marks = lanes[l].querySelectorAll('g.mark'), last = -1e9, head = null, count = 0;
+                  for (i = 0; i <= marks.length; i++) {
+                    var g = marks[i];
+                    x = g ? (num(g, 'data-t') - t0) * k : 0;
+                    if (g) { g.setAttribute('transform', 'translate(' + x.toFixed(2) + ',0)'); }
+                    if (g && head && x - last < GAP) { count++; g.setAttribute('visibility', 'hidden'); continue; }
+                    if (head) { head.querySelector('.count').textContent = count > 1 ? '+' + (count - 1) : ''; }
+                    if (!g) { break; }
+                    head = g; last = x; count = 1; g.setAttribute('visibility', 'visible');
+                  }
+                }
+                if (win) { win.setAttribute('x', (t0 / END * W).toFixed(2)); win.setAttribute('width', Math.max(2, (t1 - t0) / END * W).toFixed(2)); }
+                if (view) { view.textContent = t0.toFixed(1) + '\\u2013' + t1.toFixed(1) + ' ms of ' + END.toFixed(1) + ' ms'; }
+                svg.setAttribute('data-shown', t0.toFixed(4) + '-' + t1.toFixed(4));
+              }
+              function zoom(f, at) {
+                var c = at === undefined ? (t0 + t1) / 2 : at;
+                t0 = c - (c - t0) / f; t1 = c + (t1 - c) / f; draw();
+              }
+              function pan(dt) { t0 += dt; t1 += dt; draw(); }
+              function plotX(ev) {
+                var r = svg.getBoundingClientRect();
+                return (ev.clientX - r.left) * (svg.viewBox.baseVal.width / r.width) - LABEL;
+              }
+              var buttons = document.querySelectorAll('#zoom button');
+              for (var i = 0; i < buttons.length; i++) {
+                buttons[i].addEventListener('click', function () {
+                  var z = this.getAttribute('data-zoom'), span = t1 - t0;
+                  if (z === 'in') { zoom(2); } else if (z === 'out') { zoom(0.5); } else if (z === 'left') { pan(-span / 2); }
+                  else if (z === 'right') { pan(span / 2); } else { t0 = 0; t1 = END; draw(); }
+                });
+              }
+              svg.addEventListener('wheel', function (ev) {
+                var x = plotX(ev);
+                if (x < 0 || x > W) { return; }
+                ev.preventDefault();
+                zoom(ev.deltaY < 0 ? 1.25 : 0.8, t0 + x / W * (t1 - t0));
+              }, { passive: false });
+              var drag = null;
+              svg.addEventListener('pointerdown', function (ev) {
+                var x = plotX(ev);
+                if (ev.target.closest && ev.target.closest('#overview')) {
+                  var span = t1 - t0, c = x / W * END; t0 = c - span / 2; t1 = c + span / 2; draw(); return;
+                }
+                if (x >= 0 && x <= W) { drag = { x: x, t0: t0, t1: t1 }; }
+              });
+              window.addEventListener('pointermove', function (ev) {
+                if (!drag) { return; }
+                var dt = (plotX(ev) - drag.x) / W * (drag.t1 - drag.t0);
+                t0 = drag.t0 - dt; t1 = drag.t1 - dt; draw();
+              });
+              window.addEventListener('pointerup', function () { drag = null; });
+              var m = /view=([0-9.]+)-([0-9.]+)/.exec(window.location.hash);
+              if (m) { t0 = Number(m[1]); t1 = Number(m[2]); }
+              draw();
+            })();
+            """;
+
     private static final String CSS = """
             :root { --ink: #1f2933; --muted: #6b7785; --line: #e3e7ec; }
             * { box-sizing: border-box; }
@@ -670,7 +932,15 @@ public final class HtmlReport implements KernelListener {
             svg text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
             .axis { font-size: 11px; fill: var(--muted); } .small { font-size: 9px; }
             .name { font-size: 13px; font-weight: 600; fill: var(--ink); } .meta { font-weight: 400; fill: var(--muted); font-size: 11px; }
-            .ready { stroke: #9aa5b1; stroke-width: 1.5; stroke-dasharray: 3 2; }
+            .ready { fill: #e4e8ee; stroke: #9aa5b1; stroke-width: 1; stroke-dasharray: 3 2; }
+            .grid line { stroke: #eceef1; } .grid line.major { stroke: #c9ced6; }
+            .ovbg { fill: #f1f3f6; } .window { fill: rgba(31,41,51,0.06); stroke: #1f2933; stroke-width: 1.5; }
+            .overview { cursor: pointer; } .plot { cursor: grab; }
+            .reap { fill: #52606d; } .tlbi { stroke: #7b61ff; stroke-width: 1.5; } .tfree { fill: #9c755f; }
+            .count { font-size: 9px; font-weight: 700; fill: #1f2933; }
+            .zoom { display: flex; gap: 6px; align-items: center; margin: 0 0 6px; }
+            .zoom button { font: inherit; min-width: 30px; padding: 2px 8px; border: 1px solid var(--line); border-radius: 6px; background: #fff; cursor: pointer; }
+            .zoom .view { font-variant-numeric: tabular-nums; color: var(--muted); margin-left: 8px; }
             .run:hover, .sleep:hover, .block:hover { stroke: #111; stroke-width: 1; }
             .preempt { fill: #d62728; } .yield { fill: #1f77b4; stroke: #fff; stroke-width: 1; }
             .exit { stroke: #111; stroke-width: 2; fill: none; } .map { fill: #2ca02c; } .unmap { fill: #8c564b; }

@@ -30,6 +30,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A small kernel: the buddy allocator, the kernel's TTBR1 address space, user address spaces with
@@ -63,9 +65,18 @@ import java.util.TreeMap;
  * clock ({@code CpuBackend.cycles()}, TSC or CNTVCT) passing {@code coreHz / tickHz}. A
  * yield-driven scenario gives the same order of events on both backends.
  *
+ * <h2>Logging</h2>
+ * Through SLF4J, logger {@code dev.levitate.sched.kernel.Kernel}: at debug level the boot (RAM,
+ * free frames, tables, policy, tick), an ELF program loaded, a task killed and why, and a TLBI
+ * storm (more than {@link #TLBI_STORM} invalidations in one tick, once per tick); at trace level
+ * every spawn, exit and reap. Nothing is formatted unless the level is on.
+ *
  * <p>Not thread-safe: a kernel belongs to the thread that built it.
  */
 public final class Kernel implements AutoCloseable {
+    /** TLB invalidations in one tick above which the kernel logs a TLBI storm (debug level). */
+    public static final int TLBI_STORM = 64;
+    private static final Logger LOG = LoggerFactory.getLogger(Kernel.class);
     /** Where RAM is, as on QEMU virt. */
     public static final long RAM_BASE = 0x4000_0000L;
     /** Kernel VA = PA + this, in TTBR1 (48-bit upper half). */
@@ -121,6 +132,8 @@ public final class Kernel implements AutoCloseable {
     /** Spawned tasks that have not exited: kept as a count so the run loop's test is O(1). */
     private int live;
     private long tlbInvalidations;
+    /** {@link #tlbInvalidations} at the last tick, for the storm warning. */
+    private long tlbisAtLastTick;
     private int nextSemaphore = 1;
     private int nextMutex = 1;
 
@@ -280,6 +293,11 @@ public final class Kernel implements AutoCloseable {
         idleTask.moveTo(TaskState.READY);
         this.nextTickCycle = cpu.cycles() + tickCycles;
         this.freeAfterBoot = frames.freeFrames();
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("kernel booted on the '{}' backend: {} MiB RAM, {} frames free, TTBR1 root {} ({} tables), policy {}, {} Hz tick",
+                    cpu.name(), b.ramBytes >> 20, freeAfterBoot, LevitateException.hex(kernelSpace.root()), kernelSpace.tables().size(),
+                    policy.name(), b.tickHz);
+        }
     }
 
     // ------------------------------------------------------------------ observation
@@ -566,6 +584,10 @@ public final class Kernel implements AutoCloseable {
     public Task spawnUserElf(String name, byte[] elf, long argument) {
         requireGuest("ELF program '" + name + "'");
         ElfProgram program = ElfProgram.parse(elf);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("loading ELF program '{}': {} bytes, entry {}, {} PT_LOAD segment(s)", name, elf.length,
+                    LevitateException.hex(program.entry()), program.segments().size());
+        }
         return spawnInNewSpace(name, 0, program.entry(), argument, space -> {
             for (ElfProgram.Segment s : program.segments()) {
                 Attributes attrs = s.executable() ? Attributes.USER_CODE : s.writable() ? Attributes.USER_DATA : Attributes.USER_RODATA;
@@ -690,6 +712,10 @@ public final class Kernel implements AutoCloseable {
         tasks.put(t.task.id(), t);
         live++;
         emit(KernelEvent.Kind.SPAWN, t, (t.user ? "user" : "kernel") + " task '" + t.task.name() + "'");
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("spawned {} task {} '{}'{}", t.user ? "user" : "kernel", t.task.id(), t.task.name(),
+                    t.user ? " with ASID " + t.space.asid() : "");
+        }
         makeReady(t);
     }
 
@@ -865,6 +891,7 @@ public final class Kernel implements AutoCloseable {
     }
 
     private void onTick() {
+        checkTlbiStorm();
         while (nextTickCycle <= cpu.cycles()) {
             tick++;
             nextTickCycle += tickCycles;
@@ -894,8 +921,23 @@ public final class Kernel implements AutoCloseable {
         }
     }
 
+    /**
+     * Logs (debug) a tick in which the kernel issued more than {@link #TLBI_STORM} TLB
+     * invalidations: page by page over a range that one ASIDE1 would have covered, or a loop of
+     * map and unmap. Called at each tick, before the tick count moves on; costs a subtraction.
+     */
+    private void checkTlbiStorm() {
+        long n = tlbInvalidations - tlbisAtLastTick;
+        tlbisAtLastTick = tlbInvalidations;
+        if (n > TLBI_STORM && LOG.isDebugEnabled()) {
+            LOG.debug("TLBI storm: {} TLB invalidations in tick {} (more than {}), {} on the CPU at its end", n, tick, TLBI_STORM,
+                    current == null ? "no task" : "task " + current.task.id() + " '" + current.task.name() + "'");
+        }
+    }
+
     /** Host mode (no timer interrupt): the tick is the host clock passing the next tick's cycle. */
     private void hostTick() {
+        checkTlbiStorm();
         while (nextTickCycle <= cpu.cycles()) {
             tick++;
             nextTickCycle += tickCycles;
@@ -933,6 +975,16 @@ public final class Kernel implements AutoCloseable {
             throw new IllegalStateException("the idle task died: " + reason);
         }
         emit(KernelEvent.Kind.EXIT, t, reason);
+        boolean killed = reason.startsWith("killed");
+        if (killed ? LOG.isDebugEnabled() : LOG.isTraceEnabled()) {
+            String line = "task " + t.task.id() + " '" + t.task.name() + "' " + (killed ? "" : "exited: ") + reason
+                    + " at tick " + tick + " after " + t.task.cyclesRun() + " cycles";
+            if (killed) {
+                LOG.debug(line);
+            } else {
+                LOG.trace(line);
+            }
+        }
         stopRunning(t, false);
         t.task.setExitCode(code);
         t.exitReason = reason;
@@ -1004,6 +1056,9 @@ public final class Kernel implements AutoCloseable {
             asids.release(ac);
         }
         emit(KernelEvent.Kind.REAP, t, "");
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("reaped task {} '{}': {} frames free", t.task.id(), t.task.name(), frames.freeFrames());
+        }
     }
 
     // ------------------------------------------------------------------ system calls

@@ -2,116 +2,184 @@ package dev.levitate.sched.kernel;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Objects;
 
 /**
- * Collects the kernel's events and writes them as Chrome trace-event JSON, which Perfetto
- * (ui.perfetto.dev) and chrome://tracing open: one track per task with a slice for every stretch
- * on the CPU, and instant events for preemptions, wake-ups, TLB invalidations and the rest.
- * Timestamps are simulated microseconds (cycles / core MHz).
+ * Writes a {@link Schedule} as Chrome trace-event JSON, which Perfetto (ui.perfetto.dev) and
+ * chrome://tracing open. It tells the same story as the {@link HtmlReport}, from the same model.
+ *
+ * <h2>Tracks</h2>
+ * <ul>
+ *   <li>Process 1, "Levitate kernel (simulated)": one thread per task (tid = task id, the idle
+ *       task is 1) with a complete slice ({@code "ph":"X"}) for each stretch — "running" (with
+ *       its MLFQ level under MLFQ), "ready", "sleeping", "blocked" — and instants for preempt,
+ *       yield, exit, map, unmap and table-freed; thread 0, "kernel", holds the TLB invalidations
+ *       and the reaping the kernel does on no live task's behalf. Counter tracks
+ *       ({@code "ph":"C"}) for every counter of the schedule (free frames, TLB entries...).</li>
+ *   <li>Process 2, "CPU 0": thread {@link #CPU_TID}, one slice per stretch on the CPU named after
+ *       the task that ran; thread {@link #TIMER_TID}, an instant per timer interrupt (tick).</li>
+ * </ul>
+ * Every pid and tid is named by a metadata event ({@code "ph":"M"}). Slices on one track never
+ * overlap: times are whole simulated nanoseconds ({@link Schedule#nanos}) written as microseconds
+ * with three decimals, so a slice that ends where the next begins in cycles does so in the file.
+ *
+ * <p>Belongs to the kernel's thread, like every listener.
  */
 public final class TraceExport implements KernelListener {
-    private final List<KernelEvent> events = new ArrayList<>();
-    private final Map<Integer, String> names = new TreeMap<>();
-    private final double cyclesPerMicrosecond;
+    /** The thread id of the CPU track (in process 2). */
+    public static final int CPU_TID = 100_000;
+    /** The thread id of the timer-interrupt track (in process 2). */
+    public static final int TIMER_TID = 100_001;
+
+    private final Schedule schedule;
+    private final boolean owned;
 
     /**
-     * Creates an exporter.
+     * Creates an exporter with a schedule of its own; add it with {@link Kernel#addListener}
+     * before spawning.
      *
      * @param coreHz the kernel's core clock ({@link Kernel#coreHz()})
      */
     public TraceExport(long coreHz) {
-        this.cyclesPerMicrosecond = coreHz / 1e6;
+        this.schedule = new Schedule(coreHz);
+        this.owned = true;
+    }
+
+    private TraceExport(Schedule schedule) {
+        this.schedule = Objects.requireNonNull(schedule, "schedule");
+        this.owned = false;
+    }
+
+    /**
+     * Creates an exporter that writes a schedule someone else listens for (share one with an
+     * {@link HtmlReport} so both show the same thing); it ignores the events given to it directly.
+     *
+     * @param schedule the schedule, already a listener of the kernel
+     * @return the exporter
+     */
+    public static TraceExport of(Schedule schedule) {
+        return new TraceExport(schedule);
     }
 
     @Override
     public void event(KernelEvent e) {
-        events.add(e);
-        if (e.kind() == KernelEvent.Kind.SPAWN) {
-            int q = e.detail().indexOf('\'');
-            names.put(e.task(), q >= 0 ? e.detail().substring(q + 1, e.detail().lastIndexOf('\'')) : e.detail());
+        if (owned) {
+            schedule.event(e);
         }
     }
 
     /**
-     * Returns the number of events collected.
+     * Returns the schedule this exporter writes.
+     *
+     * @return the model
+     */
+    public Schedule schedule() {
+        return schedule;
+    }
+
+    /**
+     * Returns the number of trace events {@link #toJson()} writes now (metadata, slices, instants
+     * and counter samples: the length of its {@code traceEvents} array).
      *
      * @return the count
      */
     public int size() {
-        return events.size();
-    }
-
-    private static String esc(String s) {
-        StringBuilder b = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                b.append('\\').append(c);
-            } else if (c < 0x20) {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
+        return events().size();
     }
 
     /**
      * Writes the trace.
      *
-     * @return the JSON text ({"traceEvents": [...]})
+     * @return the JSON text ({"traceEvents": [...], "displayTimeUnit": "ms"})
      */
     public String toJson() {
-        StringBuilder out = new StringBuilder("{\"traceEvents\":[\n");
+        return "{\"traceEvents\":[\n" + String.join(",\n", events()) + "\n],\"displayTimeUnit\":\"ms\"}\n";
+    }
+
+    private List<String> events() {
         List<String> items = new ArrayList<>();
-        items.add("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"args\":{\"name\":\"Levitate kernel (simulated)\"}}");
-        names.forEach((id, n) -> items.add(String.format("{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%d,\"args\":{\"name\":\"%s (%d)\"}}",
-                id, esc(n), id)));
-        items.add("{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":1,\"args\":{\"name\":\"idle (1)\"}}");
-        int running = -1;
-        long since = 0;
-        for (KernelEvent e : events) {
-            double ts = e.cycles() / cyclesPerMicrosecond;
-            switch (e.kind()) {
-                case SWITCH:
-                    running = e.task();
-                    since = e.cycles();
-                    break;
-                case PREEMPT:
-                case YIELD:
-                case SLEEP:
-                case BLOCK:
-                case EXIT:
-                    if (running == e.task()) {
-                        items.add(slice(running, since, e.cycles()));
-                        running = -1;
-                    }
-                    items.add(instant(e, ts));
-                    break;
-                case TICK:
-                    if (running == 1) { // the idle task runs until the next tick brings work
-                        items.add(slice(running, since, e.cycles()));
-                        since = e.cycles();
-                    }
-                    break;
-                default:
-                    items.add(instant(e, ts));
-                    break;
+        Map<Integer, String> names = schedule.names();
+        items.add(meta("process_name", 1, null, "Levitate kernel (simulated)"));
+        items.add(meta("process_name", 2, null, "CPU 0"));
+        items.add(meta("thread_name", 1, 0, "kernel"));
+        items.add(sortIndex(1, 0, 0));
+        names.forEach((id, n) -> {
+            items.add(meta("thread_name", 1, id, n + " (" + id + ")"));
+            items.add(sortIndex(1, id, id));
+        });
+        items.add(meta("thread_name", 2, CPU_TID, "CPU 0 (what ran)"));
+        items.add(meta("thread_name", 2, TIMER_TID, "timer interrupts (ticks)"));
+        for (Schedule.Stretch s : schedule.stretches()) {
+            String name = switch (s.activity()) {
+                case RUN -> "running";
+                case READY -> "ready";
+                case SLEEP -> "sleeping";
+                case BLOCK -> "blocked";
+            };
+            items.add(slice(name, 1, s.task(), s, (s.level() >= 0 ? "\"level\":" + s.level() + "," : "") + "\"ended\":\"" + esc(s.note()) + "\""));
+        }
+        for (Schedule.Stretch s : schedule.cpu()) {
+            items.add(slice(names.getOrDefault(s.task(), "task " + s.task()), 2, CPU_TID, s, "\"task\":" + s.task()));
+        }
+        for (Schedule.Tick t : schedule.ticks()) {
+            items.add(fmt("{\"name\":\"timer tick\",\"cat\":\"timer\",\"ph\":\"i\",\"s\":\"t\",\"pid\":2,\"tid\":%d,\"ts\":%s,\"args\":{\"tick\":%d}}",
+                    TIMER_TID, ts(schedule.nanos(t.cycles())), t.tick()));
+        }
+        for (Schedule.Mark m : schedule.marks()) {
+            items.add(fmt("{\"name\":\"%s\",\"cat\":\"kernel\",\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":%d,\"ts\":%s,\"args\":{\"task\":%d,\"tick\":%d,\"detail\":\"%s\"}}",
+                    m.kind().name().toLowerCase(Locale.ROOT), m.kind() == KernelEvent.Kind.TLBI ? Schedule.KERNEL : m.lane(),
+                    ts(schedule.nanos(m.cycles())), m.task(), m.tick(), esc(m.detail())));
+        }
+        for (Map.Entry<String, List<Schedule.Sample>> c : schedule.counters().entrySet()) {
+            String key = c.getKey().replace(' ', '_');
+            for (Schedule.Sample s : c.getValue()) {
+                items.add(fmt("{\"name\":\"%s\",\"ph\":\"C\",\"pid\":1,\"ts\":%s,\"args\":{\"%s\":%d}}",
+                        esc(c.getKey()), ts(schedule.nanos(s.cycles())), esc(key), s.value()));
             }
         }
-        out.append(String.join(",\n", items)).append("\n],\"displayTimeUnit\":\"ms\"}\n");
-        return out.toString();
+        return items;
     }
 
-    private String slice(int task, long from, long to) {
-        return String.format(java.util.Locale.ROOT, "{\"name\":\"%s\",\"ph\":\"X\",\"pid\":1,\"tid\":%d,\"ts\":%.3f,\"dur\":%.3f}",
-                esc(names.getOrDefault(task, task == 1 ? "idle" : "task " + task)), task, from / cyclesPerMicrosecond,
-                (to - from) / cyclesPerMicrosecond);
+    private String slice(String name, int pid, int tid, Schedule.Stretch s, String args) {
+        long from = schedule.nanos(s.from());
+        long to = schedule.nanos(s.to());
+        return fmt("{\"name\":\"%s\",\"cat\":\"%s\",\"ph\":\"X\",\"pid\":%d,\"tid\":%d,\"ts\":%s,\"dur\":%s,\"args\":{%s}}",
+                esc(name), s.activity().name().toLowerCase(Locale.ROOT), pid, tid, ts(from), ts(to - from), args);
     }
 
-    private static String instant(KernelEvent e, double ts) {
-        return String.format(java.util.Locale.ROOT, "{\"name\":\"%s\",\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":%d,\"ts\":%.3f,\"args\":{\"detail\":\"%s\",\"tick\":%d}}",
-                e.kind().name().toLowerCase(java.util.Locale.ROOT), Math.max(e.task(), 0), ts, esc(e.detail()), e.tick());
+    private static String meta(String what, int pid, Integer tid, String name) {
+        return fmt("{\"name\":\"%s\",\"ph\":\"M\",\"pid\":%d,%s\"args\":{\"name\":\"%s\"}}", what, pid,
+                tid == null ? "" : "\"tid\":" + tid + ",", esc(name));
+    }
+
+    private static String sortIndex(int pid, int tid, int index) {
+        return fmt("{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":%d,\"tid\":%d,\"args\":{\"sort_index\":%d}}", pid, tid, index);
+    }
+
+    /** Nanoseconds as microseconds with exactly three decimals (no rounding). */
+    private static String ts(long nanos) {
+        return fmt("%d.%03d", nanos / 1000, nanos % 1000);
+    }
+
+    private static String fmt(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+
+    private static String esc(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 8);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20 || Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1))) && !(Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(s.charAt(i - 1)))) {
+                b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 }
