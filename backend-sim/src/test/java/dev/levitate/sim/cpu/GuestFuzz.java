@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
 
 /**
  * The guest side of the fuzz campaign (issue #16): a random program at EL0 or EL1, with the MMU
- * off or on and with or without returning exception handlers, run through every tier (general
+ * off or on, with or without returning exception handlers and a timer interrupt, run through every tier (general
  * interpreter, fast loop, compiled blocks) under both timing models, bounded by an instruction
  * count, and checked after each run:
  * <ul>
@@ -70,14 +70,21 @@ final class GuestFuzz {
      * @param mmu whether the MMU is on (RAM identity-mapped for EL1 only, plus the user page)
      * @param vectors whether VBAR_EL1 points at handlers that skip the instruction and return
      * @param registerSeed the seed of the starting registers
+     * @param timer 0, or the physical timer's deadline in counter ticks (CNTP_CVAL_EL0, enabled,
+     *     its PPI 30 enabled at the GIC): an IRQ that the handlers return from without
+     *     acknowledging, so it comes again whenever PSTATE.I is clear (at EL0 from the start)
      * @param words the program, from {@code Rig.CODE + 4}
      */
-    record Input(boolean el0, boolean mmu, boolean vectors, long registerSeed, int[] words) {
-        /** The one-line form: {@code el0|el1 mmu|nommu vectors|novectors registers=N words=hex,hex,...}. */
+    record Input(boolean el0, boolean mmu, boolean vectors, long registerSeed, int timer, int[] words) {
+        /**
+         * The one-line form: {@code el0|el1 mmu|nommu vectors|novectors registers=N [timer=T]
+         * words=hex,hex,...}.
+         */
         @Override
         public String toString() {
-            StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s %s %s registers=%d words=",
-                    el0 ? "el0" : "el1", mmu ? "mmu" : "nommu", vectors ? "vectors" : "novectors", registerSeed));
+            StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s %s %s registers=%d %swords=",
+                    el0 ? "el0" : "el1", mmu ? "mmu" : "nommu", vectors ? "vectors" : "novectors", registerSeed,
+                    timer == 0 ? "" : "timer=" + timer + " "));
             for (int i = 0; i < words.length; i++) {
                 b.append(i == 0 ? "" : ",").append(String.format("%08x", words[i]));
             }
@@ -104,16 +111,18 @@ final class GuestFuzz {
          */
         static Input parse(String line) {
             String[] f = line.trim().split("\\s+");
-            if (f.length != 5 || !f[3].startsWith("registers=") || !f[4].startsWith("words=")) {
+            boolean timed = f.length == 6 && f[4].startsWith("timer=");
+            if (f.length != (timed ? 6 : 5) || !f[3].startsWith("registers=") || !f[f.length - 1].startsWith("words=")) {
                 throw new IllegalArgumentException("not a guest fuzz input: '" + line + "'");
             }
-            String[] hex = f[4].substring("words=".length()).split(",");
+            int timer = timed ? Integer.parseInt(f[4].substring("timer=".length())) : 0;
+            String[] hex = f[f.length - 1].substring("words=".length()).split(",");
             int[] words = new int[hex.length];
             for (int i = 0; i < hex.length; i++) {
                 words[i] = Integer.parseUnsignedInt(hex[i], 16);
             }
             return new Input(f[0].equals("el0"), f[1].equals("mmu"), f[2].equals("vectors"),
-                    Long.parseLong(f[3].substring("registers=".length())), words);
+                    Long.parseLong(f[3].substring("registers=".length())), timer, words);
         }
     }
 
@@ -139,7 +148,13 @@ final class GuestFuzz {
         for (int i = 0; i < n; i++) {
             words[i] = word(rnd);
         }
-        return new Input(rnd.nextBoolean(), rnd.nextBoolean(), rnd.nextInt(4) != 0, rnd.nextLong(1_000_000_000L), words);
+        boolean el0 = rnd.nextBoolean();
+        boolean mmu = rnd.nextBoolean();
+        boolean vectors = rnd.nextInt(4) != 0;
+        long registers = rnd.nextLong(1_000_000_000L);
+        // a quarter of the inputs with a timer due within the first 2,000 instructions (16 cycles a tick)
+        int timer = rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(120) : 0;
+        return new Input(el0, mmu, vectors, registers, timer, words);
     }
 
     static int word(SplittableRandom rnd) {
@@ -291,6 +306,16 @@ final class GuestFuzz {
                 rig.map4k(root, USER_VA + 0x1000L * i, Rig.frame(i), Rig.AP_EL0 | Rig.NG);
             }
             rig.enableMmu(root, 1);
+        }
+        if (in.timer() > 0) {
+            int ppi = dev.levitate.sim.timer.GenericTimer.PPI_PHYSICAL;
+            m.gic().writeDistributor(0x000, 4, 1);        // GICD_CTLR: on
+            m.gic().writeDistributor(0x100, 4, 1L << ppi); // GICD_ISENABLER0
+            m.gic().writeDistributor(0x400 + ppi, 1, 0x80); // priority
+            m.gic().writeCpuInterface(0x00, 4, 1);        // GICC_CTLR: on
+            m.gic().writeCpuInterface(0x04, 4, 0xF0);     // GICC_PMR
+            cpu.setSystemRegister(SystemRegister.CNTP_CVAL_EL0, in.timer());
+            cpu.setSystemRegister(SystemRegister.CNTP_CTL_EL0, 1);
         }
         A64Assembler a = Rig.code().word(in.el0() ? Rig.ERET : 0xD503_201F);
         for (int w : in.words()) {
