@@ -1,6 +1,17 @@
 // Cross-check: the synchronous exceptions a small kernel meets, with the syndrome each one leaves.
 // Prints the vector offset, ESR's class (and ISS where it is deterministic), FSC and FAR for aborts.
         .include "lib.inc"
+
+// an ERET with SPSR_EL1 = \spsr to the instruction after it, which is skipped by the handler
+        .macro ILLEGAL_ERET spsr
+        mov     x0, #\spsr
+        msr     spsr_el1, x0
+        adr     x0, 9997f
+        msr     elr_el1, x0
+        eret
+9997:   nop
+        .endm
+
         .global _start
 _start:
         ldr     x0, =stack_top
@@ -63,6 +74,9 @@ el0_code:
         mrs     x0, tpidrro_el0         // allowed
         msr     tpidr_el0, x0           // allowed
         msr     tpidrro_el0, x0         // read-only at EL0: undefined
+        mov     x0, #0x18               // semihosting SYS_EXIT(99) from EL0: undefined, as on QEMU
+        adr     x1, el0_exit_block      // without -semihosting-config userspace=on; it must not
+        hlt     #0xf000                 // stop the machine
         svc     #1                      // back to EL1 (the handler switches ELR/SPSR)
 el1_again:
         mrs     x0, tpidr_el0
@@ -71,6 +85,18 @@ el1_again:
         mrs     x0, currentel
         PUTX    x0
         PUTS    " back at EL1\n"
+
+        // illegal exception returns: each ERET leaves EL1h with PSTATE.IL set, and its target
+        // instruction takes the Illegal Execution state exception (EC 0x0E)
+        ILLEGAL_ERET 0x3d3              // M[4] = 1: AArch32 Supervisor, but EL1 is AArch64
+        ILLEGAL_ERET 0x3d5              // M[4] = 1 with EL1h's M[3:0]: not AArch64 EL1h either
+        ILLEGAL_ERET 0x3c9              // EL2h: higher than EL1, and not implemented
+        ILLEGAL_ERET 0x3c1              // EL0 with M[0] = 1 (SP_EL1 at EL0)
+        // (AArch32 User, M = 0x10, is left out: QEMU's cortex-a53 implements AArch32 at EL0, so
+        //  there it is a legal return; the simulator, AArch64 only, makes it illegal: ExceptionTest)
+        mrs     x0, currentel
+        PUTX    x0
+        PUTS    " still at EL1\n"
         PUTS    "done\n"
         mov     x0, #0
         b       exit
@@ -118,6 +144,11 @@ advance:
 1:      ldr     x0, [x19, #248]         // everything else: skip the faulting instruction
         add     x0, x0, #4
         str     x0, [x19, #248]
+        cmp     x22, #0x0e              // Illegal Execution state: the saved PSTATE.IL is 1,
+        b.ne    2f                      // so clear it, or the return would be illegal again
+        ldr     x0, [x19, #256]
+        bic     x0, x0, #(1 << 20)
+        str     x0, [x19, #256]
 2:      ldp     x19, x20, [sp, #16]
         ldp     x29, x30, [sp], #32
         ret
@@ -126,6 +157,8 @@ advance:
 
         .data
         .balign 16
+el0_exit_block:
+        .quad   0x20026, 99
 buffer: .quad   0x1122334455667788, 0x99aabbccddeeff00
         .bss
         .balign 16

@@ -64,6 +64,10 @@ public final class RunCommand implements Callable<Integer> {
             description = "Compile hot blocks of the fast tier to JVM bytecode (default); --no-compiled-tier leaves them to the fast tier's interpreter. The results are identical; only the speed differs.")
     private boolean compiledTier;
 
+    @Option(names = "--semihosting", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Serve Arm semihosting calls (HLT #0xF000) made at EL1, as QEMU's -semihosting (default); --no-semihosting makes them undefined instructions. At EL0 they are undefined either way.")
+    private boolean semihosting;
+
     /** Exit status for a file that is not a loadable image. */
     static final int BAD_IMAGE = 126;
     /** Exit status when the simulator stops the image for a reason other than its own exit. */
@@ -92,7 +96,7 @@ public final class RunCommand implements Callable<Integer> {
             default: throw new CommandLine.ParameterException(spec.commandLine(), "--timing must be fixed or a53, got '" + timing + "'");
         }
         Machine m = new Machine((long) ramMib << 20, dev.levitate.sim.cpu.CpuConfig.defaults().withTiming(model).withFastTier(fastTier)
-                .withCompiledTier(compiledTier ? dev.levitate.sim.cpu.CpuConfig.defaults().compileAfter() : 0),
+                .withCompiledTier(compiledTier ? dev.levitate.sim.cpu.CpuConfig.defaults().compileAfter() : 0).withSemihosting(semihosting),
                 b -> write(stdout, b), b -> write(stdout, b), b -> write(err, b));
         try {
             elf = ElfImage.parse(file);

@@ -129,6 +129,22 @@ class RunCommandTest {
         assertTrue(text.contains("levitate run: walk cache, 0 entries (no table descriptor cached"), text);
     }
 
+    /**
+     * movz x0, #0x18; adr x1, block; hlt #0xf000; b .; block: {ADP_Stopped_ApplicationExit, 7}: a
+     * semihosting SYS_EXIT with status 7, served by default (as {@code qemu ... -semihosting}) and an
+     * undefined instruction with {@code --no-semihosting} (as QEMU without it).
+     */
+    @Test
+    void noSemihostingMakesHltF000AnUndefinedInstruction() throws Exception {
+        Path image = Files.createTempFile("exit7", ".elf");
+        Files.write(image, image(32, 0, 0, 0xd2800300, 0x10000061, 0xd45e0000, 0x14000000, 0x20026, 0, 7, 0));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(7, run(err, "run", image.toString()), err.toString());
+        err.reset();
+        assertEquals(RunCommand.STOPPED, run(err, "run", "--no-semihosting", image.toString()), err.toString());
+        assertTrue(err.toString().contains("undefined or unimplemented instruction 0xd45e0000 at pc=0x40080008"), err.toString());
+    }
+
     @Test
     void tlbSaysSoWhenTheMmuStayedOff() throws Exception {
         Path spin = Files.createTempFile("spin", ".elf");

@@ -80,7 +80,10 @@ public final class SimBackend implements CpuBackend {
 
     /**
      * Creates a backend over the kernel's memory. Options: {@code sim.coreHz} (default 1 GHz),
-     * {@code sim.maxInstructions} (per resume without a quantum).
+     * {@code sim.maxInstructions} (per resume without a quantum), {@code sim.semihosting}
+     * ({@code true}, the default, or {@code false}: whether {@code HLT #0xF000} at EL1 is an Arm
+     * semihosting call, {@link CpuConfig#withSemihosting}; at EL0 it is an undefined instruction,
+     * reported as a fault of the context, either way).
      *
      * @param config the memory (its first region must be QEMU virt's RAM at 0x4000_0000) and options
      * @throws IllegalArgumentException if the memory is not shaped like virt's RAM or an option is malformed
@@ -89,7 +92,12 @@ public final class SimBackend implements CpuBackend {
         this.memory = config.memory();
         long coreHz = Long.parseLong(config.option("sim.coreHz", "1000000000"));
         this.maxInstructions = Long.parseLong(config.option("sim.maxInstructions", Long.toString(DEFAULT_MAX_INSTRUCTIONS)));
-        this.machine = new Machine(memory, CpuConfig.defaults().withCoreHz(coreHz), this::consoleByte, this::consoleByte, this::consoleByte);
+        String semihosting = config.option("sim.semihosting", "true");
+        if (!semihosting.equals("true") && !semihosting.equals("false")) {
+            throw new IllegalArgumentException("option sim.semihosting must be true or false, got '" + semihosting + "'");
+        }
+        this.machine = new Machine(memory, CpuConfig.defaults().withCoreHz(coreHz).withSemihosting(Boolean.parseBoolean(semihosting)),
+                this::consoleByte, this::consoleByte, this::consoleByte);
         this.cpu = machine.cpu();
         this.runtimePa = Machine.RAM_BASE;
         install(0);

@@ -88,6 +88,8 @@ public final class Cpu {
     /** Cycles per row under {@link CpuConfig.Timing#FIXED}. */
     private static final byte[] FIXED_COST = CycleModel.fixedCosts();
     private SemihostingHandler semihosting;
+    /** Whether HLT #0xF000 at EL1 is a semihosting call ({@link CpuConfig#semihosting()}). */
+    private final boolean semihostingOn;
     private InterruptLine interrupts;
     private long instructions;
     /** Instructions retired by the {@link FastLoop} (a subset of {@link #instructions}). */
@@ -145,7 +147,7 @@ public final class Cpu {
     private static final java.lang.invoke.VarHandle LE64 =
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
-    /** Services HLT #0xF000 (Arm semihosting) and PSCI calls for the machine. */
+    /** Services HLT #0xF000 at EL1 (Arm semihosting, when {@link CpuConfig#semihosting()} is on) and PSCI calls for the machine. */
     public interface SemihostingHandler {
         /**
          * Handles a semihosting call: operation in w0, parameter in x1, result to x0.
@@ -235,13 +237,16 @@ public final class Cpu {
         this.jit = config.compileAfter() > 0 ? new BlockJit(this, fast, config.compileAfter()) : null;
         this.fastTierOn = config.fastTier();
         this.fastBlocked = !fastTierOn;
+        this.semihostingOn = config.semihosting();
         regimeChanged();
     }
 
     /**
-     * Sets the semihosting and PSCI handler.
+     * Sets the semihosting and PSCI handler. Its {@link SemihostingHandler#semihost} is called only
+     * for {@code HLT #0xF000} at EL1 and only when {@link CpuConfig#semihosting()} is on; at EL0,
+     * or with semihosting off, the instruction is UNDEFINED (EC 0x00), as on QEMU.
      *
-     * @param h the handler
+     * @param h the handler, or null for none (HLT, HVC and SMC then UNDEFINED)
      */
     public void setSemihosting(SemihostingHandler h) {
         this.semihosting = h;
@@ -945,7 +950,14 @@ public final class Cpu {
         }
     }
 
-    /** ERET (D1.11): PSTATE from SPSR_EL1, PC from ELR_EL1; an illegal return sets PSTATE.IL. */
+    /**
+     * ERET (D1.11): PSTATE from SPSR_EL1, PC from ELR_EL1. Only M[4:0] = EL0t (0), EL1t (4) and
+     * EL1h (5) are legal targets; every other value is an illegal exception return (ARM ARM
+     * "Illegal return events from AArch64 state"): M[4] = 1 (AArch32, which this core lacks), EL2
+     * or EL3 (higher than EL1, and not implemented), M[1] = 1 (reserved), EL0 with M[0] = 1 (SP_EL1
+     * at EL0). Then only NZCV and DAIF are restored, the PC is ELR_EL1, EL and SP stay, and
+     * PSTATE.IL is set: the next instruction takes an Illegal Execution state exception (EC 0x0E).
+     */
     private void exceptionReturn() {
         long spsr = sys.spsr;
         int m = (int) spsr & 0x1F;
@@ -1502,7 +1514,9 @@ public final class Cpu {
                 takeSync(Esr.of(Esr.EC_BRK, bits(w, 5, 16)), pc, 0, false, bits(w, 5, 16));
                 return false;
             case Ops.HLT: {
-                if (bits(w, 5, 16) == 0xF000 && semihosting != null) {
+                // semihosting is an EL1 facility (QEMU: EL0 only with -semihosting-config
+                // userspace=on), and switched off with CpuConfig.withSemihosting(false)
+                if (bits(w, 5, 16) == 0xF000 && el == 1 && semihostingOn && semihosting != null) {
                     StopKind k = semihosting.semihost(this);
                     if (k != StopKind.NONE) {
                         stopPc = pc;

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * How a simulated core is built: TLB geometry and replacement, walk-cache size, the core clock and
- * the system counter's frequency.
+ * the system counter's frequency, the timing model and tiers, and whether semihosting is on.
  *
  * @param tlbEntries TLB entries (a power of two)
  * @param tlbWays TLB associativity (a power of two dividing the entries)
@@ -18,9 +18,14 @@ import java.util.Objects;
  *     identical either way, only the speed differs; see docs/simulator.md)
  * @param compileAfter after how many entries a block of the fast tier is compiled to JVM bytecode
  *     (1..127), or 0 for never: the compiled tier; again only the speed differs
+ * @param semihosting whether {@code HLT #0xF000} at EL1 is an Arm semihosting call (QEMU's
+ *     {@code -semihosting}; on by default). Semihosting is an EL1 facility: at EL0 the instruction
+ *     is UNDEFINED whatever this says, as on QEMU without {@code -semihosting-config userspace=on};
+ *     off, it is UNDEFINED at EL1 too (halting debug is not implemented, so the ARM ARM's HLT is UNDEFINED).
+ *     PSCI through HVC/SMC is not semihosting and stays either way.
  */
 public record CpuConfig(int tlbEntries, int tlbWays, Tlb.Replacement replacement, int walkCacheEntries, long coreHz, long counterHz,
-                        Timing timing, boolean fastTier, int compileAfter) {
+                        Timing timing, boolean fastTier, int compileAfter, boolean semihosting) {
     /** How the core charges cycles for instructions. */
     public enum Timing {
         /**
@@ -40,10 +45,10 @@ public record CpuConfig(int tlbEntries, int tlbWays, Tlb.Replacement replacement
      * Cortex-A53-like: a 512-entry 4-way main TLB, a 64-entry walk cache, 1 GHz, and QEMU virt's
      * 62.5 MHz counter; fixed timing; the fast tier on unless {@code -Dlevitate.sim.fastTier=false};
      * blocks compiled after 16 entries unless {@code -Dlevitate.sim.jitThreshold=N} says otherwise
-     * (0: never).
+     * (0: never); semihosting on (at EL1).
      */
     private static final CpuConfig DEFAULTS = new CpuConfig(512, 4, Tlb.Replacement.LRU, 64, 1_000_000_000L, 62_500_000L, Timing.FIXED,
-            !"false".equals(System.getProperty("levitate.sim.fastTier")), Integer.getInteger("levitate.sim.jitThreshold", 16));
+            !"false".equals(System.getProperty("levitate.sim.fastTier")), Integer.getInteger("levitate.sim.jitThreshold", 16), true);
 
     /**
      * Checks the configuration.
@@ -57,6 +62,7 @@ public record CpuConfig(int tlbEntries, int tlbWays, Tlb.Replacement replacement
      * @param timing the timing model
      * @param fastTier whether the fast tier runs
      * @param compileAfter entries before a block is compiled, 0 for never
+     * @param semihosting whether HLT #0xF000 at EL1 is a semihosting call
      * @throws IllegalArgumentException if a size is not positive, the counter is faster than the
      *     core, or {@code compileAfter} is outside 0..127
      */
@@ -93,7 +99,7 @@ public record CpuConfig(int tlbEntries, int tlbWays, Tlb.Replacement replacement
      * @return the new configuration
      */
     public CpuConfig withTlb(int entries, int ways, Tlb.Replacement policy) {
-        return new CpuConfig(entries, ways, policy, walkCacheEntries, coreHz, counterHz, timing, fastTier, compileAfter);
+        return new CpuConfig(entries, ways, policy, walkCacheEntries, coreHz, counterHz, timing, fastTier, compileAfter, semihosting);
     }
 
     /**
@@ -103,7 +109,7 @@ public record CpuConfig(int tlbEntries, int tlbWays, Tlb.Replacement replacement
      * @return the new configuration
      */
     public CpuConfig withCoreHz(long hz) {
-        return new CpuConfig(tlbEntries, tlbWays, replacement, walkCacheEntries, hz, counterHz, timing, fastTier, compileAfter);
+        return new CpuConfig(tlbEntries, tlbWays, replacement, walkCacheEntries, hz, counterHz, timing, fastTier, compileAfter, semihosting);
     }
 
     /**
@@ -113,7 +119,7 @@ public record CpuConfig(int tlbEntries, int tlbWays, Tlb.Replacement replacement
      * @return the new configuration
      */
     public CpuConfig withTiming(Timing model) {
-        return new CpuConfig(tlbEntries, tlbWays, replacement, walkCacheEntries, coreHz, counterHz, model, fastTier, compileAfter);
+        return new CpuConfig(tlbEntries, tlbWays, replacement, walkCacheEntries, coreHz, counterHz, model, fastTier, compileAfter, semihosting);
     }
 
     /**
@@ -125,7 +131,7 @@ public record CpuConfig(int tlbEntries, int tlbWays, Tlb.Replacement replacement
      * @return the new configuration
      */
     public CpuConfig withFastTier(boolean on) {
-        return new CpuConfig(tlbEntries, tlbWays, replacement, walkCacheEntries, coreHz, counterHz, timing, on, compileAfter);
+        return new CpuConfig(tlbEntries, tlbWays, replacement, walkCacheEntries, coreHz, counterHz, timing, on, compileAfter, semihosting);
     }
 
     /**
@@ -138,6 +144,22 @@ public record CpuConfig(int tlbEntries, int tlbWays, Tlb.Replacement replacement
      * @throws IllegalArgumentException if {@code entries} is outside 0..127
      */
     public CpuConfig withCompiledTier(int entries) {
-        return new CpuConfig(tlbEntries, tlbWays, replacement, walkCacheEntries, coreHz, counterHz, timing, fastTier, entries);
+        return new CpuConfig(tlbEntries, tlbWays, replacement, walkCacheEntries, coreHz, counterHz, timing, fastTier, entries, semihosting);
+    }
+
+    /**
+     * Returns this configuration with Arm semihosting on or off, as QEMU's {@code -semihosting}
+     * flag. On (the default), {@code HLT #0xF000} at EL1 calls the machine's semihosting handler
+     * (SYS_WRITEC, SYS_WRITE0, SYS_WRITE, SYS_EXIT...); off, it is an UNDEFINED instruction (EC
+     * 0x00) like every other HLT, since halting debug is not implemented. At EL0 it is UNDEFINED
+     * either way: semihosting is never a user-mode facility here (QEMU allows it only with
+     * {@code -semihosting-config userspace=on}, which has no counterpart). PSCI calls through
+     * HVC/SMC at EL1 are unaffected.
+     *
+     * @param on whether HLT #0xF000 at EL1 is a semihosting call
+     * @return the new configuration
+     */
+    public CpuConfig withSemihosting(boolean on) {
+        return new CpuConfig(tlbEntries, tlbWays, replacement, walkCacheEntries, coreHz, counterHz, timing, fastTier, compileAfter, on);
     }
 }

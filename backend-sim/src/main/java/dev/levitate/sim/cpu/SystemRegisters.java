@@ -298,7 +298,11 @@ final class SystemRegisters {
             case OSDLR_EL1:
                 break;
             case CPACR_EL1: cpacr = v & (3L << 20); break;
-            case SPSR_EL1: spsr = v & 0xF0F0_03EFL | (v & (1L << 20)); break;
+            case SPSR_EL1:
+                // NZCV, bits 23:20 (IL among them), DAIF and M[4:0]: M[4] (nRW) is kept, so that an
+                // ERET to AArch32, which this AArch64-only core lacks, is an illegal return (D1.11)
+                spsr = v & 0xF0F0_03FFL;
+                break;
             case ELR_EL1: elr = v; break;
             case SP_EL0:
                 if (cpu.spSel == 0) {

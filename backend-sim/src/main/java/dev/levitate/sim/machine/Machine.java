@@ -17,8 +17,10 @@ import org.slf4j.LoggerFactory;
  * A machine shaped like QEMU's {@code virt} board for what it models: RAM at {@value #RAM_BASE}
  * (sparse), a PL011 UART at {@value #UART_BASE} (transmit to a sink, receive from
  * {@link #uartInput}, receive interrupt on SPI 1 = ID 33), a GICv2 at 0x0800_0000 / 0x0801_0000,
- * the core's generic timer wired to PPIs 30 and 27, Arm semihosting through {@code HLT #0xF000},
- * and PSCI through HVC/SMC (SYSTEM_OFF and SYSTEM_RESET stop the machine). The CPU starts at EL1h
+ * the core's generic timer wired to PPIs 30 and 27, Arm semihosting through {@code HLT #0xF000}
+ * at EL1 (an EL1 facility: UNDEFINED at EL0, and at EL1 too with
+ * {@link CpuConfig#withSemihosting}(false), as QEMU without {@code -semihosting}), and PSCI through
+ * HVC/SMC (SYSTEM_OFF and SYSTEM_RESET stop the machine). The CPU starts at EL1h
  * with the MMU off and interrupts masked, as {@code qemu-system-aarch64 -M virt -cpu cortex-a53
  * -kernel} starts a bare-metal ELF.
  *
@@ -232,12 +234,21 @@ public final class Machine {
         return cpu.run(maxInstructions);
     }
 
+    /**
+     * Whether {@code [pa, pa + size)} lies in RAM: the one check every physical access of the guest
+     * goes through (loads, stores and fetches on the bus, and semihosting's parameter reads).
+     * Overflow-safe for any {@code pa}.
+     */
+    private boolean inRam(long pa, long size) {
+        return pa >= RAM_BASE && size >= 0 && pa <= ramLimit - size;
+    }
+
     private final class MachineBus implements Bus {
         private boolean fault;
 
         @Override
         public long read(long pa, int size) {
-            if (pa >= RAM_BASE && pa <= ramLimit - size) {
+            if (inRam(pa, size)) {
                 switch (size) {
                     case 1: return ram.read8(pa);
                     case 2: return ram.read16(pa);
@@ -260,7 +271,7 @@ public final class Machine {
 
         @Override
         public void write(long pa, int size, long value) {
-            if (pa >= RAM_BASE && pa <= ramLimit - size) {
+            if (inRam(pa, size)) {
                 switch (size) {
                     case 1: ram.write8(pa, (int) value); break;
                     case 2: ram.write16(pa, (int) value); break;
@@ -306,12 +317,12 @@ public final class Machine {
 
         @Override
         public boolean executable(long pa) {
-            return pa >= RAM_BASE && pa <= ramLimit - 4;
+            return inRam(pa, 4);
         }
 
         @Override
         public int fetch(long pa) {
-            if (pa >= RAM_BASE && pa <= ramLimit - 4) {
+            if (inRam(pa, 4)) {
                 return ram.read32(pa);
             }
             fault = true;
@@ -343,7 +354,18 @@ public final class Machine {
         }
     }
 
-    /** Arm semihosting (AArch64: HLT #0xF000, operation in w0, parameter in x1) and PSCI. */
+    /**
+     * Arm semihosting (AArch64: HLT #0xF000 at EL1, operation in w0, parameter in x1; the core calls
+     * it only at EL1 and only when {@link CpuConfig#semihosting()} is on) and PSCI.
+     *
+     * <p>Parameters are physical addresses, and every byte read goes through {@link #inRam}, the
+     * bus's own RAM check: nothing outside RAM (devices included) is ever read, a read never throws,
+     * and each call is bounded (SYS_WRITE0 stops after {@value #MAX_STRING} bytes, SYS_WRITE after
+     * {@value #MAX_WRITE}). Errors are the calls' error returns, as QEMU gives them: SYS_WRITEC of an
+     * address outside RAM writes nothing; SYS_WRITE0 stops at the first byte outside RAM; SYS_WRITE
+     * returns -1 when its parameter block is outside RAM and writes nothing, returning the whole
+     * length as not written, when its buffer is not wholly in RAM.
+     */
     private final class Semihosting implements Cpu.SemihostingHandler {
         static final int SYS_WRITEC = 0x03;
         static final int SYS_WRITE0 = 0x04;
@@ -355,13 +377,10 @@ public final class Machine {
         static final long PSCI_SYSTEM_OFF = 0x8400_0008L;
         static final long PSCI_SYSTEM_RESET = 0x8400_0009L;
         static final long PSCI_NOT_SUPPORTED = -1;
-
-        private long readOr(long pa, int size, long fallback) {
-            if (pa >= RAM_BASE && pa <= ramLimit - size) {
-                return size == 8 ? ram.read64(pa) : ram.read8(pa);
-            }
-            return fallback;
-        }
+        /** The longest string one SYS_WRITE0 prints. */
+        static final int MAX_STRING = 1 << 20;
+        /** The most bytes one SYS_WRITE prints (the rest is returned as not written). */
+        static final int MAX_WRITE = 1 << 24;
 
         @Override
         public StopKind semihost(Cpu c) {
@@ -369,11 +388,13 @@ public final class Machine {
             long param = c.reg(1);
             switch (op) {
                 case SYS_WRITEC:
-                    stdout.accept((int) readOr(param, 1, '?'));
+                    if (inRam(param, 1)) {
+                        stdout.accept(ram.read8(param));
+                    }
                     return StopKind.NONE;
                 case SYS_WRITE0:
-                    for (long p = param; p < param + (1 << 20); p++) {
-                        int ch = (int) readOr(p, 1, 0);
+                    for (long i = 0; i < MAX_STRING && inRam(param + i, 1); i++) {
+                        int ch = ram.read8(param + i);
                         if (ch == 0) {
                             break;
                         }
@@ -381,25 +402,31 @@ public final class Machine {
                     }
                     return StopKind.NONE;
                 case SYS_WRITE: {
-                    long fd = readOr(param, 8, -1);
-                    long buf = readOr(param + 8, 8, 0);
-                    long len = readOr(param + 16, 8, 0);
+                    if (!inRam(param, 24)) {
+                        c.setReg(0, -1);
+                        return StopKind.NONE;
+                    }
+                    long fd = ram.read64(param);
+                    long buf = ram.read64(param + 8);
+                    long len = ram.read64(param + 16);
+                    if (!inRam(buf, len)) {
+                        c.setReg(0, len); // nothing written
+                        return StopKind.NONE;
+                    }
                     IntConsumer sink = fd == 2 ? stderr : stdout;
-                    long written = 0;
-                    for (; written < len && written < (1 << 24); written++) {
-                        long a = buf + written;
-                        if (a < RAM_BASE || a >= ramLimit) {
-                            break;
-                        }
-                        sink.accept(ram.read8(a));
+                    long written = Math.min(len, MAX_WRITE);
+                    for (long i = 0; i < written; i++) {
+                        sink.accept(ram.read8(buf + i));
                     }
                     c.setReg(0, len - written);
                     return StopKind.NONE;
                 }
                 case SYS_EXIT:
                 case SYS_EXIT_EXTENDED: {
-                    long reason = readOr(param, 8, param);
-                    long code = readOr(param + 8, 8, 1);
+                    // AArch64: x1 points at {reason, subcode}; a block outside RAM is a plain failure
+                    boolean block = inRam(param, 16);
+                    long reason = block ? ram.read64(param) : param;
+                    long code = block ? ram.read64(param + 8) : 1;
                     c.stopWith(StopKind.EXIT, reason == ADP_STOPPED_APPLICATION_EXIT ? code : 1);
                     return StopKind.EXIT;
                 }

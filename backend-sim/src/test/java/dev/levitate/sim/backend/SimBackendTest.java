@@ -179,4 +179,23 @@ class SimBackendTest {
         assertThrows(dev.levitate.core.spi.UnknownContextException.class, () -> cpu.resume(id, 1000));
         assertThrows(IllegalArgumentException.class, () -> cpu.createContext(ContextSpec.kernel("x", body, 0x1000, 0)));
     }
+
+    /** {@code sim.semihosting=false}: a kernel context's HLT #0xF000 is an undefined instruction, reported as its fault. */
+    @Test
+    void withSemihostingOffAKernelHltF000IsAFault() {
+        PhysicalMemory mem = PhysicalMemory.of(Machine.RAM_BASE, 64L << 20);
+        try (SimBackend b = new SimBackend(new BackendConfig(mem, java.util.Map.of("sim.semihosting", "false")))) {
+            A64Assembler a = new A64Assembler(CODE);
+            a.movz(0, 0x18, 0).movz(1, 0, 0).hlt(0xF000); // SYS_EXIT
+            byte[] code = a.assembleBytes();
+            mem.write(CODE, code, 0, code.length);
+            ContextId id = b.createContext(ContextSpec.kernel("hlt", CODE, STACKS + STACK_SIZE, 0));
+            StopReason r = b.resume(id, Long.MAX_VALUE);
+            assertEquals(StopReason.Kind.FAULTED, r.kind(), r.toString());
+            assertEquals(Esr.EC_UNKNOWN, Esr.ec(r.syndrome()));
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new SimBackend(new BackendConfig(PhysicalMemory.of(Machine.RAM_BASE, 16L << 20), java.util.Map.of("sim.semihosting", "maybe"))));
+        assertTrue(e.getMessage().contains("sim.semihosting") && e.getMessage().contains("maybe"), e.getMessage());
+    }
 }

@@ -11,7 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import dev.levitate.sim.Rig;
 import dev.levitate.sim.isa.A64Assembler;
 import dev.levitate.sim.isa.SystemRegister;
+import dev.levitate.sim.Tier;
+import dev.levitate.sim.machine.Machine;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The exceptions the QEMU cross-check programs cannot cover (QEMU does not check SP alignment,
@@ -142,6 +147,88 @@ class ExceptionTest {
         assertTaken(CURRENT_SPX, 0x0EL << 26 | 1L << 25, target, 0xF000_0000L | 1L << 20 | 0x100 | 5);
         assertEquals(7, rig.cpu().reg(0), "the instruction at the return address did not execute");
         assertEquals(0, rig.cpu().pstate() & 1L << 20, "exception entry clears PSTATE.IL");
+    }
+
+    /**
+     * Every SPSR_EL1.M[4:0] other than EL0t (0), EL1t (4) and EL1h (5) is an illegal exception
+     * return from EL1 (ARM ARM "Illegal return events from AArch64 state"; QEMU's
+     * helper_exception_return): M[4] = 1, AArch32, which this core does not implement (0x10 User,
+     * 0x13 Supervisor, and 0x14/0x15, which were EL1t/EL1h if M[4] were dropped); EL2 and EL3
+     * (0x08, 0x09, 0x0C, 0x0D: higher than EL1, and not implemented); M[1] = 1 (0x02, 0x03, 0x06,
+     * 0x07: reserved); EL0 with M[0] = 1 (0x01: SP_EL1 at EL0). PSTATE.IL is set, NZCV and DAIF come
+     * from the SPSR, EL and SP stay, the PC is ELR_EL1, and the instruction there takes EC 0x0E.
+     */
+    @ParameterizedTest(name = "M = {0}")
+    @ValueSource(ints = {0x10, 0x13, 0x14, 0x15, 0x1F, 0x01, 0x02, 0x03, 0x06, 0x07, 0x08, 0x09, 0x0C, 0x0D})
+    void everyIllegalTargetModeIsAnIllegalReturn(int m) {
+        rig.installVectors();
+        long target = CODE + 0x100;
+        long spsr = 0x9000_0000L | 0x80 | m; // N and C set, I masked
+        rig.cpu().setSystemRegister(SystemRegister.SPSR_EL1, spsr);
+        assertEquals(m, sys(SystemRegister.SPSR_EL1) & 0x1F, "SPSR_EL1 keeps M[4:0] as written");
+        rig.cpu().setSystemRegister(SystemRegister.ELR_EL1, target);
+        rig.cpu().setReg(31, CODE + 0x8000);
+        rig.load(Rig.code().word(ERET));
+        rig.machine().ram().write32(target, 0xD2800540); // movz x0, #42: must not execute
+        rig.cpu().setReg(0, 7);
+        // taken from EL1h (EL and SP unchanged) with SPSR = NZCV and DAIF from the bad SPSR, IL, EL1h
+        assertTaken(CURRENT_SPX, 0x0EL << 26 | 1L << 25, target, 0x9000_0000L | 1L << 20 | 0x80 | 5);
+        assertEquals(7, rig.cpu().reg(0), "the instruction at the return address did not execute");
+        assertEquals(CODE + 0x8000, rig.cpu().reg(31), "SP_EL1 unchanged");
+    }
+
+    /** The legal targets, for contrast: EL0t, EL1t and EL1h return without IL. */
+    @ParameterizedTest(name = "M = {0}")
+    @ValueSource(ints = {0x00, 0x04, 0x05})
+    void theThreeImplementedTargetModesReturnNormally(int m) {
+        rig.cpu().setSystemRegister(SystemRegister.SPSR_EL1, m);
+        rig.cpu().setSystemRegister(SystemRegister.ELR_EL1, CODE + 0x100);
+        rig.load(Rig.code().word(ERET));
+        rig.machine().ram().write32(CODE + 0x100, 0xD2800540); // movz x0, #42
+        rig.machine().ram().write32(CODE + 0x104, 0xD4200000); // brk #0
+        assertEquals(dev.levitate.sim.cpu.StopKind.BREAKPOINT, rig.machine().run(10));
+        assertEquals(42, rig.cpu().reg(0));
+        assertEquals(m, rig.cpu().pstate() & 0x1F, "PSTATE.EL and SP as the SPSR said");
+        assertEquals(0, rig.cpu().pstate() & 1L << 20, "IL clear");
+    }
+
+    @Test
+    void eretAtEl0IsUndefined() {
+        rig.installVectors();
+        rig.load(el0(CODE + 0x3000).word(ERET));
+        assertTaken(LOWER_A64, 1L << 25, CODE + 4, EL0T);
+    }
+
+    /**
+     * An ERET to AArch32 after the code at its return address ran hot in the fast loop and as a
+     * compiled block: every tier and timing model takes the Illegal Execution state exception
+     * before that code, whatever it has cached for it.
+     */
+    @ParameterizedTest(name = "{0}, {1} timing")
+    @MethodSource("dev.levitate.sim.Tier#everyTierAndTiming")
+    void anEretToAArch32IsIllegalInEveryTier(Tier tier, CpuConfig.Timing timing) {
+        Rig r = new Rig(new Machine(16L << 20, tier.config(timing), b -> { }, b -> { }, b -> { }));
+        r.installVectors();
+        // x2 = 40; loop: add x3, x3, #1; subs x2, x2, #1; b.ne loop; then ERET back to the loop
+        A64Assembler a = Rig.code().movz(2, 40, 0).movz(3, 0, 0);
+        A64Assembler.Label loop = a.label();
+        a.bind(loop).addImm(3, 3, 1).subsImm(2, 2, 1).bCond(A64Assembler.Cond.NE, loop);
+        a.eret();
+        r.load(a);
+        long loopAddress = CODE + 8;
+        r.cpu().setSystemRegister(SystemRegister.SPSR_EL1, 0x10); // AArch32 User
+        r.cpu().setSystemRegister(SystemRegister.ELR_EL1, loopAddress);
+
+        assertEquals(CURRENT_SPX, r.runToHandler(10_000));
+        assertEquals(40, r.cpu().reg(3), "the loop ran 40 times, and not once more after the ERET");
+        assertEquals(Long.toHexString(0x0EL << 26 | 1L << 25), Long.toHexString(r.sys(SystemRegister.ESR_EL1)));
+        assertEquals(loopAddress, r.sys(SystemRegister.ELR_EL1));
+        assertEquals(1L << 20 | 5, r.sys(SystemRegister.SPSR_EL1) & 0x10_001F, "IL, still EL1h");
+        if (tier == Tier.COMPILED) {
+            assertNotEquals(0, r.cpu().compiledInstructions(), "the loop ran compiled");
+        } else if (tier == Tier.FAST) {
+            assertNotEquals(0, r.cpu().fastTierInstructions(), "the loop ran in the fast tier");
+        }
     }
 
     /** Synchronous exception priority: PC alignment and Instruction Abort come before Illegal Execution state. */
