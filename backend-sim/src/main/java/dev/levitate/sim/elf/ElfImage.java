@@ -14,7 +14,15 @@ import java.util.TreeMap;
 /**
  * A parsed ELF64 AArch64 executable: its entry point, its PT_LOAD segments and its function and
  * object symbols (for traces). Parsing validates everything before anything is loaded; a bad file
- * throws {@link ElfFormatException} and nothing else (a jqwik mutation fuzz checks exactly that).
+ * throws {@link ElfFormatException} and nothing else (a mutation fuzz checks exactly that).
+ *
+ * <p>A file is hostile input: what it can make the parser allocate is bounded by its size. Every
+ * offset/size check is in the subtract form, so no sum overflows; the PT_LOAD segments' file bytes
+ * together may not exceed the file; there is at most one SHT_SYMTAB (gABI), linked to an
+ * SHT_STRTAB whose last byte is NUL (gABI "String Table"), so every name ends inside it; a name
+ * offset used by many symbols is decoded once; and all the names decoded from the table together
+ * are at most {@value #NAME_BYTES_PER_STRTAB_BYTE} times its size. Overlap between segments is
+ * checked in O(n log n).
  *
  * <p>Layout read (System V gABI, AArch64 ELF ABI): the 64-byte header, 56-byte program headers,
  * 64-byte section headers, and the SHT_SYMTAB section with its string table.
