@@ -44,8 +44,11 @@ public record ElfImage(long entry, List<Segment> segments, NavigableMap<Long, St
     private static final int SYM_SIZE = 24;
     private static final int MAX_HEADERS = 4096;
     private static final long MAX_SEGMENT_BYTES = 1L << 32;
-    /** All the names decoded from a string table together are at most this many times its size. */
-    static final int NAME_BYTES_PER_STRTAB_BYTE = 2;
+    /**
+     * All the symbol names decoded from a string table together are at most this many times the
+     * table's size; a file that needs more is refused with {@link ElfFormatException}.
+     */
+    public static final int NAME_BYTES_PER_STRTAB_BYTE = 2;
 
     /**
      * One PT_LOAD segment.
