@@ -20,6 +20,16 @@ final class ElfInvariants {
     private ElfInvariants() {
     }
 
+    /** Tells whether the parser accepts a file (for the fuzz test's statistics). */
+    static boolean accepted(byte[] file) {
+        try {
+            ElfImage.parse(file);
+            return true;
+        } catch (ElfFormatException e) {
+            return false;
+        }
+    }
+
     /**
      * Checks one file.
      *

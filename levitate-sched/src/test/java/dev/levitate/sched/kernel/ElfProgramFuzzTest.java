@@ -34,17 +34,22 @@ class ElfProgramFuzzTest {
     void mutatedProgramsFailOnlyWithIllegalArgumentExceptionAndChangeNothing() {
         int inputs = BASE_INPUTS * Integer.getInteger("levitate.fuzz.scale", 1);
         ElfMutator mutator = new ElfMutator(UserElf.build());
+        int accepted = 0;
+        int spawned = 0;
         for (int i = 0; i < inputs; i++) {
             long seed = FIRST_SEED + i;
             ElfMutator.Mutant m = mutator.mutate(seed);
             try {
                 ElfProgram p = ElfProgramInvariants.parse(m.file());
+                accepted += p != null ? 1 : 0;
                 if (p != null && i % KERNEL_EVERY == 0) {
                     ElfProgramInvariants.spawnAndRun(m.file());
+                    spawned++;
                 }
             } catch (AssertionError e) {
                 fail("seed " + seed + " (" + m.how() + "): " + e.getMessage() + "\ninput: " + m.hex(), e);
             }
         }
+        System.out.println("ElfProgramFuzzTest: " + inputs + " inputs, " + accepted + " parsed, " + spawned + " through a kernel, 0 failures");
     }
 }
