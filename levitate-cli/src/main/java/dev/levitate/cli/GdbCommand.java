@@ -22,12 +22,18 @@ import picocli.CommandLine.Parameters;
  * its entry point, and waits for GDB on a loopback port, as
  * {@code qemu-system-aarch64 -M virt -s -S -kernel IMAGE.elf} would. Standard output carries only
  * what the guest prints; the stub's messages go to standard error.
+ *
+ * <p>Like gdbserver, a connection that drops without GDB killing or detaching (GDB crashed, the
+ * network reset it, {@code disconnect}) is reported in one line and the command waits for the
+ * next GDB on the same port, the machine as it was; {@code --once} exits 0 instead, as
+ * gdbserver's {@code --once} does. A kill or a detach always ends it with status 0.
  */
 @Command(name = "gdb", mixinStandardHelpOptions = true,
         description = {"Serve a bare-metal image to GDB, stopped at its entry (like qemu -s -S).", "",
             "Load a bare-metal AArch64 ELF image on the simulator, stopped at its entry, and serve it to one GDB over the remote serial protocol (like qemu -s -S). Then, in another terminal:",
             "  gdb-multiarch -ex 'target remote :PORT' IMAGE.elf",
-            "Exit status: 0 when GDB kills, detaches or disconnects, 126 for a file that is not a loadable image, 2 when the port cannot be bound."})
+            "When the connection drops without a kill or detach, it waits for the next GDB on the same port (as gdbserver does); --once exits instead.",
+            "Exit status: 0 when GDB kills or detaches (or disconnects, with --once), 126 for a file that is not a loadable image, 2 when the port cannot be bound."})
 public final class GdbCommand implements Callable<Integer> {
 
     /** The default port, the one QEMU's {@code -s} uses. */
@@ -47,6 +53,9 @@ public final class GdbCommand implements Callable<Integer> {
 
     @Option(names = "--log-packets", description = "Print every packet received and sent to stderr.")
     private boolean logPackets;
+
+    @Option(names = "--once", description = "Exit when the first GDB disconnects instead of waiting for the next one (gdbserver's --once).")
+    private boolean once;
 
     /** Creates the command (picocli instantiates it). */
     public GdbCommand() {
@@ -83,11 +92,23 @@ public final class GdbCommand implements Callable<Integer> {
             }
             int p = stub.port();
             err.println("Waiting for GDB on localhost:" + p + " \u2014 in gdb-multiarch: target remote :" + p);
-            GdbStub.Ending ending = stub.serve();
-            System.out.flush();
-            err.println("levitate gdb: session ended: " + ending.name().toLowerCase(java.util.Locale.ROOT));
+            for (;;) {
+                GdbStub.Ending ending;
+                try {
+                    ending = stub.serve();
+                } catch (IOException e) { // only when it cannot listen again on the port
+                    err.println("levitate gdb: cannot listen on localhost:" + p + " again: " + e.getMessage());
+                    return NO_PORT;
+                }
+                System.out.flush();
+                if (ending == GdbStub.Ending.DISCONNECTED && !once) {
+                    err.println("levitate gdb: " + stub.endReason() + "; waiting for GDB on localhost:" + p + " again (--once to exit instead)");
+                    continue;
+                }
+                err.println("levitate gdb: session ended: " + ending.name().toLowerCase(java.util.Locale.ROOT) + " (" + stub.endReason() + ")");
+                return 0;
+            }
         }
-        return 0;
     }
 
     private static void write(OutputStream out, int b) {

@@ -104,4 +104,106 @@ class GdbCommandTest {
         assertTrue(text.contains("truncated"), text);
         assertTrue(text.contains("cannot listen on localhost:"), text);
     }
+
+    /** Starts {@code levitate gdb} on a free port; returns its status future and the port it printed. */
+    private static CompletableFuture<Integer> startGdb(Path elf, ByteArrayOutputStream err, int[] port, String... more) throws Exception {
+        String[] args = new String[4 + more.length];
+        args[0] = "gdb";
+        args[1] = elf.toString();
+        args[2] = "--port";
+        args[3] = "0";
+        System.arraycopy(more, 0, args, 4, more.length);
+        CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> LevitateCommand.execute(
+                new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), args));
+        Pattern waiting = Pattern.compile("Waiting for GDB on localhost:(\\d+)");
+        Matcher m;
+        while (!(m = waiting.matcher(err.toString(StandardCharsets.UTF_8))).find()) {
+            Thread.sleep(20);
+        }
+        port[0] = Integer.parseInt(m.group(1));
+        return status;
+    }
+
+    /** Connects once the stub listens (it binds the port again after each session). */
+    private static Socket connect(int port) throws Exception {
+        for (int tries = 0; ; tries++) {
+            try {
+                return new Socket(InetAddress.getLoopbackAddress(), port);
+            } catch (java.net.ConnectException refused) {
+                if (tries > 2000) {
+                    throw refused;
+                }
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    private static void reset(Socket s) throws Exception {
+        s.setSoLinger(true, 0);
+        s.close();
+    }
+
+    @Test
+    void aResetConnectionIsOneLineAndTheNextGdbIsServedLikeGdbserver() throws Exception {
+        Path elf = dir.resolve("spin.elf");
+        Files.write(elf, spinImage());
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream saved = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        String text;
+        try {
+            int[] port = new int[1];
+            CompletableFuture<Integer> status = startGdb(elf, err, port);
+            Socket first = connect(port[0]);
+            first.getOutputStream().write("$m40080000,".getBytes(StandardCharsets.US_ASCII)); // inside a packet
+            first.getOutputStream().flush();
+            reset(first);
+            while (!err.toString(StandardCharsets.UTF_8).contains("again (--once to exit instead)")) {
+                Thread.sleep(20); // the stub took the reset: it listens again (one debugger at a time)
+            }
+            try (Socket s = connect(port[0])) {
+                s.setSoTimeout(20_000);
+                OutputStream out = s.getOutputStream();
+                InputStream in = s.getInputStream();
+                out.write("$?#3f".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                assertEquals("+$S05#b8", new String(in.readNBytes(8), StandardCharsets.US_ASCII), "the second GDB is served");
+                out.write("+$k#6b".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                assertEquals('+', in.read());
+            }
+            assertEquals(0, status.get(20, TimeUnit.SECONDS));
+        } finally {
+            System.setErr(saved);
+            text = err.toString(StandardCharsets.UTF_8);
+        }
+        assertTrue(text.contains("levitate gdb: the connection failed: ") && text.contains("waiting for GDB on localhost:"), text);
+        assertTrue(text.contains("session ended: killed"), text);
+        assertTrue(!text.contains("Exception") && !text.contains("\tat "), "no stack trace: " + text);
+    }
+
+    @Test
+    void withOnceADroppedConnectionEndsTheCommandWithStatusZero() throws Exception {
+        Path elf = dir.resolve("spin.elf");
+        Files.write(elf, spinImage());
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream saved = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        String text;
+        try {
+            int[] port = new int[1];
+            CompletableFuture<Integer> status = startGdb(elf, err, port, "--once");
+            Socket s = connect(port[0]);
+            s.getOutputStream().write("$c#63".getBytes(StandardCharsets.US_ASCII)); // the guest runs (b .)
+            s.getOutputStream().flush();
+            assertEquals('+', s.getInputStream().read());
+            reset(s);
+            assertEquals(0, status.get(20, TimeUnit.SECONDS));
+        } finally {
+            System.setErr(saved);
+            text = err.toString(StandardCharsets.UTF_8);
+        }
+        assertTrue(text.contains("session ended: disconnected"), text);
+        assertTrue(!text.contains("Exception") && !text.contains("\tat "), "no stack trace: " + text);
+    }
 }

@@ -19,7 +19,7 @@ import java.util.function.Consumer;
 /**
  * A GDB remote-serial-protocol stub for a {@link Machine}, like QEMU's {@code -s -S}: it listens on
  * a loopback TCP port, accepts one debugger, and serves the machine, stopped at its entry, until
- * the debugger kills, detaches or disconnects.
+ * the debugger kills, detaches or disconnects; then {@link #serve()} may wait for the next one.
  *
  * <pre>
  *   try (GdbStub stub = GdbStub.listen(machine, 1234)) {   // 0 picks a free port: stub.port()
@@ -36,9 +36,11 @@ import java.util.function.Consumer;
  *   <li>Memory {@code m M X}: physical RAM ({@link Machine#ram()}); an address outside RAM gets
  *       {@code E01}, a read that runs off the end of RAM returns the part inside it.</li>
  *   <li>Execution {@code c s} (with an optional address), {@code ?}, Ctrl-C while running.</li>
- *   <li>Breakpoints {@code Z0/Z1} (any number; kept in a set, the guest's memory is never
- *       patched) and write watchpoints {@code Z2} ({@link WriteWatchpoints}). Read and access
- *       watchpoints ({@code Z3 Z4}) get the empty reply: GDB says they are unsupported.</li>
+ *   <li>Breakpoints {@code Z0/Z1} (up to {@value #MAX_BREAKPOINTS}; kept in a set, the guest's
+ *       memory is never patched) and write watchpoints {@code Z2} (up to 16 of up to 4 KiB each,
+ *       {@link WriteWatchpoints}); one more gets {@code E02}, as gdbserver answers when the
+ *       hardware has no free debug register. Read and access watchpoints ({@code Z3 Z4}) get the
+ *       empty reply: GDB says they are unsupported.</li>
  *   <li>Session: {@code qSupported}, {@code QStartNoAckMode}, {@code qAttached}, {@code qC},
  *       {@code qfThreadInfo}/{@code qsThreadInfo} (one thread), {@code H}, {@code T}, {@code k},
  *       {@code vKill}, {@code D}. Anything else gets the empty reply.</li>
@@ -57,13 +59,16 @@ import java.util.function.Consumer;
  * With no watchpoints and at most one breakpoint, the CPU runs in chunks of
  * {@value #CHUNK} instructions with that breakpoint set on the {@link Cpu}; with more
  * breakpoints it runs one instruction at a time and looks the PC up in the set; with watchpoints,
- * one at a time around {@link WriteWatchpoints}. Between chunks it polls the socket for Ctrl-C
- * (without blocking), and about twice a second it checks whether the debugger went away.
+ * one at a time around {@link WriteWatchpoints}. After about {@value #CHUNK} instructions' worth of
+ * work (an instruction under watchpoints counts for the bytes it compares) it polls the socket
+ * for Ctrl-C (without blocking), and about twice a second it checks whether the debugger went
+ * away.
  *
- * <h2>Errors</h2>
- * Bad checksums get '-'; a packet that does not parse gets {@code E03}; nothing the debugger
- * sends makes an exception leave {@link #serve()} other than the socket's own
- * {@link IOException}.
+ * <h2>Errors and dropped connections</h2>
+ * Bad checksums get '-'; a packet that does not parse gets {@code E03}; a connection that closes
+ * or fails (reset, broken pipe) at any point ends the session as {@link Ending#DISCONNECTED},
+ * with the reason in {@link #endReason()}. Nothing the debugger sends or does makes an
+ * exception leave {@link #serve()}; it throws only when it cannot wait for a debugger.
  *
  * <h2>Threads</h2>
  * Not thread-safe. {@link #serve()} runs in the caller's thread and owns the machine while it
@@ -98,18 +103,28 @@ public final class GdbStub implements Closeable {
     /** A register number out of range. */
     private static final String E_REGISTER = "E04";
 
+    /**
+     * The most breakpoints ({@code Z0} and {@code Z1} together) a session may place; one more
+     * gets {@code E02}. Looking the PC up costs the same for any number; the bound keeps what a
+     * debugger can make the stub hold finite.
+     */
+    public static final int MAX_BREAKPOINTS = 1024;
+
     /** Longest memory read served at once (the reply doubles it in hex). */
     static final int MAX_READ = PacketChannel.MAX_PACKET / 2 - 16;
 
     private final Cpu cpu;
     private final PhysicalMemory ram;
-    private final ServerSocket server;
+    private final int port;
+    private volatile ServerSocket server;
+    private volatile boolean closed;
     private final Set<Long> breakpoints = new HashSet<>();
     private final WriteWatchpoints watchpoints;
     private Consumer<String> log = s -> { };
     private PacketChannel channel;
     private String lastStop = "S05";
     private boolean exited;
+    private String endReason = "no session yet";
 
     /** How a debugging session ended. */
     public enum Ending {
@@ -117,7 +132,7 @@ public final class GdbStub implements Closeable {
         DETACHED,
         /** The debugger killed the target ({@code k} or {@code vKill}). */
         KILLED,
-        /** The connection closed without either. */
+        /** The connection closed or failed without either (see {@link GdbStub#endReason()}). */
         DISCONNECTED
     }
 
@@ -125,6 +140,7 @@ public final class GdbStub implements Closeable {
         this.cpu = machine.cpu();
         this.ram = machine.ram();
         this.server = server;
+        this.port = server.getLocalPort();
         this.watchpoints = new WriteWatchpoints(ram);
     }
 
@@ -142,6 +158,10 @@ public final class GdbStub implements Closeable {
         if (port < 0 || port > 0xFFFF) {
             throw new IllegalArgumentException("port " + port + " is outside 0..65535");
         }
+        return new GdbStub(machine, bind(port));
+    }
+
+    private static ServerSocket bind(int port) throws IOException {
         ServerSocket s = new ServerSocket();
         try {
             s.setReuseAddress(true);
@@ -150,7 +170,7 @@ public final class GdbStub implements Closeable {
             s.close();
             throw e;
         }
-        return new GdbStub(machine, s);
+        return s;
     }
 
     /**
@@ -159,7 +179,17 @@ public final class GdbStub implements Closeable {
      * @return the TCP port
      */
     public int port() {
-        return server.getLocalPort();
+        return port;
+    }
+
+    /**
+     * Says, in one line, how the last session ended: who ended it, or how the connection failed
+     * (for example {@code "the connection failed: Connection reset"}).
+     *
+     * @return the reason, or {@code "no session yet"}
+     */
+    public String endReason() {
+        return endReason;
     }
 
     /**
@@ -174,20 +204,59 @@ public final class GdbStub implements Closeable {
 
     /**
      * Waits for one debugger and serves it until it kills, detaches or disconnects. The listening
-     * socket is closed once the debugger is connected, so a second debugger is refused.
+     * socket is closed once the debugger is connected, so a second debugger is refused meanwhile.
+     *
+     * <p>A connection that fails (reset, broken pipe) or closes, before a reply, inside a packet
+     * or while the guest runs, ends the session as {@link Ending#DISCONNECTED} with the reason in
+     * {@link #endReason()}: no exception. The machine stays as it was (a running guest is stopped
+     * where it was; {@code ?} then answers {@code S02}) and {@code serve()} may be called again to
+     * wait for the next debugger on the same port, as gdbserver reopens its connection. Each
+     * session starts with no breakpoints and no watchpoints (a new GDB inserts its own).
      *
      * @return how the session ended
-     * @throws IOException if accepting or the connection fails (including {@link #close()}
-     *     while waiting)
+     * @throws IOException only if the stub cannot wait for a debugger: {@link #close()} was
+     *     called (before or while waiting), or the port cannot be bound again
      */
     public Ending serve() throws IOException {
-        try (Socket socket = server.accept()) {
-            server.close();
+        Socket socket = accept();
+        try (socket) {
+            breakpoints.clear();
+            watchpoints.clear();
             socket.setTcpNoDelay(true);
             channel = new PacketChannel(socket);
-            return session();
+            Ending ending = session();
+            endReason = switch (ending) {
+                case DETACHED -> "GDB detached";
+                case KILLED -> "GDB killed the target";
+                case DISCONNECTED -> "GDB closed the connection";
+            };
+            return ending;
+        } catch (IOException e) { // the connection, not the stub: reset, broken pipe, timeout
+            endReason = "the connection failed: " + e.getMessage();
+            log.accept("   " + endReason);
+            return Ending.DISCONNECTED;
         } finally {
             cpu.setBreakpoint(-1);
+            channel = null;
+        }
+    }
+
+    /** Accepts one debugger and stops listening; binds the port again if a session ran before. */
+    private Socket accept() throws IOException {
+        ServerSocket s;
+        synchronized (this) {
+            if (closed) {
+                throw new java.net.SocketException("the GDB stub on port " + port + " is closed");
+            }
+            if (server.isClosed()) {
+                server = bind(port);
+            }
+            s = server;
+        }
+        try {
+            return s.accept();
+        } finally {
+            s.close();
         }
     }
 
@@ -199,6 +268,9 @@ public final class GdbStub implements Closeable {
      */
     @Override
     public void close() throws IOException {
+        synchronized (this) {
+            closed = true;
+        }
         server.close();
     }
 
@@ -438,6 +510,9 @@ public final class GdbStub implements Closeable {
             case "0":
             case "1":
                 if (insert) {
+                    if (breakpoints.size() >= MAX_BREAKPOINTS && !breakpoints.contains(address)) {
+                        return E_POINT; // GDB: "Cannot insert breakpoint N"
+                    }
                     breakpoints.add(address);
                 } else {
                     breakpoints.remove(address);
@@ -464,10 +539,15 @@ public final class GdbStub implements Closeable {
             cpu.setPc(Hex.number(args, "resume address"));
         }
         channel.pollInterrupt(); // an interrupt sent while stopped means nothing now
-        String stop = step ? step() : run();
-        if (stop != null) {
-            lastStop = stop;
+        String stop;
+        try {
+            stop = step ? step() : run();
+        } catch (IOException e) { // the connection failed while the guest ran
+            lastStop = "S" + Hex.byteString(SIGINT);
+            throw e;
         }
+        // a debugger gone while the guest ran: the stub stopped it, the next one hears SIGINT from '?'
+        lastStop = stop != null ? stop : "S" + Hex.byteString(SIGINT);
         return stop;
     }
 
@@ -503,7 +583,7 @@ public final class GdbStub implements Closeable {
                 if (!watchpoints.isEmpty()) {
                     watchpoints.arm(cpu);
                     k = cpu.run(1);
-                    ran = 1;
+                    ran = watchpoints.costPerInstruction(); // the poll stays as frequent in work as in plain runs
                     if (k == StopKind.BUDGET) {
                         long hit = watchpoints.check(cpu);
                         if (hit >= 0) {

@@ -143,7 +143,7 @@ final class PacketChannel {
     private int readOrEof() throws IOException {
         int b = in.read();
         if (b < 0) {
-            throw new EOFException("the debugger closed the connection inside a packet");
+            throw new EOFException("the debugger closed the connection");
         }
         return b;
     }

@@ -22,7 +22,11 @@ import java.util.List;
  * </ol>
  *
  * <h2>Limits, stated</h2>
- * A store of the value already there is not seen (GDB reports only changes for write
+ * At most {@value #MAX_WATCHPOINTS} watchpoints of at most {@value #MAX_LENGTH} bytes each (a
+ * Cortex-A53 has four watchpoint registers; a software stub can afford more, but each one is
+ * compared around every instruction, so the number is bounded: the work per instruction is at
+ * most 16 x (4 KiB + 128) bytes copied and 16 x 4 KiB compared, in bulk). One more gets an error
+ * reply, as gdbserver gives when the hardware has no free register. A store of the value already there is not seen (GDB reports only changes for write
  * watchpoints anyway). Undoing an instruction does not undo the retired-instruction count or the
  * exclusive monitor, so a store-exclusive that hits a watchpoint fails once when it is re-run.
  *
@@ -33,6 +37,10 @@ final class WriteWatchpoints {
     static final int MAX_STORE_BYTES = 64;
     /** The longest watched range accepted. */
     static final int MAX_LENGTH = 4096;
+    /** The most watchpoints at once. */
+    static final int MAX_WATCHPOINTS = 16;
+    /** Bytes of window per unit of work in {@link #costPerInstruction()}. */
+    private static final int BYTES_PER_WORK_UNIT = 256;
 
     private static final int REGISTERS = 32;
 
@@ -41,6 +49,8 @@ final class WriteWatchpoints {
     private final long[] savedRegs = new long[REGISTERS];
     private long savedPc;
     private int savedNzcv;
+    private final byte[] scratch = new byte[MAX_LENGTH];
+    private int windowBytes;
 
     private static final class Watch {
         final long address;
@@ -79,10 +89,11 @@ final class WriteWatchpoints {
      *
      * @param address the first watched byte
      * @param length 1 to {@link #MAX_LENGTH} bytes
-     * @return false if the range is not wholly in RAM or too long (nothing added)
+     * @return false if the range is not wholly in RAM or too long, or there are already
+     *     {@link #MAX_WATCHPOINTS} (nothing added)
      */
     boolean add(long address, long length) {
-        if (length < 1 || length > MAX_LENGTH || !ram.contains(address, length)) {
+        if (watches.size() >= MAX_WATCHPOINTS || length < 1 || length > MAX_LENGTH || !ram.contains(address, length)) {
             return false;
         }
         long start = address;
@@ -94,6 +105,7 @@ final class WriteWatchpoints {
             end++;
         }
         watches.add(new Watch(address, (int) length, start, (int) (end - start)));
+        windowBytes += (int) (end - start);
         return true;
     }
 
@@ -109,10 +121,29 @@ final class WriteWatchpoints {
             Watch w = watches.get(i);
             if (w.address == address && w.length == length) {
                 watches.remove(i);
+                windowBytes -= w.window.length;
                 return true;
             }
         }
         return false;
+    }
+
+    /** Removes every watchpoint (a new debugger starts with none). */
+    void clear() {
+        watches.clear();
+        windowBytes = 0;
+    }
+
+    /**
+     * Says how much work one instruction run under these watchpoints costs, in plain
+     * instructions: 1 plus one per {@value #BYTES_PER_WORK_UNIT} bytes copied and compared. The
+     * stub counts it towards its next poll for Ctrl-C, so that the poll comes after about the same
+     * work, whatever the watchpoints.
+     *
+     * @return at least 1
+     */
+    int costPerInstruction() {
+        return 1 + windowBytes / BYTES_PER_WORK_UNIT;
     }
 
     /**
@@ -142,13 +173,10 @@ final class WriteWatchpoints {
         long hit = -1;
         for (Watch w : watches) {
             int from = (int) (w.address - w.windowStart);
-            for (int i = 0; i < w.length; i++) {
-                if ((byte) ram.read8(w.address + i) != w.window[from + i]) {
-                    hit = w.address + i;
-                    break;
-                }
-            }
-            if (hit >= 0) {
+            ram.read(w.address, scratch, 0, w.length);
+            int differs = java.util.Arrays.mismatch(scratch, 0, w.length, w.window, from, from + w.length);
+            if (differs >= 0) {
+                hit = w.address + differs;
                 break;
             }
         }

@@ -580,6 +580,7 @@ public final class Kernel implements AutoCloseable {
      * @param argument x0 at entry
      * @return the task, READY
      * @throws IllegalArgumentException if the file is not a runnable program (nothing is allocated)
+     * @throws dev.levitate.core.alloc.OutOfFramesException if memory runs out (nothing is leaked)
      */
     public Task spawnUserElf(String name, byte[] elf, long argument) {
         requireGuest("ELF program '" + name + "'");

@@ -68,4 +68,46 @@ class ElfTaskTest {
             assertEquals(0, k.tasks().size());
         }
     }
+
+    /** Issue 16: e_phoff or p_offset near 2^63 made the bounds checks overflow (IndexOutOfBoundsException). */
+    @Test
+    void offsetsAndSizesNearTwoToTheSixtyThreeAreRefusedWithIllegalArgumentException() {
+        long[] extremes = {Long.MAX_VALUE, Long.MAX_VALUE - 8, Long.MAX_VALUE - 100, Long.MIN_VALUE, -1L, -56L};
+        int ph = 64;
+        int[][] fields = {{32, 0}, {ph + 8, 1}, {ph + 32, 1}, {ph + 40, 1}, {ph + 16, 1}, {ph + 56 + 8, 1}, {ph + 56 + 40, 1}, {ph + 56 + 16, 1}};
+        for (int[] f : fields) {
+            for (long v : extremes) {
+                byte[] file = UserElf.build();
+                java.nio.ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(f[0], v);
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ElfProgram.parse(file),
+                        "field at offset " + f[0] + " = 0x" + Long.toHexString(v));
+                assertTrue(e.getMessage().startsWith("not a runnable AArch64 user program"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void segmentsThatShareFileBytesBeyondTheFileSizeAreRefused() {
+        // 1,000 PT_LOAD headers at distinct pages, all reading the same whole file: a copy per header
+        int phnum = 1000;
+        int size = 64 + 56 * phnum;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(size).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put(java.util.Arrays.copyOf(UserElf.build(), 64));
+        b.putLong(40, 0).putShort(56, (short) phnum).putShort(60, (short) 0);
+        for (int i = 0; i < phnum; i++) {
+            int h = 64 + 56 * i;
+            long at = UserElf.CODE + ((long) i << 16);
+            b.putInt(h, 1).putInt(h + 4, 5).putLong(h + 8, 0).putLong(h + 16, at).putLong(h + 32, size).putLong(h + 40, size);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ElfProgram.parse(b.array()));
+        assertTrue(e.getMessage().contains("segment 1 ") && e.getMessage().contains("add up to"), e.getMessage());
+    }
+
+    @Test
+    void aValidProgramStillLoadsWithItsSegments() {
+        ElfProgram p = ElfProgram.parse(UserElf.build());
+        assertEquals(UserElf.CODE, p.entry());
+        assertEquals(2, p.segments().size());
+        assertTrue(p.segments().get(0).executable() && p.segments().get(1).writable());
+    }
 }
