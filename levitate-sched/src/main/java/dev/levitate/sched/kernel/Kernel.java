@@ -55,6 +55,16 @@ import java.util.TreeMap;
  * TLB maintenance levitate-mmu issues, so after a workload the allocator's free count is back to
  * its value after boot ({@link #freeFramesAfterBoot()}).
  *
+ * <h2>Untrusted tasks</h2>
+ * Nothing a user task (EL0) does ends the run or reaches another task: a fault, an undefined
+ * instruction or a machine stop it causes (a semihosting exit, say) kills that task alone, with the
+ * reason in its EXIT event; a loop that never ends is preempted, and {@link #kill(Task)} ends it. A
+ * kernel task's fault kills it too, but a machine stop from kernel code is the machine's: {@link #run}
+ * throws {@link MachineHaltedException}. The system calls that name another task (join,
+ * set_priority) follow Unix's parent/child rules, with kernel tasks privileged ({@code Permissions};
+ * a refusal is {@link Syscall#EPERM} and a {@link KernelEvent.Kind#DENIED} event); when a task ends,
+ * its children's parent becomes the kernel.
+ *
  * <h2>Backends</h2>
  * On the simulator ({@code "sim"}) everything above holds. On a backend that runs scripts rather
  * than guest code (the native backend: {@link CpuBackend#runsGuestCode()} is false), the kernel
@@ -1006,6 +1016,7 @@ public final class Kernel implements AutoCloseable {
      * @param task a READY, SLEEPING or BLOCKED task of this kernel (between runs no task is RUNNING)
      * @throws IllegalArgumentException if the task is not this kernel's, or is the idle task
      * @throws dev.levitate.sched.IllegalTaskStateException if it has already exited (nothing changes)
+     * @throws IllegalStateException if it is RUNNING: called from a listener during a run (nothing changes)
      */
     public void kill(Task task) {
         TaskControlBlock t = controlBlock(task);
@@ -1013,7 +1024,10 @@ public final class Kernel implements AutoCloseable {
             throw new IllegalArgumentException("the idle task cannot be killed");
         }
         TaskState state = t.task.state();
-        if (state == TaskState.EXITED || state == TaskState.REAPED || state == TaskState.RUNNING) {
+        if (state == TaskState.RUNNING) {
+            throw new IllegalStateException(t.task + " is running (kill was called from a listener during a run): kill it between runs");
+        }
+        if (state == TaskState.EXITED || state == TaskState.REAPED) {
             throw new dev.levitate.sched.IllegalTaskStateException(t.task.toString(), state, TaskState.EXITED);
         }
         if (state == TaskState.READY) {

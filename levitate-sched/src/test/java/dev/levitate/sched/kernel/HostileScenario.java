@@ -189,6 +189,16 @@ final class HostileScenario {
      * @return null if every invariant held, else what broke
      */
     String check() {
+        return check(new java.util.TreeMap<>());
+    }
+
+    /**
+     * {@link #check()}, counting how the hostile tasks ended and how many calls were refused.
+     *
+     * @param stats counts by outcome, added to
+     * @return null if every invariant held, else what broke
+     */
+    String check(java.util.Map<String, Integer> stats) {
         try (Kernel k = Kernel.builder().ramMib(64).tickHz(1000)
                 .policy(priority ? new PriorityPolicy() : new RoundRobinPolicy(1)).build()) {
             TestPrograms.Output out = new TestPrograms.Output();
@@ -231,10 +241,17 @@ final class HostileScenario {
             expect(broke, k, out, v4, "", V4_VALUE);
             for (Task h : hostile) {
                 TaskState s = h.state();
+                String why = k.controlBlock(h).exitReason();
+                String outcome = s != TaskState.EXITED && s != TaskState.REAPED ? "still " + s + " (killed by the owner)"
+                        : why.startsWith("killed: it stopped the machine") ? "killed: stopped the machine"
+                        : why.startsWith("killed: ") ? "killed: " + why.replaceAll("^killed: (ESR \\S+: )?([A-Za-z ]+).*", "$2").trim()
+                        : "exited";
+                stats.merge(outcome, 1, Integer::sum);
                 if (s != TaskState.EXITED && s != TaskState.REAPED) {
                     k.kill(h);
                 }
             }
+            stats.merge("calls refused with -EPERM", out.denied.size(), Integer::sum);
             Kernel.RunResult end = k.run(1);
             if (!end.allExited()) {
                 broke.append("not every task ended after the kills; ");

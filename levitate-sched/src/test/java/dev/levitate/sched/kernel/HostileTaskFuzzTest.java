@@ -31,10 +31,11 @@ class HostileTaskFuzzTest {
         long start = System.nanoTime();
         int failures = 0;
         StringBuilder report = new StringBuilder();
+        java.util.Map<String, Integer> stats = new java.util.TreeMap<>();
         for (int i = 0; i < inputs; i++) {
             long seed = SEED + i;
             HostileScenario s = HostileScenario.random(new SplittableRandom(seed));
-            String broke = s.check();
+            String broke = s.check(stats);
             if (broke != null) {
                 failures++;
                 String text = "# seed 0x" + Long.toHexString(seed) + ": " + broke.split("\n")[0] + "\n" + s.encode();
@@ -44,7 +45,8 @@ class HostileTaskFuzzTest {
                 }
             }
         }
-        System.out.printf("HostileTaskFuzzTest: %d inputs, %d failures, %.1f s%n", inputs, failures, (System.nanoTime() - start) / 1e9);
+        System.out.printf("HostileTaskFuzzTest: %d inputs, %d failures, %.1f s; hostile tasks: %s%n", inputs, failures,
+                (System.nanoTime() - start) / 1e9, stats);
         if (failures > 0) {
             fail(failures + " of " + inputs + " inputs broke an invariant:\n" + report);
         }
