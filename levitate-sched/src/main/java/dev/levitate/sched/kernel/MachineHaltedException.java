@@ -19,8 +19,11 @@ import dev.levitate.core.spi.StopReason;
 public final class MachineHaltedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The id of the kernel task that stopped the machine. */
     private final int taskId;
+    /** The PC the machine stopped at. */
     private final long pc;
+    /** The status the machine stopped with. */
     private final long status;
 
     MachineHaltedException(int taskId, String taskName, StopReason reason) {
