@@ -39,8 +39,11 @@ import java.util.function.IntConsumer;
  *   any other synchronous exception       FAULTED with ESR, FAR and the PC (ELR)
  *   instruction budget spent              BUDGET_EXHAUSTED (the context can be resumed)
  *   a fault pushing the exception frame   FAULTED (kernel stack overflow into the guard page)
- *   machine stop (power off, no vectors)  HALTED
+ *   machine stop (power off, no vectors)  HALTED (that context cannot be resumed; the others can)
  * </pre>
+ * After any stop, the next {@code resume} puts the core back in the scheduler loop's state (EL1h,
+ * interrupts masked) before it switches, so a context that stopped the machine from EL0 leaves
+ * the core usable for the others.
  * Kernel addresses are VAs when {@link #setKernelTranslation} has been called (the MMU is then on
  * with the kernel's TTBR1), else physical with the MMU off.
  *
@@ -263,6 +266,9 @@ public final class SimBackend implements CpuBackend {
         GenericTimer timer = cpu.timer();
         long cval = quantumCycles == Long.MAX_VALUE ? 0 : Math.max(1, timer.count(Math.addExact(cpu.cycles(), quantumCycles)));
         memory.write64(mailbox + GuestRuntime.MB_CVAL, cval);
+        // the scheduler loop runs at EL1h with interrupts masked; a machine stop in the middle of a
+        // context (a semihosting exit at EL0, say) left the core wherever that context was
+        cpu.enterEl1hMasked();
         cpu.setPc(runtime.toHost);
         cpu.setBreakpoint(runtime.toHost);
         cpu.setReg(31, runtime.base + GuestRuntime.SCHED_STACK_TOP); // the scheduler loop keeps nothing on its stack between trips

@@ -381,6 +381,28 @@ public final class Cpu {
     }
 
     /**
+     * Puts PSTATE where an exception entry to EL1 leaves it (Arm ARM D1.10.2): EL1 on SP_EL1
+     * (EL1h), D, A, I and F masked, PSTATE.IL clear, no exclusive reservation. The stack pointer is
+     * banked as an EL change banks it (SP_EL0 keeps the old SP if it came from EL0 or EL1t). The PC,
+     * the registers and the system registers are untouched.
+     *
+     * <p>For a host taking the core back after a stop in the middle of guest code (a semihosting
+     * exit at EL0 leaves the core at EL0): the host's monitor code then runs in the state it was
+     * written for. Does nothing if the core is already in that state.
+     */
+    public void enterEl1hMasked() {
+        if (el == 1 && spSel == 1 && daif == 0x3C0 && !illegalState) {
+            return;
+        }
+        bankSp(1, 1);
+        daif = 0x3C0;
+        illegalState = false;
+        exclusiveAddress = -1;
+        levelChanged();
+        requestEventCheck();
+    }
+
+    /**
      * Returns a system register's value as EL1 would read it (for debuggers, tests and traces;
      * no side effects, no access checks).
      *

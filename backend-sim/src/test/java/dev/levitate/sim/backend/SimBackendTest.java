@@ -198,4 +198,28 @@ class SimBackendTest {
                 () -> new SimBackend(new BackendConfig(PhysicalMemory.of(Machine.RAM_BASE, 16L << 20), java.util.Map.of("sim.semihosting", "maybe"))));
         assertTrue(e.getMessage().contains("sim.semihosting") && e.getMessage().contains("maybe"), e.getMessage());
     }
+
+    @Test
+    void aMachineStopAtEl0StopsOnlyThatContextAndTheNextResumeRunsAtEl1() {
+        // an EL1 context drops to EL0 (MMU off) and waits for an interrupt with no timer armed (no
+        // quantum): nothing can wake the core, the machine stops there, at EL0
+        A64Assembler a = new A64Assembler(CODE);
+        A64Assembler.Label user = a.label();
+        a.adr(2, user).msr(dev.levitate.sim.isa.SystemRegister.ELR_EL1, 2).msr(dev.levitate.sim.isa.SystemRegister.SPSR_EL1, 31).eret();
+        a.bind(user);
+        a.word(0xD503_207F).brk(0xBAD); // WFI (SCTLR_EL1.nTWI is 1: not trapped)
+        long halter = load(a, CODE);
+        ContextId h = cpu.createContext(ContextSpec.kernel("halter", halter, STACKS + STACK_SIZE, 0));
+        StopReason r = cpu.resume(h, Long.MAX_VALUE);
+        assertEquals(StopReason.Kind.HALTED, r.kind(), r.toString());
+        assertEquals(0, cpu.machine().cpu().exceptionLevel(), "the core stopped at EL0");
+        assertThrows(IllegalStateException.class, () -> cpu.resume(h, 100_000), "the halted context cannot be resumed");
+        // another context still runs: the scheduler loop is entered at EL1h with interrupts masked
+        ContextId other = cpu.createContext(ContextSpec.kernel("other", yieldingBody(CODE + 0x1000, 3), STACKS + 2 * STACK_SIZE, 0));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(StopReason.Kind.YIELDED, cpu.resume(other, 100_000).kind());
+        }
+        StopReason end = cpu.resume(other, 100_000);
+        assertEquals(StopReason.Kind.EXITED, end.kind(), end.toString());
+    }
 }

@@ -57,6 +57,16 @@ import org.slf4j.LoggerFactory;
  * TLB maintenance levitate-mmu issues, so after a workload the allocator's free count is back to
  * its value after boot ({@link #freeFramesAfterBoot()}).
  *
+ * <h2>Untrusted tasks</h2>
+ * Nothing a user task (EL0) does ends the run or reaches another task: a fault, an undefined
+ * instruction or a machine stop it causes (a semihosting exit, say) kills that task alone, with the
+ * reason in its EXIT event; a loop that never ends is preempted, and {@link #kill(Task)} ends it. A
+ * kernel task's fault kills it too, but a machine stop from kernel code is the machine's: {@link #run}
+ * throws {@link MachineHaltedException}. The system calls that name another task (join,
+ * set_priority) follow Unix's parent/child rules, with kernel tasks privileged ({@code Permissions};
+ * a refusal is {@link Syscall#EPERM} and a {@link KernelEvent.Kind#DENIED} event); when a task ends,
+ * its children's parent becomes the kernel.
+ *
  * <h2>Backends</h2>
  * On the simulator ({@code "sim"}) everything above holds. On a backend that runs scripts rather
  * than guest code (the native backend: {@link CpuBackend#runsGuestCode()} is false), the kernel
@@ -136,6 +146,8 @@ public final class Kernel implements AutoCloseable {
     private long tlbisAtLastTick;
     private int nextSemaphore = 1;
     private int nextMutex = 1;
+    /** Set when a kernel task stopped the machine for good: every later run throws it. */
+    private MachineHaltedException halted;
 
     /** How a kernel is built. */
     public static final class Builder {
@@ -559,9 +571,45 @@ public final class Kernel implements AutoCloseable {
      * @return the task, READY
      */
     public Task spawnUser(String name, GuestProgram program, long argument, int priority) {
+        return spawnUser(null, name, program, argument, priority);
+    }
+
+    /**
+     * Spawns a user task as the child of another task, with its parent's base priority (as a forked
+     * process inherits its parent's nice value). Its parent may join (wait for and reap) it and set
+     * its priority (see docs/kernel.md, "Who may act on whom"); when the parent exits first, the
+     * child's parent becomes the kernel. There is no spawn system call yet: the kernel's owner
+     * builds the tree.
+     *
+     * @param parent a live task of this kernel (not the idle task)
+     * @param name its name
+     * @param program its code, assembled for {@link AddressSpace#CODE_BASE}
+     * @param argument x0 at entry
+     * @return the task, READY
+     * @throws IllegalArgumentException if the parent is not this kernel's, is the idle task, or has
+     *     exited (nothing is allocated)
+     */
+    public Task spawnUser(Task parent, String name, GuestProgram program, long argument) {
+        return spawnUser(Objects.requireNonNull(parent, "parent"), name, program, argument, parentBlock(parent).basePriority);
+    }
+
+    /**
+     * Spawns a user task as the child of another task, with a priority of the owner's choosing.
+     *
+     * @param parent a live task of this kernel (not the idle task), or null for the kernel
+     * @param name its name
+     * @param program its code, assembled for {@link AddressSpace#CODE_BASE}
+     * @param argument x0 at entry
+     * @param priority its priority
+     * @return the task, READY
+     * @throws IllegalArgumentException if the parent is not this kernel's, is the idle task, or has
+     *     exited (nothing is allocated)
+     */
+    public Task spawnUser(Task parent, String name, GuestProgram program, long argument, int priority) {
         requireGuest("user task '" + name + "'");
+        TaskControlBlock p = parent == null ? null : parentBlock(parent);
         byte[] code = checkCode(name, program.assemble(AddressSpace.CODE_BASE));
-        return spawnInNewSpace(name, priority, AddressSpace.CODE_BASE, argument, space -> {
+        return spawnInNewSpace(p, name, priority, AddressSpace.CODE_BASE, argument, space -> {
             for (long off = 0; off < code.length; off += 4096) {
                 space.mapNew(AddressSpace.CODE_BASE + off, Attributes.USER_CODE, false);
                 long pa = space.table().translatePa(AddressSpace.CODE_BASE + off);
@@ -589,7 +637,7 @@ public final class Kernel implements AutoCloseable {
             LOG.debug("loading ELF program '{}': {} bytes, entry {}, {} PT_LOAD segment(s)", name, elf.length,
                     LevitateException.hex(program.entry()), program.segments().size());
         }
-        return spawnInNewSpace(name, 0, program.entry(), argument, space -> {
+        return spawnInNewSpace(null, name, 0, program.entry(), argument, space -> {
             for (ElfProgram.Segment s : program.segments()) {
                 Attributes attrs = s.executable() ? Attributes.USER_CODE : s.writable() ? Attributes.USER_DATA : Attributes.USER_RODATA;
                 for (long page = s.vaddr() & ~4095L; page < s.vaddr() + s.memsz(); page += 4096) {
@@ -608,7 +656,8 @@ public final class Kernel implements AutoCloseable {
      * its ASID when it first runs ({@link #activate}); until then its table has
      * {@link PageTable#NO_ASID} (it was never in TTBR0, so nothing of it can be cached).
      */
-    private Task spawnInNewSpace(String name, int priority, long entry, long argument, java.util.function.Consumer<AddressSpace> load) {
+    private Task spawnInNewSpace(TaskControlBlock parent, String name, int priority, long entry, long argument,
+            java.util.function.Consumer<AddressSpace> load) {
         TaskControlBlock t = new TaskControlBlock(new Task(ids.next(), name, priority), true);
         AsidAllocator.Context ac = asids.newContext();
         PageTable pt = null;
@@ -633,8 +682,22 @@ public final class Kernel implements AutoCloseable {
             asids.release(ac);
             throw e;
         }
+        t.parent = parent;
+        if (parent != null) {
+            parent.children.add(t);
+        }
         admit(t);
         return t.task;
+    }
+
+    /** The control block of a task that may become a parent: this kernel's, live, not the idle task. */
+    private TaskControlBlock parentBlock(Task parent) {
+        TaskControlBlock p = controlBlock(parent);
+        if (p == idle || p.task.state() == TaskState.EXITED || p.task.state() == TaskState.REAPED) {
+            throw new IllegalArgumentException("task " + parent + " cannot be a parent: "
+                    + (p == idle ? "it is the idle task" : "it has exited"));
+        }
+        return p;
     }
 
     private void requireGuest(String what) {
@@ -773,19 +836,28 @@ public final class Kernel implements AutoCloseable {
      * Runs until every spawned task has exited (then reaps them all) or {@code maxTicks} ticks have
      * passed.
      *
+     * <p>Whatever a user task does cannot end the run early: a fault, an undefined instruction, a
+     * machine stop it causes (a semihosting exit at EL0, say) kills that task alone, with the reason
+     * in its {@link KernelEvent.Kind#EXIT} event and {@link TaskControlBlock#exitReason()}; a loop
+     * that never ends is preempted at its quantum like any other. A kernel task that faults is
+     * killed the same way; one that stops the machine ends the kernel (below).
+     *
      * @param maxTicks the most ticks to run
      * @return the figures
      * @throws IllegalArgumentException if {@code maxTicks} is negative
-     * @throws IllegalStateException if the machine stops (it is a bug in the kernel or backend)
+     * @throws MachineHaltedException if a kernel task stopped the machine, in this run or an earlier one
      */
     public RunResult run(long maxTicks) {
         if (maxTicks < 0) {
             throw new IllegalArgumentException("maxTicks must be 0 or more, got " + maxTicks);
         }
+        if (halted != null) {
+            throw halted;
+        }
         long startCycles = cpu.cycles();
         long startSwitches = switches;
         long endTick = tick + maxTicks;
-        while (tick < endTick && live > 0) {
+        while (tick < endTick && live > 0 && halted == null) {
             if (!guest && cpu.cycles() >= nextTickCycle) {
                 hostTick();
             }
@@ -819,6 +891,9 @@ public final class Kernel implements AutoCloseable {
             stopRunning(current, false);
             makeReady(current);
             current = null;
+        }
+        if (halted != null) {
+            throw halted;
         }
         boolean all = live == 0;
         if (all) {
@@ -880,9 +955,28 @@ public final class Kernel implements AutoCloseable {
             case FAULTED:
                 exit(t, -1, "killed: " + r.detail() + " at pc " + LevitateException.hex(r.pc()));
                 break;
+            case HALTED:
             default:
-                throw new IllegalStateException("the CPU stopped for good while running " + t.task + ": " + r);
+                stoppedForGood(t, r);
+                break;
         }
+    }
+
+    /**
+     * A stop the context cannot be resumed from and that is not a fault: the machine stopped
+     * ({@link StopReason.Kind#HALTED}, or a kind this kernel does not know). A user task caused it
+     * from EL0: it dies, the others go on. A kernel task is trusted code: its stop is the machine's.
+     */
+    private void stoppedForGood(TaskControlBlock t, StopReason r) {
+        if (t.user) {
+            exit(t, -1, "killed: it stopped the machine from EL0 (" + r.kind() + ", " + r.detail() + ") at pc " + LevitateException.hex(r.pc()));
+            return;
+        }
+        emit(KernelEvent.Kind.HALT, t, r.toString());
+        halted = new MachineHaltedException(t.task.id(), t.task.name(), r);
+        if (t != idle) {
+            exit(t, r.value(), "halted the machine: " + r.detail() + " at pc " + LevitateException.hex(r.pc()));
+        } // the idle task is put back by run's epilogue
     }
 
     private void requeue(TaskControlBlock t) {
@@ -971,6 +1065,7 @@ public final class Kernel implements AutoCloseable {
         current = null;
     }
 
+    /** The running task ends. */
     private void exit(TaskControlBlock t, long code, String reason) {
         if (t == idle) {
             throw new IllegalStateException("the idle task died: " + reason);
@@ -987,12 +1082,61 @@ public final class Kernel implements AutoCloseable {
             }
         }
         stopRunning(t, false);
+        current = null;
+        terminate(t, code, reason);
+    }
+
+    /**
+     * A task that is not running ends (the kernel's owner kills it); its parent can join it as if it
+     * had exited.
+     *
+     * <p>Takes it off whatever it waits in (the ready queue, the sleepers, a join, a semaphore or a
+     * mutex), releases the mutexes it holds, and makes it a zombie (EXITED) with exit code -1 and
+     * the reason "killed: by the kernel's owner". A task that loops forever at EL0 is not a fault
+     * the kernel can see (the timer preempts it, so it harms no one); this is how it ends.
+     *
+     * @param task a READY, SLEEPING or BLOCKED task of this kernel (between runs no task is RUNNING)
+     * @throws IllegalArgumentException if the task is not this kernel's, or is the idle task
+     * @throws dev.levitate.sched.IllegalTaskStateException if it has already exited (nothing changes)
+     * @throws IllegalStateException if it is RUNNING: called from a listener during a run (nothing changes)
+     */
+    public void kill(Task task) {
+        TaskControlBlock t = controlBlock(task);
+        if (t == idle) {
+            throw new IllegalArgumentException("the idle task cannot be killed");
+        }
+        TaskState state = t.task.state();
+        if (state == TaskState.RUNNING) {
+            throw new IllegalStateException(t.task + " is running (kill was called from a listener during a run): kill it between runs");
+        }
+        if (state == TaskState.EXITED || state == TaskState.REAPED) {
+            throw new dev.levitate.sched.IllegalTaskStateException(t.task.toString(), state, TaskState.EXITED);
+        }
+        if (state == TaskState.READY) {
+            policy.remove(t.task);
+        } else if (state == TaskState.SLEEPING) {
+            sleepers.remove(t);
+            t.wakeTick = -1;
+        } else if (t.joining != null) {
+            t.joining.joiners.remove(t);
+            t.joining = null;
+        } // a semaphore or mutex waiter leaves its queue in terminate
+        String reason = "killed: by the kernel's owner (Kernel.kill) while " + state;
+        emit(KernelEvent.Kind.EXIT, t, reason);
+        terminate(t, -1, reason);
+    }
+
+    /** A task that no longer runs becomes a zombie: its joiners wake, its children go to the kernel. */
+    private void terminate(TaskControlBlock t, long code, String reason) {
         t.task.setExitCode(code);
         t.exitReason = reason;
         t.task.moveTo(TaskState.EXITED);
         live--;
-        current = null;
         releaseMutexesOf(t);
+        for (TaskControlBlock c : t.children) {
+            c.parent = null; // orphans: the kernel is their parent now, as init is on Unix
+        }
+        t.children.clear();
         for (TaskControlBlock j : t.joiners) {
             j.joining = null;
             wake(j, code);
@@ -1034,6 +1178,9 @@ public final class Kernel implements AutoCloseable {
 
     private void reap(TaskControlBlock t) {
         t.task.moveTo(TaskState.REAPED);
+        if (t.parent != null) {
+            t.parent.children.remove(t); // the parent pointer stays: parentId() still says who it was
+        }
         cpu.destroyContext(t.context);
         t.context = null;
         if (t.stackPa != 0) {
@@ -1095,13 +1242,21 @@ public final class Kernel implements AutoCloseable {
                 break;
             case SET_PRIORITY: {
                 long id = arg(t, 0);
-                TaskControlBlock target = id == 0 ? t : id > Integer.MAX_VALUE || id < 2 ? null : tasks.get((int) id);
-                if (target == null || target.task.state() == TaskState.EXITED || target.task.state() == TaskState.REAPED) {
+                long asked = arg(t, 1);
+                TaskControlBlock target = id == 0 ? t : task(id);
+                if (target == null || target.task.state() == TaskState.EXITED || target.task.state() == TaskState.REAPED
+                        || asked != (int) asked) {
                     setResult(t, Syscall.EINVAL);
                     break;
                 }
+                int p = (int) asked;
+                if (!Permissions.maySetPriority(t, target, p)) {
+                    deny(t, "set_priority(" + id + ", " + p + ")", target == t || target.parent == t
+                            ? "above its own base priority " + t.basePriority
+                            : "task " + target.task.id() + " is not its child");
+                    break;
+                }
                 setResult(t, 0);
-                int p = (int) arg(t, 1);
                 target.basePriority = p;
                 setPriority(target, p);
                 boolean outranked = false;
@@ -1123,9 +1278,11 @@ public final class Kernel implements AutoCloseable {
             }
             case JOIN: {
                 long id = arg(t, 0);
-                TaskControlBlock target = id > Integer.MAX_VALUE || id < 2 ? null : tasks.get((int) id);
+                TaskControlBlock target = task(id);
                 if (target == null || target == t || target.task.state() == TaskState.REAPED || target.joining == t) {
                     setResult(t, Syscall.EINVAL);
+                } else if (!Permissions.mayJoin(t, target)) {
+                    deny(t, "join(" + id + ")", "task " + target.task.id() + " is not its child");
                 } else if (target.task.state() == TaskState.EXITED) {
                     setResult(t, target.task.exitCode());
                     reap(target);
@@ -1143,20 +1300,21 @@ public final class Kernel implements AutoCloseable {
                 setResult(t, munmap(t, arg(t, 0), arg(t, 1)));
                 break;
             case SEM_DOWN: {
-                long[] s = semaphores.get((int) arg(t, 0));
+                int id = objectId(arg(t, 0));
+                long[] s = semaphores.get(id);
                 if (s == null) {
                     setResult(t, Syscall.EINVAL);
                 } else if (s[0] > 0) {
                     s[0]--;
                     setResult(t, 0);
                 } else {
-                    semaphoreWaiters.get((int) arg(t, 0)).add(t);
-                    block(t, TaskState.BLOCKED, "sem_down(" + arg(t, 0) + ")");
+                    semaphoreWaiters.get(id).add(t);
+                    block(t, TaskState.BLOCKED, "sem_down(" + id + ")");
                 }
                 break;
             }
             case SEM_UP: {
-                int id = (int) arg(t, 0);
+                int id = objectId(arg(t, 0));
                 long[] s = semaphores.get(id);
                 if (s == null) {
                     setResult(t, Syscall.EINVAL);
@@ -1173,7 +1331,7 @@ public final class Kernel implements AutoCloseable {
                 break;
             }
             case MUTEX_LOCK: {
-                int id = (int) arg(t, 0);
+                int id = objectId(arg(t, 0));
                 List<TaskControlBlock> waiters = mutexWaiters.get(id);
                 if (waiters == null || mutexOwner.get(id) == t) {
                     setResult(t, Syscall.EINVAL);
@@ -1191,8 +1349,8 @@ public final class Kernel implements AutoCloseable {
                 break;
             }
             case MUTEX_UNLOCK: {
-                int id = (int) arg(t, 0);
-                if (mutexOwner.get(id) != t) {
+                int id = objectId(arg(t, 0));
+                if (id == 0 || mutexOwner.get(id) != t) {
                     setResult(t, Syscall.EINVAL);
                     break;
                 }
@@ -1203,6 +1361,22 @@ public final class Kernel implements AutoCloseable {
             default:
                 setResult(t, Syscall.ENOSYS);
         }
+    }
+
+    /** A spawned task (not the idle task) by the id a system call passed, or null. */
+    private TaskControlBlock task(long id) {
+        return id > Integer.MAX_VALUE || id < 2 ? null : tasks.get((int) id);
+    }
+
+    /** A semaphore's or mutex's id from a system call's argument: 0 (no such object) when out of range. */
+    private static int objectId(long raw) {
+        return raw < 1 || raw > Integer.MAX_VALUE ? 0 : (int) raw;
+    }
+
+    /** Refuses a call on another task: -EPERM, a DENIED event, nothing else changes. */
+    private void deny(TaskControlBlock t, String call, String why) {
+        setResult(t, Syscall.EPERM);
+        emit(KernelEvent.Kind.DENIED, t, call + ": " + why);
     }
 
     private void preemptByWake(boolean preempt) {

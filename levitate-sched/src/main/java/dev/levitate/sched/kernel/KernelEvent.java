@@ -41,6 +41,18 @@ public record KernelEvent(Kind kind, long tick, long cycles, int task, String de
         /** A timer tick. */
         TICK,
         /** A task wrote to the console. */
-        WRITE
+        WRITE,
+        /**
+         * A system call was refused because the caller may not act on the task it named (the task is
+         * the caller; the detail names the call and the target). The call returned -EPERM.
+         */
+        DENIED,
+        /**
+         * The machine stopped for good while a kernel task ran (a semihosting exit or PSCI
+         * SYSTEM_OFF at EL1, a WFI nothing can wake): the kernel runs no more (see
+         * {@link MachineHaltedException}). A user task cannot cause this: a stop it causes kills it
+         * (an {@link #EXIT} whose detail starts with "killed").
+         */
+        HALT
     }
 }

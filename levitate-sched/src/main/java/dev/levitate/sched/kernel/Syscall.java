@@ -13,7 +13,13 @@ public enum Syscall {
     SLEEP(101),
     /** yield(): back to the ready queue. */
     YIELD(124),
-    /** set_priority(tid, priority): tid 0 is the caller; if a ready task now outranks the caller, it runs at once. */
+    /**
+     * set_priority(tid, priority): sets a task's base priority (Linux's setpriority is 140 too); tid 0
+     * is the caller. A user task may name only itself or its child and never give more than its own
+     * base priority ({@link #EPERM} otherwise; see docs/kernel.md); a priority outside the 32-bit
+     * range, or a tid naming no live task, is {@link #EINVAL}. If a ready task now outranks the
+     * caller, it runs at once.
+     */
     SET_PRIORITY(140),
     /** getpid(): the task's id. */
     GETPID(172),
@@ -21,7 +27,11 @@ public enum Syscall {
     MUNMAP(215),
     /** mmap(va, pages): maps zeroed anonymous pages read-write at va; returns va. */
     MMAP(222),
-    /** join(tid): waits for a task to exit, reaps it, and returns its exit code. */
+    /**
+     * join(tid): waits for a task to exit, reaps it, and returns its exit code. A user task may join
+     * only its own children ({@link #EPERM} otherwise); the caller itself, a tid naming no task or a
+     * reaped one, or a task already joining the caller, is {@link #EINVAL}.
+     */
     JOIN(260),
     /** sem_down(id): P on counting semaphore id (blocks at 0). */
     SEM_DOWN(500),
@@ -32,6 +42,11 @@ public enum Syscall {
     /** mutex_unlock(id): releases mutex id (the highest-priority waiter gets it). */
     MUTEX_UNLOCK(503);
 
+    /**
+     * The error result of a call the caller may not make on the task it names (-EPERM): a user task
+     * joining a task that is not its child, or setting a priority it may not set. Nothing changes.
+     */
+    public static final long EPERM = -1;
     /** The error result of a bad argument (-EINVAL). */
     public static final long EINVAL = -22;
     /** The error result of an unknown call (-ENOSYS). */

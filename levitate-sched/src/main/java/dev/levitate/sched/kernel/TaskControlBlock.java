@@ -33,6 +33,10 @@ public final class TaskControlBlock {
     String exitReason = "";
     final List<TaskControlBlock> joiners = new ArrayList<>();
     TaskControlBlock joining;
+    /** The task that spawned this one, or null for the kernel (boot-time tasks, and orphans after their parent exited). */
+    TaskControlBlock parent;
+    /** The tasks this one spawned that it has not reaped (they go to the kernel when it exits). */
+    final List<TaskControlBlock> children = new ArrayList<>();
 
     TaskControlBlock(Task task, boolean user) {
         this.task = task;
@@ -65,6 +69,18 @@ public final class TaskControlBlock {
      */
     public AddressSpace addressSpace() {
         return space;
+    }
+
+    /**
+     * Returns the id of this task's parent: the task it was spawned for (see
+     * {@link Kernel#spawnUser(dev.levitate.sched.Task, String, GuestProgram, long)}), or
+     * {@link dev.levitate.sched.TaskIds#BOOT} (0) when its parent is the kernel itself: a task spawned
+     * at boot, or an orphan whose parent exited (Unix reparents orphans to init).
+     *
+     * @return the parent's id, or 0 for the kernel
+     */
+    public int parentId() {
+        return parent == null ? dev.levitate.sched.TaskIds.BOOT : parent.task.id();
     }
 
     /**

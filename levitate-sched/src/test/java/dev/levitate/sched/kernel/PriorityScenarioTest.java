@@ -12,16 +12,8 @@ import org.junit.jupiter.api.Test;
 /** Pintos-style priority scenarios, round-robin shares and MLFQ demotion, on the simulator. */
 class PriorityScenarioTest {
 
-    /** Guest code: {@code head}, then the workload {@code rest}. */
     private static GuestProgram then(GuestCode head, Workload rest) {
-        return base -> {
-            byte[] h = head.bytes();
-            byte[] r = rest.program().assemble(base + h.length);
-            byte[] out = new byte[h.length + r.length];
-            System.arraycopy(h, 0, out, 0, h.length);
-            System.arraycopy(r, 0, out, h.length, r.length);
-            return out;
-        };
+        return TestPrograms.then(head, rest);
     }
 
     @Test
