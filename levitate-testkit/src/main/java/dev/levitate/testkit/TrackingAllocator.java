@@ -16,6 +16,7 @@ public final class TrackingAllocator implements PageAllocator {
     private final PageAllocator inner;
     private final Set<Long> live = new HashSet<>();
     private long failCountdown = -1;
+    private final java.util.List<Long> foreign = new java.util.ArrayList<>();
 
     /**
      * Wraps an allocator.
@@ -59,10 +60,24 @@ public final class TrackingAllocator implements PageAllocator {
 
     @Override
     public void free(long pa, int order) {
+        if (order == 0 && !live.contains(pa)) {
+            foreign.add(pa);
+        }
         inner.free(pa, order);
         if (order == 0) {
             live.remove(pa);
         }
+    }
+
+    /**
+     * Returns the order-0 frames freed through this wrapper that it never handed out (or handed out
+     * and already took back): a boot-time table reclaimed, a double free the allocator let through.
+     * The free is still forwarded, so the wrapped allocator's own checks run too.
+     *
+     * @return the frames, in the order they were freed
+     */
+    public java.util.List<Long> foreignFrees() {
+        return java.util.List.copyOf(foreign);
     }
 
     /**
