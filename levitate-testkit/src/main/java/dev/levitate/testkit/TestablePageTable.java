@@ -165,6 +165,17 @@ public interface TestablePageTable {
     }
 
     /**
+     * Returns the table frames that did not come from {@link #allocator()}: tables built at boot
+     * (the kernel image's, say). They may be linked in the tables but must never be freed to the
+     * allocator; the harness reports a free of one as {@code [foreignFree]}.
+     *
+     * @return the frames, empty by default
+     */
+    default java.util.Set<Long> bootTables() {
+        return java.util.Set.of();
+    }
+
+    /**
      * Frees every table, the root included, after invalidating what they may have left cached.
      *
      * @return the number of table frames freed

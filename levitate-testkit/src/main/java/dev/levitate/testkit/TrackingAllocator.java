@@ -62,6 +62,9 @@ public final class TrackingAllocator implements PageAllocator {
     public void free(long pa, int order) {
         if (order == 0 && !live.contains(pa)) {
             foreign.add(pa);
+            throw new AssertionError("[foreignFree] frame " + dev.levitate.core.LevitateException.hex(pa)
+                    + " was freed to the allocator, which never handed it out (or already took it back): a boot-time table"
+                    + " reclaimed, or a double free (nothing was forwarded)");
         }
         inner.free(pa, order);
         if (order == 0) {
@@ -71,8 +74,8 @@ public final class TrackingAllocator implements PageAllocator {
 
     /**
      * Returns the order-0 frames freed through this wrapper that it never handed out (or handed out
-     * and already took back): a boot-time table reclaimed, a double free the allocator let through.
-     * The free is still forwarded, so the wrapped allocator's own checks run too.
+     * and already took back): a boot-time table reclaimed, a double free. Such a free is not forwarded:
+     * it throws {@link AssertionError} naming the frame, and is remembered here.
      *
      * @return the frames, in the order they were freed
      */
