@@ -52,6 +52,7 @@ public final class PageTableHarness {
     private final FreeAfterInvalidateAudit audit;
     private final long freeAtStart;
     private final List<PageTableOp> done = new ArrayList<>();
+    private boolean noRanges;
 
     /**
      * Creates a harness on levitate-mmu's {@link PageTable} over 64 MiB of RAM at 0x4000_0000 with a
@@ -349,8 +350,9 @@ public final class PageTableHarness {
     }
 
     /**
-     * Unmaps every page the model maps, by runs of up to 256 pages (below levitate-mmu's 512-page
-     * threshold, so each page gets its own invalidation), each run one checked {@link #step}.
+     * Unmaps every page the model maps, by runs of up to 256 pages (page by page for an
+     * implementation whose {@code unmapRange} throws {@link UnsupportedOperationException}), below levitate-mmu's 512-page
+     * threshold so each page gets its own invalidation; each run is one checked {@link #step}.
      */
     public void unmapEverything() {
         while (model.size() > 0) {
@@ -359,7 +361,16 @@ public final class PageTableHarness {
             while (n < 256 && model.get(va + n * PageTableOp.PAGE) != null) {
                 n++;
             }
-            step(n == 1 ? new PageTableOp.Unmap(va) : new PageTableOp.UnmapRange(va, n * PageTableOp.PAGE));
+            if (n > 1 && !noRanges) {
+                try {
+                    step(new PageTableOp.UnmapRange(va, n * PageTableOp.PAGE));
+                    continue;
+                } catch (UnsupportedOperationException e) {
+                    noRanges = true; // an implementation without unmapRange: page by page, as it refused before changing anything
+                    done.remove(done.size() - 1);
+                }
+            }
+            step(new PageTableOp.Unmap(va));
         }
     }
 
