@@ -424,6 +424,19 @@ public final class PageTableHarness {
     }
 
     /**
+     * Returns levitate-mmu's page table under test, when that is what the harness runs.
+     *
+     * @return the page table
+     * @throws IllegalStateException if the harness runs another implementation
+     */
+    public PageTable pageTable() {
+        if (table instanceof PageTableAdapter a) {
+            return a.pageTable();
+        }
+        throw new IllegalStateException("the harness runs " + table + ", not levitate-mmu's PageTable");
+    }
+
+    /**
      * Returns the operations applied so far (including the one that failed, if any).
      *
      * @return a copy

@@ -97,6 +97,36 @@ class PageTableProperties {
         new PageTableHarness(b -> b.vaBits(48).asid(7)).run(ops);
     }
 
+    @Provide
+    Arbitrary<PageTableOp> anyOp() {
+        return PageTableArbitraries.ops(PageTableArbitraries.attributes(false))
+                .filter(op -> !(op instanceof PageTableOp.WithAllocationFailure));
+    }
+
+    /**
+     * Allocation failure injected at every N: after a random setup, the same operation runs with the
+     * 1st, 2nd, 3rd and 4th table allocation failing (a fresh harness each time), then with none.
+     * Each either succeeds without that allocation or throws and changes nothing; the TLB model and
+     * the invariants run after each.
+     */
+    @Property(tries = 40)
+    void runningOutOfFramesAtEveryAllocationChangesNothing(@ForAll("nonGlobalShort") List<PageTableOp> setup,
+                                                          @ForAll("anyOp") PageTableOp op) {
+        for (int k = 1; k <= 5; k++) {
+            PageTableHarness h = new PageTableHarness(b -> b.vaBits(48).asid(4));
+            for (PageTableOp s : setup) {
+                h.step(s);
+            }
+            h.step(k <= 4 ? new PageTableOp.WithAllocationFailure(k, op) : op);
+            h.unmapEverything();
+        }
+    }
+
+    @Provide
+    Arbitrary<List<PageTableOp>> nonGlobalShort() {
+        return PageTableArbitraries.opSequences(8, PageTableArbitraries.attributes(false));
+    }
+
     @Property(tries = 20)
     void aDoubleUnmapIsAlwaysRefused(@ForAll("nonGlobal") List<PageTableOp> ops) {
         PageTableHarness h = new PageTableHarness(b -> b);
