@@ -139,18 +139,51 @@ public final class PageTableArbitraries {
      * @return the arbitrary
      */
     public static Arbitrary<List<PageTableOp>> opSequences(int maxSize) {
-        return ops().list().ofMaxSize(maxSize);
+        return opSequences(maxSize, attributes());
     }
 
     /**
-     * Sequences of operations with the given attributes.
+     * Sequences of up to {@code maxSize} operations with the given attributes: single operations
+     * ({@link #ops(Arbitrary)}), and one group in six a {@link #rangeLifecycles range lifecycle}.
      *
      * @param maxSize the longest sequence
      * @param attributes the attributes mappings and protects use
      * @return the arbitrary
      */
     public static Arbitrary<List<PageTableOp>> opSequences(int maxSize, Arbitrary<Attributes> attributes) {
-        return ops(attributes).list().ofMaxSize(maxSize);
+        Arbitrary<List<PageTableOp>> single = ops(attributes).map(List::of);
+        return Arbitraries.frequencyOf(Tuple.of(5, single), Tuple.of(1, rangeLifecycles(attributes)))
+                .list().ofMaxSize(Math.max(1, maxSize / 2))
+                .map(groups -> {
+                    List<PageTableOp> out = new java.util.ArrayList<>();
+                    groups.forEach(out::addAll);
+                    return out.size() > maxSize ? List.copyOf(out.subList(0, maxSize)) : out;
+                });
+    }
+
+    /**
+     * A range mapped, then protected and unmapped whole, or in part from its start: the operations
+     * that reach the range-wide invalidations (above the 512-page threshold) and block splits, which
+     * independent random ranges rarely find all mapped.
+     *
+     * @param attributes the attributes of the mapping and of the protect
+     * @return the arbitrary: two or three operations on the same range
+     */
+    public static Arbitrary<List<PageTableOp>> rangeLifecycles(Arbitrary<Attributes> attributes) {
+        Arbitrary<Long> pages = Arbitraries.oneOf(Arbitraries.longs().between(1, 16), Arbitraries.longs().between(500, 1100));
+        Arbitrary<Long> va = Arbitraries.oneOf(pageVas(), blockVas());
+        return Combinators.combine(va, pas(), pages, attributes, attributes, Arbitraries.of(true, false),
+                        Arbitraries.integers().between(0, 2), Arbitraries.longs().between(1, 1100))
+                .as((v, pa, n, a, b, blocks, shape, part) -> {
+                    long size = n * PAGE;
+                    long partSize = Math.min(n, part) * PAGE;
+                    PageTableOp map = new PageTableOp.MapRange(v, pa, size, a, blocks);
+                    return switch (shape) {
+                        case 0 -> List.of(map, new PageTableOp.Protect(v, size, b), new PageTableOp.UnmapRange(v, size));
+                        case 1 -> List.of(map, new PageTableOp.UnmapRange(v, partSize));
+                        default -> List.of(map, new PageTableOp.Protect(v, partSize, b));
+                    };
+                });
     }
 
     /**
