@@ -46,7 +46,7 @@ class PageTableProperties {
         return ops.stream().map(op -> PageTableArbitraries.moveTo(op, Half.UPPER, vaBits)).toList();
     }
 
-    @Property(tries = 100)
+    @Property(tries = 80)
     void fourLevelLowerHalfAgreesWithTheModel(@ForAll("nonGlobal") List<PageTableOp> ops) {
         new PageTableHarness(b -> b.vaBits(48).asid(7)).run(ops);
     }
@@ -72,7 +72,7 @@ class PageTableProperties {
         new PageTableHarness(b -> b.vaBits(48).asid(9).rangeThreshold(100_000)).run(ops);
     }
 
-    @Property(tries = 60)
+    @Property(tries = 50)
     void upperHalfGlobalMappingsAgreeWithTheModel(@ForAll("global") List<PageTableOp> ops) {
         new PageTableHarness(b -> b.half(Half.UPPER).vaBits(48)).run(upper(ops, 48));
     }

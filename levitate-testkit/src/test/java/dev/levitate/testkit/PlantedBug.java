@@ -81,9 +81,6 @@ enum PlantedBug {
             MutantPort port = new MutantPort(this, t);
             MutantAllocator frames = new MutantAllocator(this, f, port);
             PageTable.Builder pb = PageTable.builder(m, frames, port).asid(7);
-            if (this == DROP_ASIDE1 || this == VMALLE1_AS_ASIDE1_IN_THE_UPPER_HALF) {
-                pb.rangeThreshold(8); // ranges above 8 pages take the ASIDE1 / VMALLE1 path
-            }
             if (where == Where.UPPER_GLOBAL) {
                 pb.half(Half.UPPER);
             }
