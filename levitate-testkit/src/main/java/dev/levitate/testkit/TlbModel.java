@@ -89,6 +89,8 @@ public final class TlbModel {
     private final List<TlbViolation> violations = new ArrayList<>();
     private int dropped;
     private long tlbis;
+    /** The TLBIs of the current operation, for the messages (the first few). */
+    private final List<String> operationTlbis = new ArrayList<>();
 
     /** A watched table frame: where it sits and what it held when last seen. */
     private static final class Node {
@@ -233,7 +235,8 @@ public final class TlbModel {
                     if (!sameTranslation(e, now)) {
                         report(TlbCheck.STALE_ENTRY, describe(e) + " may still be cached, but the tables now say "
                                 + describeNow(e.level, e.va, now) + "; " + (e.pendingBy != null ? "the " + e.pendingBy
-                                + " that covers it was never completed by a DSB" : "no TLBI covering it (VA, level, ASID) followed the change"));
+                                + " that covers it was never completed by a DSB" : "no TLBI covering it (VA, level, ASID) followed the change"
+                                + " (this operation's TLBIs: " + (operationTlbis.isEmpty() ? "none" : String.join(", ", operationTlbis)) + ")"));
                     }
                 }
                 it.remove();
@@ -247,6 +250,7 @@ public final class TlbModel {
         }
         violations.clear();
         dropped = 0;
+        operationTlbis.clear();
         return out;
     }
 
@@ -468,6 +472,11 @@ public final class TlbModel {
     private void tlbi(TlbiOp op, long va, int opAsid) {
         tlbis++;
         String name = "TLBI " + op + (op.byVa() ? " va=" + hex(va) : "") + (op.byAsid() ? " asid=" + opAsid : "");
+        if (operationTlbis.size() < 4) {
+            operationTlbis.add(name);
+        } else if (operationTlbis.size() == 4) {
+            operationTlbis.add("...");
+        }
         boolean reportedEarly = false;
         for (int l = 0; l < 4; l++) {
             Iterable<List<Entry>> candidates;
@@ -544,7 +553,8 @@ public final class TlbModel {
                     if (e.table && (e.descriptor & OA_MASK) == pa) {
                         report(TlbCheck.FREED_BEFORE_INVALIDATE, "table frame " + hex(pa) + " was freed while " + describe(e)
                                 + " could still point at it: " + (e.pendingBy != null ? "the " + e.pendingBy
-                                + " that covers it was not yet completed by a DSB" : "no TLBI covering it (all levels, its VA and ASID) was issued"));
+                                + " that covers it was not yet completed by a DSB" : "no TLBI covering it (all levels, its VA and ASID) was issued"
+                                + " (TLBIs so far in this operation: " + (operationTlbis.isEmpty() ? "none" : String.join(", ", operationTlbis)) + ")"));
                         return;
                     }
                 }
