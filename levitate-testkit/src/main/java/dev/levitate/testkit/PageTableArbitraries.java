@@ -162,9 +162,10 @@ public final class PageTableArbitraries {
     }
 
     /**
-     * A range mapped, then protected and unmapped whole, or in part from its start: the operations
-     * that reach the range-wide invalidations (above the 512-page threshold) and block splits, which
-     * independent random ranges rarely find all mapped.
+     * A range mapped, then protected and unmapped whole, or in part from its start, or a page of it
+     * mapped again (refused: already mapped, or inside a block): the operations that reach the
+     * range-wide invalidations (above the 512-page threshold), block splits and block conflicts, which
+     * independent random operations rarely line up.
      *
      * @param attributes the attributes of the mapping and of the protect
      * @return the arbitrary: two or three operations on the same range
@@ -172,8 +173,9 @@ public final class PageTableArbitraries {
     public static Arbitrary<List<PageTableOp>> rangeLifecycles(Arbitrary<Attributes> attributes) {
         Arbitrary<Long> pages = Arbitraries.oneOf(Arbitraries.longs().between(1, 16), Arbitraries.longs().between(500, 1100));
         Arbitrary<Long> va = Arbitraries.oneOf(pageVas(), blockVas());
-        return Combinators.combine(va, pas(), pages, attributes, attributes, Arbitraries.of(true, false),
-                        Arbitraries.integers().between(0, 2), Arbitraries.longs().between(1, 1100))
+        Arbitrary<Long> pas = Arbitraries.oneOf(pas(), Arbitraries.longs().between(0x200, 0x240).map(b -> b * TWO_MIB));
+        return Combinators.combine(va, pas, pages, attributes, attributes, Arbitraries.of(true, false),
+                        Arbitraries.integers().between(0, 3), Arbitraries.longs().between(1, 1100))
                 .as((v, pa, n, a, b, blocks, shape, part) -> {
                     long size = n * PAGE;
                     long partSize = Math.min(n, part) * PAGE;
@@ -181,7 +183,9 @@ public final class PageTableArbitraries {
                     return switch (shape) {
                         case 0 -> List.of(map, new PageTableOp.Protect(v, size, b), new PageTableOp.UnmapRange(v, size));
                         case 1 -> List.of(map, new PageTableOp.UnmapRange(v, partSize));
-                        default -> List.of(map, new PageTableOp.Protect(v, partSize, b));
+                        case 2 -> List.of(map, new PageTableOp.Protect(v, partSize, b));
+                        // a page mapped again inside the range (inside a block, if one was used): refused
+                        default -> List.of(map, new PageTableOp.Map(v + (part - 1) % Math.min(n, 512) * PAGE, pa, b));
                     };
                 });
     }

@@ -36,8 +36,11 @@ enum PlantedBug {
     DROP_ASIDE1(Where.LOWER_NON_GLOBAL, "staleEntry", "freedBeforeInvalidate"),
     /** The all-levels invalidation (and its DSB) held back until after the tables are freed. */
     TABLE_FREED_BEFORE_INVALIDATION(Where.LOWER_NON_GLOBAL, "freedBeforeInvalidate"),
-    /** Every leaf-only invalidation (VALE1, VAALE1) dropped: stale leaves after unmap or protect (SC1). */
-    DROP_VALE1_AND_VAALE1(Where.LOWER_NON_GLOBAL, "staleEntry"),
+    /**
+     * Every leaf-only invalidation (VALE1, VAALE1) dropped: stale leaves after unmap or protect (SC1),
+     * and a block split whose break-before-make lost its invalidation.
+     */
+    DROP_VALE1_AND_VAALE1(Where.LOWER_NON_GLOBAL, "staleEntry", "breakBeforeMake"),
     /** The DSB between the descriptor write and the TLBI dropped. */
     DROP_DSB_BETWEEN_WRITE_AND_TLBI(Where.LOWER_NON_GLOBAL, "tlbiBeforeDsb"),
     /** VMALLE1 replaced by ASIDE1 in the upper half, whose global entries ASIDE1 does not touch. */

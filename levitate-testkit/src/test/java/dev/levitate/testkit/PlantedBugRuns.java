@@ -22,7 +22,7 @@ class PlantedBugRuns {
         return PageTableArbitraries.opSequences(12, PageTableArbitraries.attributes(bug.where == PlantedBug.Where.UPPER_GLOBAL));
     }
 
-    @Property(tries = 300, seed = "20261203", afterFailure = AfterFailureMode.RANDOM_SEED)
+    @Property(tries = 1000, seed = "20261203", afterFailure = AfterFailureMode.RANDOM_SEED)
     void theHarnessCatchesIt(@ForAll("sequences") List<PageTableOp> ops) {
         List<PageTableOp> moved = bug.where == PlantedBug.Where.UPPER_GLOBAL
                 ? ops.stream().map(op -> PageTableArbitraries.moveTo(op, Half.UPPER, 48)).toList() : ops;
