@@ -149,7 +149,7 @@ class MmapAreaProperties {
                 for (int i = 0; i < u.pages(); i++) {
                     gone.add(va + i * PAGE);
                 }
-                if (model.unmapRange(va, u.pages()) != null) {
+                if (model.unmapRange(va, u.pages() * PAGE) != null) {
                     refused(() -> area.munmap(va, u.pages()), "munmap(" + hex(va) + ", " + u.pages() + ")");
                 } else {
                     area.munmap(va, u.pages());
@@ -158,7 +158,7 @@ class MmapAreaProperties {
                 }
             } else if (op instanceof Mprotect p) {
                 long va = pickMapped(p.pick());
-                if (model.protect(va, p.pages(), p.attributes()) != null) {
+                if (model.protect(va, p.pages() * PAGE, p.attributes()) != null) {
                     refused(() -> area.mprotect(va, p.pages(), p.attributes()), "mprotect(" + hex(va) + ", " + p.pages() + ")");
                 } else {
                     area.mprotect(va, p.pages(), p.attributes());
@@ -176,7 +176,7 @@ class MmapAreaProperties {
             long va = area.mmap(pages, attributes);
             assertEquals(hex(expected), hex(va), "mmap(" + pages + ") is first fit");
             for (int i = 0; i < pages; i++) {
-                assertEquals(null, model.mapRange(va + i * PAGE, area.pages().get(va + i * PAGE), 1, attributes));
+                assertEquals(null, model.mapRange(va + i * PAGE, area.pages().get(va + i * PAGE), PAGE, attributes));
             }
         }
 

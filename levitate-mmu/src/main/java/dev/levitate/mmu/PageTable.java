@@ -712,13 +712,13 @@ public final class PageTable {
      * Walks the tables in software (ARM ARM D8.2, "translation table walk").
      *
      * @param va any virtual address
-     * @return the translation, or empty if not mapped
-     * @throws AddressRangeException if {@code va} is not in this half
+     * @return the translation, or empty if {@code va} is not mapped or not in this half (as
+     *     {@link #translatePa} returns -1 for both)
      */
     public Optional<Translation> translate(long va) {
         checkLive();
         if (!inHalf(va)) {
-            throw new AddressRangeException(va, "outside the " + describeHalf());
+            return Optional.empty();
         }
         long table = root;
         for (int level = startLevel; ; level++) {

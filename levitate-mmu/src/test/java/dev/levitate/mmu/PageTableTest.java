@@ -58,6 +58,15 @@ class PageTableTest {
     }
 
     @Test
+    void translateAndTranslatePaAgreeOnAVaOutsideTheHalf() {
+        PageTable pt = table();
+        long upper = 0xFFFF_0000_0000_1000L;
+        assertEquals(-1, pt.translatePa(upper));
+        assertTrue(pt.translate(upper).isEmpty(), "outside the half: empty, as translatePa says -1");
+        assertTrue(pt.translate(1L << 48).isEmpty());
+    }
+
+    @Test
     void mapTranslateUnmapAndTheErrorsAfter() {
         PageTable pt = table();
         pt.map(0x1234_5000L, 0x4444_5000L, Attributes.USER_DATA);

@@ -51,7 +51,8 @@ public final class FreeAfterInvalidateAudit implements PageTableListener {
                 }
                 continue;
             }
-            boolean inRange = Long.compareUnsigned(r.va(), vaStart) >= 0 && Long.compareUnsigned(r.va(), vaEnd) < 0;
+            // vaEnd is 0 when the table covers the top of the upper half (the end wraps)
+            boolean inRange = Long.compareUnsigned(r.va(), vaStart) >= 0 && (vaEnd == 0 || Long.compareUnsigned(r.va(), vaEnd) < 0);
             covered |= switch (r.op()) {
                 case VAE1 -> inRange && r.asid() == asid;
                 case VAAE1 -> inRange;

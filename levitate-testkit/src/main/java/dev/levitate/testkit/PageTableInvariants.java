@@ -2,6 +2,8 @@ package dev.levitate.testkit;
 
 import static dev.levitate.core.LevitateException.hex;
 
+import dev.levitate.core.tlb.TlbMaintenance;
+import dev.levitate.mmu.Attributes;
 import dev.levitate.mmu.Descriptor;
 import dev.levitate.mmu.PageTable;
 import java.util.HashSet;
@@ -10,8 +12,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The invariant checks to run after every step of a property test. Each throws
- * {@link AssertionError} naming the address that breaks it.
+ * The invariant checks to run after every step of a property test, on any
+ * {@link TestablePageTable}: they read the tables from memory with {@link TableWalk}, as the MMU
+ * would. Each throws {@link AssertionError} whose message starts with the check's name in brackets
+ * ({@code [translationsAgree]}) and names the address that breaks it.
  */
 public final class PageTableInvariants {
     private PageTableInvariants() {
@@ -24,46 +28,85 @@ public final class PageTableInvariants {
      * @param frames the allocator it takes tables from (only its tables come from it)
      * @param model the reference model it must agree with
      */
-    public static void checkAll(PageTable table, TrackingAllocator frames, ReferenceModel model) {
+    public static void checkAll(TestablePageTable table, TrackingAllocator frames, ReferenceModel model) {
         translationsAgree(table, model);
         tablesAreExactlyTheLiveFrames(table, frames);
-        countsMatchARescan(table);
-        if (table.reclaimMode() == PageTable.ReclaimMode.EAGER) {
+        if (table instanceof PageTableAdapter a) {
+            countsMatchARescan(a.pageTable());
+        }
+        if (table.reclaimsEagerly()) {
             noEmptyTableButTheRoot(table);
         }
     }
 
     /**
+     * Runs every check on levitate-mmu's page table.
+     *
+     * @param table the page table under test
+     * @param frames the allocator it takes tables from
+     * @param model the reference model it must agree with
+     */
+    public static void checkAll(PageTable table, TrackingAllocator frames, ReferenceModel model) {
+        checkAll(new PageTableAdapter(table, frames, TlbMaintenance.none()), frames, model);
+    }
+
+    /**
      * Every page the model maps translates to the same PA and attributes, and nothing else is
-     * mapped (checked by walking the real tables).
+     * mapped (checked by walking the tables in memory).
      *
      * @param table the page table
      * @param model the model
      */
-    public static void translationsAgree(PageTable table, ReferenceModel model) {
+    public static void translationsAgree(TestablePageTable table, ReferenceModel model) {
         for (Map.Entry<Long, ReferenceModel.Entry> e : model.pages().entrySet()) {
-            var t = table.translate(e.getKey());
-            if (t.isEmpty() || t.get().pa() != e.getValue().pa() || !t.get().attributes().equals(e.getValue().attributes())) {
-                throw new AssertionError("VA " + hex(e.getKey()) + ": model maps to " + hex(e.getValue().pa()) + " "
-                        + e.getValue().attributes() + ", table says " + t.map(Object::toString).orElse("unmapped"));
+            long va = e.getKey();
+            long[] leaf = TableWalk.leaf(table, va);
+            ReferenceModel.Entry want = e.getValue();
+            if (leaf == null) {
+                throw new AssertionError("[translationsAgree] VA " + hex(va) + ": the model maps it to " + hex(want.pa()) + " "
+                        + want.attributes() + ", the tables do not map it");
+            }
+            int level = (int) leaf[0];
+            long d = leaf[1];
+            long pa = (d & Descriptor.OA_MASK) + (va & (TableWalk.span(level) - 1));
+            Attributes got;
+            try {
+                got = Attributes.fromDescriptor(d);
+            } catch (IllegalArgumentException bad) {
+                throw new AssertionError("[translationsAgree] VA " + hex(va) + ": level-" + level + " descriptor " + hex(d)
+                        + " has attributes Levitate does not know: " + bad.getMessage());
+            }
+            if (pa != want.pa() || !got.equals(want.attributes())) {
+                throw new AssertionError("[translationsAgree] VA " + hex(va) + ": the model maps it to " + hex(want.pa()) + " "
+                        + want.attributes() + ", the tables to " + hex(pa) + " " + got + " (level " + level + ")");
             }
         }
         long[] mappedPages = {0};
-        table.walk((level, index, va, tablePa, d) -> {
-            if (Descriptor.isLeaf(d, level)) {
-                long n = PageTable.span(level) / PageTable.PAGE_SIZE;
+        TableWalk.walk(table, (level, va, tablePa, index, d) -> {
+            if (TableWalk.isLeaf(d, level)) {
+                long n = TableWalk.span(level) / PageTable.PAGE_SIZE;
                 for (long i = 0; i < n; i++) {
                     if (model.get(va + i * PageTable.PAGE_SIZE) == null) {
-                        throw new AssertionError("VA " + hex(va + i * PageTable.PAGE_SIZE) + " is mapped by the table (level "
-                                + level + ") but not by the model");
+                        throw new AssertionError("[translationsAgree] VA " + hex(va + i * PageTable.PAGE_SIZE)
+                                + " is mapped by the tables (level " + level + ", " + hex(d) + ") but not by the model");
                     }
                 }
                 mappedPages[0] += n;
             }
         });
         if (mappedPages[0] != model.size()) {
-            throw new AssertionError("the table maps " + mappedPages[0] + " pages, the model " + model.size());
+            throw new AssertionError("[translationsAgree] the tables map " + mappedPages[0] + " pages, the model " + model.size());
         }
+    }
+
+    /**
+     * Same check on levitate-mmu's page table.
+     *
+     * @param table the page table
+     * @param model the model
+     */
+    public static void translationsAgree(PageTable table, ReferenceModel model) {
+        translationsAgree(new PageTableAdapter(table, null, TlbMaintenance.none()), model);
     }
 
     /**
@@ -73,24 +116,25 @@ public final class PageTableInvariants {
      * @param table the page table
      * @param frames the tracking allocator
      */
-    public static void tablesAreExactlyTheLiveFrames(PageTable table, TrackingAllocator frames) {
-        List<Long> reachable = table.tables();
+    public static void tablesAreExactlyTheLiveFrames(TestablePageTable table, TrackingAllocator frames) {
+        List<Long> reachable = TableWalk.tables(table);
         Set<Long> set = new HashSet<>(reachable);
         if (set.size() != reachable.size()) {
-            throw new AssertionError("a table is reachable twice: " + reachable);
+            throw new AssertionError("[tablesAreExactlyTheLiveFrames] a table is reachable twice: " + hexes(reachable));
         }
+        set.removeAll(table.bootTables());
         if (!set.equals(frames.liveFrames())) {
             Set<Long> leaked = new HashSet<>(frames.liveFrames());
             leaked.removeAll(set);
             Set<Long> dangling = new HashSet<>(set);
             dangling.removeAll(frames.liveFrames());
-            throw new AssertionError("allocated frames and reachable tables differ: leaked " + hexes(leaked) + ", dangling "
-                    + hexes(dangling));
+            throw new AssertionError("[tablesAreExactlyTheLiveFrames] allocated frames and reachable tables differ: leaked "
+                    + hexes(leaked) + ", reachable but not allocated " + hexes(dangling));
         }
     }
 
     /**
-     * Every table's O(1) valid count equals a rescan of its 512 entries.
+     * Every table's O(1) valid count (levitate-mmu's side array) equals a rescan of its 512 entries.
      *
      * @param table the page table
      */
@@ -103,7 +147,8 @@ public final class PageTableInvariants {
                 }
             }
             if (table.validCount(t) != valid) {
-                throw new AssertionError("table " + hex(t) + " counts " + table.validCount(t) + " valid entries, a rescan finds " + valid);
+                throw new AssertionError("[countsMatchARescan] table " + hex(t) + " counts " + table.validCount(t)
+                        + " valid entries, a rescan finds " + valid);
             }
         }
     }
@@ -113,15 +158,22 @@ public final class PageTableInvariants {
      *
      * @param table the page table
      */
-    public static void noEmptyTableButTheRoot(PageTable table) {
-        for (long t : table.tables()) {
-            if (t != table.root() && table.validCount(t) == 0) {
-                throw new AssertionError("empty table " + hex(t) + " was not reclaimed");
+    public static void noEmptyTableButTheRoot(TestablePageTable table) {
+        for (long t : TableWalk.tables(table)) {
+            if (t == table.root()) {
+                continue;
+            }
+            boolean empty = true;
+            for (int i = 0; i < 512 && empty; i++) {
+                empty = (table.memory().read64(t + 8L * i) & 1) == 0;
+            }
+            if (empty) {
+                throw new AssertionError("[noEmptyTableButTheRoot] empty table " + hex(t) + " was not reclaimed");
             }
         }
     }
 
-    private static String hexes(Set<Long> s) {
+    private static String hexes(Iterable<Long> s) {
         StringBuilder sb = new StringBuilder("[");
         for (long v : s) {
             sb.append(sb.length() > 1 ? ", " : "").append(hex(v));

@@ -16,6 +16,7 @@ public final class TrackingAllocator implements PageAllocator {
     private final PageAllocator inner;
     private final Set<Long> live = new HashSet<>();
     private long failCountdown = -1;
+    private final java.util.List<Long> foreign = new java.util.ArrayList<>();
 
     /**
      * Wraps an allocator.
@@ -59,10 +60,27 @@ public final class TrackingAllocator implements PageAllocator {
 
     @Override
     public void free(long pa, int order) {
+        if (order == 0 && !live.contains(pa)) {
+            foreign.add(pa);
+            throw new AssertionError("[foreignFree] frame " + dev.levitate.core.LevitateException.hex(pa)
+                    + " was freed to the allocator, which never handed it out (or already took it back): a boot-time table"
+                    + " reclaimed, or a double free (nothing was forwarded)");
+        }
         inner.free(pa, order);
         if (order == 0) {
             live.remove(pa);
         }
+    }
+
+    /**
+     * Returns the order-0 frames freed through this wrapper that it never handed out (or handed out
+     * and already took back): a boot-time table reclaimed, a double free. Such a free is not forwarded:
+     * it throws {@link AssertionError} naming the frame, and is remembered here.
+     *
+     * @return the frames, in the order they were freed
+     */
+    public java.util.List<Long> foreignFrees() {
+        return java.util.List.copyOf(foreign);
     }
 
     /**

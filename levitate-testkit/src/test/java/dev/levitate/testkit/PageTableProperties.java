@@ -2,93 +2,137 @@ package dev.levitate.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.levitate.mmu.Attributes;
+import dev.levitate.mmu.Half;
+import dev.levitate.mmu.NotMappedException;
 import dev.levitate.mmu.PageTable;
-import dev.levitate.mmu.PageTableDump;
-import dev.levitate.mmu.PageTableOutOfMemoryException;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
 
-/** SC1 and SC2 as properties: random operation sequences against the reference model. */
+/**
+ * SC1 and SC2 as properties: random operation sequences against the reference model, with the TLB
+ * model at every step, on 48- and 39-bit tables, both halves, both reclamation modes, global and
+ * non-global mappings, refused operations and table allocations failing (one op in twenty each).
+ *
+ * <p>KNOWN BUG (issue #17 items 1-2, fixed on another branch): in the lower half, global mappings
+ * with ranges above the 512-page threshold (ASIDE1 leaves global entries) and protect from nG = 1 to
+ * nG = 0 in place (no break-before-make) fail the TLB model; see {@link KnownPageTableBugsTest}. So
+ * the lower half runs non-global mappings, and global ones below the threshold; after the fix,
+ * {@link #lowerHalfMixedMappingsAfterTheFix} replaces that split.
+ */
 class PageTableProperties {
 
     @Provide
-    Arbitrary<List<PageTableOp>> sequences() {
-        return PageTableArbitraries.opSequences(40);
+    Arbitrary<List<PageTableOp>> nonGlobal() {
+        return PageTableArbitraries.opSequences(30, PageTableArbitraries.attributes(false));
     }
 
-    @Property(tries = 150)
-    void fourLevelEagerTablesAgreeWithTheModel(@ForAll("sequences") List<PageTableOp> ops) {
+    @Provide
+    Arbitrary<List<PageTableOp>> global() {
+        return PageTableArbitraries.opSequences(30, PageTableArbitraries.attributes(true));
+    }
+
+    @Provide
+    Arbitrary<List<PageTableOp>> mixed() {
+        return PageTableArbitraries.opSequences(30);
+    }
+
+    private static List<PageTableOp> upper(List<PageTableOp> ops, int vaBits) {
+        return ops.stream().map(op -> PageTableArbitraries.moveTo(op, Half.UPPER, vaBits)).toList();
+    }
+
+    @Property(tries = 80)
+    void fourLevelLowerHalfAgreesWithTheModel(@ForAll("nonGlobal") List<PageTableOp> ops) {
         new PageTableHarness(b -> b.vaBits(48).asid(7)).run(ops);
     }
 
-    @Property(tries = 100)
-    void threeLevelTablesAgreeWithTheModel(@ForAll("sequences") List<PageTableOp> ops) {
+    @Property(tries = 80)
+    void threeLevelLowerHalfAgreesWithTheModel(@ForAll("nonGlobal") List<PageTableOp> ops) {
         new PageTableHarness(b -> b.vaBits(39).asid(3)).run(ops);
     }
 
-    @Property(tries = 60)
-    void explicitReclamationAgreesWithTheModel(@ForAll("sequences") List<PageTableOp> ops) {
+    @Property(tries = 50)
+    void explicitReclamationAgreesWithTheModel(@ForAll("nonGlobal") List<PageTableOp> ops) {
         new PageTableHarness(b -> b.reclaim(PageTable.ReclaimMode.EXPLICIT).rangeThreshold(64)).run(ops);
     }
 
-    @Property(tries = 40)
-    void rescanningForEmptyTablesGivesTheSameTables(@ForAll("sequences") List<PageTableOp> ops) {
+    @Property(tries = 30)
+    void rescanningForEmptyTablesGivesTheSameTables(@ForAll("nonGlobal") List<PageTableOp> ops) {
         new PageTableHarness(b -> b.emptyTableDetection(PageTable.EmptyTableDetection.RESCAN)).run(ops);
     }
 
-    @Property(tries = 60)
-    void kernelHalfWithGlobalMappingsAgreesWithTheModel(@ForAll("sequences") List<PageTableOp> ops) {
-        long upper = 0xFFFF_8000_0000_0000L;
-        List<PageTableOp> moved = ops.stream().map(op -> PageTableArbitraries.shift(op, upper)).toList();
-        new PageTableHarness(b -> b.half(dev.levitate.mmu.Half.UPPER)).run(moved);
+    /** Global mappings in the lower half, invalidated per page (VAALE1 / VAAE1): the threshold is never reached. */
+    @Property(tries = 50)
+    void lowerHalfGlobalMappingsPerPageAgreeWithTheModel(@ForAll("global") List<PageTableOp> ops) {
+        new PageTableHarness(b -> b.vaBits(48).asid(9).rangeThreshold(100_000)).run(ops);
+    }
+
+    @Property(tries = 50)
+    void upperHalfGlobalMappingsAgreeWithTheModel(@ForAll("global") List<PageTableOp> ops) {
+        new PageTableHarness(b -> b.half(Half.UPPER).vaBits(48)).run(upper(ops, 48));
+    }
+
+    @Property(tries = 40)
+    void upperHalfThreeLevelExplicitReclamationAgreesWithTheModel(@ForAll("global") List<PageTableOp> ops) {
+        new PageTableHarness(b -> b.half(Half.UPPER).vaBits(39).reclaim(PageTable.ReclaimMode.EXPLICIT)).run(upper(ops, 39));
+    }
+
+    @Property(tries = 40)
+    void upperHalfNonGlobalMappingsAgreeWithTheModel(@ForAll("nonGlobal") List<PageTableOp> ops) {
+        new PageTableHarness(b -> b.half(Half.UPPER).vaBits(48).asid(5)).run(upper(ops, 48));
+    }
+
+    /**
+     * KNOWN BUG, issue #17 items 1-2: fails on today's PageTable. After merging the fix, remove the
+     * {@code @net.jqwik.api.Disabled} and raise the tries.
+     */
+    @net.jqwik.api.Disabled("issue #17 items 1-2 (ASIDE1 and global leaves; nG 1 -> 0 in place): enable after the PageTable fix is merged")
+    @Property(tries = 100)
+    void lowerHalfMixedMappingsAfterTheFix(@ForAll("mixed") List<PageTableOp> ops) {
+        new PageTableHarness(b -> b.vaBits(48).asid(7)).run(ops);
     }
 
     @Provide
     Arbitrary<PageTableOp> anyOp() {
-        return PageTableArbitraries.ops();
+        return PageTableArbitraries.ops(PageTableArbitraries.attributes(false))
+                .filter(op -> !(op instanceof PageTableOp.WithAllocationFailure));
     }
 
-    /** An allocator that fails at the k-th allocation: the operation throws and nothing changed. */
-    @Property(tries = 150)
-    void runningOutOfFramesHalfwayChangesNothing(@ForAll("sequences") List<PageTableOp> setup, @ForAll("anyOp") PageTableOp op,
-                                                 @ForAll @IntRange(min = 1, max = 4) int k) {
-        PageTableHarness h = new PageTableHarness(b -> b);
-        for (PageTableOp s : setup) {
-            h.step(s);
+    /**
+     * Allocation failure injected at every N: after a random setup, the same operation runs with the
+     * 1st, 2nd, 3rd and 4th table allocation failing (a fresh harness each time), then with none.
+     * Each either succeeds without that allocation or throws and changes nothing; the TLB model and
+     * the invariants run after each.
+     */
+    @Property(tries = 40)
+    void runningOutOfFramesAtEveryAllocationChangesNothing(@ForAll("nonGlobalShort") List<PageTableOp> setup,
+                                                          @ForAll("anyOp") PageTableOp op) {
+        for (int k = 1; k <= 5; k++) {
+            PageTableHarness h = new PageTableHarness(b -> b.vaBits(48).asid(4));
+            for (PageTableOp s : setup) {
+                h.step(s);
+            }
+            h.step(k <= 4 ? new PageTableOp.WithAllocationFailure(k, op) : op);
+            h.unmapEverything();
         }
-        String before = PageTableDump.tree(h.table);
-        long free = h.frames.freeFrames();
-        int tlbMark = h.tlb.mark();
-        h.frames.failAt(k);
-        try {
-            op.applyTo(h.table);
-            h.frames.stopFailing();
-            assertTrue(op.applyTo(h.model) == null, op + " succeeded on the table but the model refuses it");
-        } catch (PageTableOutOfMemoryException e) {
-            h.frames.stopFailing();
-            assertEquals(before, PageTableDump.tree(h.table), "tables changed by a failed " + op);
-            assertEquals(free, h.frames.freeFrames(), "allocator changed by a failed " + op);
-            assertEquals(tlbMark, h.tlb.mark(), "TLB log changed by a failed " + op);
-        } catch (dev.levitate.mmu.MappingException e) {
-            h.frames.stopFailing();
-            assertTrue(op.applyTo(h.model) != null, op + " was refused (" + e.getMessage() + ") but the model accepts it");
-        }
-        PageTableInvariants.checkAll(h.table, h.frames, h.model);
+    }
+
+    @Provide
+    Arbitrary<List<PageTableOp>> nonGlobalShort() {
+        return PageTableArbitraries.opSequences(8, PageTableArbitraries.attributes(false));
     }
 
     @Property(tries = 20)
-    void aDoubleUnmapIsAlwaysRefused(@ForAll("sequences") List<PageTableOp> ops) {
+    void aDoubleUnmapIsAlwaysRefused(@ForAll("nonGlobal") List<PageTableOp> ops) {
         PageTableHarness h = new PageTableHarness(b -> b);
-        h.step(new PageTableOp.Map(0x1000, 0x4000_0000L, dev.levitate.mmu.Attributes.USER_DATA));
+        h.step(new PageTableOp.Map(0x1000, 0x4000_0000L, Attributes.USER_DATA));
         h.step(new PageTableOp.Unmap(0x1000));
-        assertThrows(dev.levitate.mmu.NotMappedException.class, () -> h.table.unmap(0x1000));
+        assertThrows(NotMappedException.class, () -> h.table.unmap(0x1000));
         h.run(ops);
     }
 
