@@ -18,7 +18,7 @@ class PageTableHarnessHalvesTest {
             PageTableHarness h = new PageTableHarness(b -> b.half(Half.UPPER).vaBits(bits).reclaim(PageTable.ReclaimMode.EXPLICIT));
             h.run(List.of(new PageTableOp.Map(base + 0x1234_5000L, 0x4000_0000L, Attributes.KERNEL_DATA),
                     new PageTableOp.Map(base + 0x7_0000_0000L, 0x4000_1000L, Attributes.KERNEL_DATA)));
-            assertEquals(List.of(h.table.root()), h.table.tables(), bits + "-bit upper half");
+            assertEquals(List.of(h.pageTable().root()), h.pageTable().tables(), bits + "-bit upper half");
             assertEquals(h.freeAtStart() - 1, h.frames.freeFrames());
         }
     }
@@ -27,6 +27,6 @@ class PageTableHarnessHalvesTest {
     void theLowerHalfWithExplicitReclamationStillEndsWithOnlyTheRoot() {
         PageTableHarness h = new PageTableHarness(b -> b.reclaim(PageTable.ReclaimMode.EXPLICIT));
         h.run(List.of(new PageTableOp.Map(0x1234_5000L, 0x4000_0000L, Attributes.USER_DATA)));
-        assertEquals(List.of(h.table.root()), h.table.tables());
+        assertEquals(List.of(h.pageTable().root()), h.pageTable().tables());
     }
 }

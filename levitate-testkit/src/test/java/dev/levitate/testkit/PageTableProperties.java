@@ -19,11 +19,10 @@ import net.jqwik.api.Provide;
  * model at every step, on 48- and 39-bit tables, both halves, both reclamation modes, global and
  * non-global mappings, refused operations and table allocations failing (one op in twenty each).
  *
- * <p>KNOWN BUG (issue #17 items 1-2, fixed on another branch): in the lower half, global mappings
- * with ranges above the 512-page threshold (ASIDE1 leaves global entries) and protect from nG = 1 to
- * nG = 0 in place (no break-before-make) fail the TLB model; see {@link KnownPageTableBugsTest}. So
- * the lower half runs non-global mappings, and global ones below the threshold; after the fix,
- * {@link #lowerHalfMixedMappingsAfterTheFix} replaces that split.
+ * <p>Issue #17 items 1-2 (ASIDE1 does not reach global leaves; nG 1 -> 0 needs break-before-make)
+ * are checked by {@link #lowerHalfMixedMappingsAgreeWithTheModel}, which mixes global and
+ * non-global mappings in one lower-half table with ranges above the 512-page threshold, and by the
+ * reproducers of {@link Issue17RegressionTest}.
  */
 class PageTableProperties {
 
@@ -88,12 +87,11 @@ class PageTableProperties {
     }
 
     /**
-     * KNOWN BUG, issue #17 items 1-2: fails on today's PageTable. After merging the fix, remove the
-     * {@code @net.jqwik.api.Disabled} and raise the tries.
+     * Global and non-global mappings mixed in one lower-half table (issue #17 items 1-2: ASIDE1 does
+     * not reach global leaves; nG 1 -> 0 needs break-before-make).
      */
-    @net.jqwik.api.Disabled("issue #17 items 1-2 (ASIDE1 and global leaves; nG 1 -> 0 in place): enable after the PageTable fix is merged")
     @Property(tries = 100)
-    void lowerHalfMixedMappingsAfterTheFix(@ForAll("mixed") List<PageTableOp> ops) {
+    void lowerHalfMixedMappingsAgreeWithTheModel(@ForAll("mixed") List<PageTableOp> ops) {
         new PageTableHarness(b -> b.vaBits(48).asid(7)).run(ops);
     }
 
