@@ -38,7 +38,7 @@ public final class BenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--seconds", defaultValue = "2", description = "Measuring time per figure, after as long again of warm-up (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", defaultValue = "2", paramLabel = "SECONDS", description = "Measuring time per figure, after as long again of warm-up (default: ${DEFAULT-VALUE}).")
     private double seconds;
 
     /** Creates the command (picocli instantiates it). */
