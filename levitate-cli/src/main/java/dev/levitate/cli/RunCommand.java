@@ -42,7 +42,7 @@ public final class RunCommand implements Callable<Integer> {
             description = "Stop after N instructions (N >= 1), exit status 125. Default: no bound; the image runs to its end, as on QEMU.")
     private Long maxInstructions;
 
-    @Option(names = "--timing", defaultValue = "fixed", paramLabel = "MODEL", description = "Cycle model: fixed (a cost per instruction class) or a53 (in-order dual-issue Cortex-A53-like: it counts cycles differently; the simulator runs at about the same speed, see 'levitate bench'). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--timing", defaultValue = "fixed", paramLabel = "MODEL", description = "Cycle model: fixed (a cost per instruction class) or a53 (in-order dual-issue Cortex-A53-like). The instructions and the output are the same, only the cycle count differs; a53 simulates a real program 1.5 to 2.5 times more slowly than fixed (docs/benchmarks.md), a tight ALU loop at about the same speed (the 'levitate bench' row). Default: ${DEFAULT-VALUE}.")
     private String timing;
 
     @Option(names = "--ram-mib", defaultValue = "128", paramLabel = "MIB", description = "RAM size in MiB, 1.." + MAX_RAM_MIB + " (default: ${DEFAULT-VALUE}).")
