@@ -73,7 +73,7 @@ public final class GdbCommand implements Callable<Integer> {
         }
         try (stub) {
             if (logPackets) {
-                stub.setLog(line -> err.println("levitate gdb: " + line));
+                stub.setLog(line -> err.println("levitate gdb: " + Printable.escape(line)));
             }
             int p = stub.port();
             err.println("Waiting for GDB on localhost:" + p + " \u2014 in gdb-multiarch: target remote :" + p);

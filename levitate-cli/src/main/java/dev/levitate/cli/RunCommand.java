@@ -21,8 +21,15 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code levitate run IMAGE.elf}: runs a bare-metal AArch64 image on the simulator, as
  * {@code qemu-system-aarch64 -M virt -cpu cortex-a53 -nographic -semihosting -kernel IMAGE.elf}
- * would. Standard output carries only what the guest prints (UART and semihosting); everything
- * the simulator says goes to standard error.
+ * would: to the image's end, however many instructions that takes (unless
+ * {@code --max-instructions} bounds it), with the segments in RAM or in the flash window. Standard
+ * output carries only what the guest prints (UART and semihosting); everything the simulator says
+ * goes to standard error.
+ *
+ * <p>The run goes in slices of {@link #SLICE} instructions; between two slices, and only there,
+ * the loop reports progress and checks for Ctrl-C ({@link StopOnInterrupt}, one volatile read), so
+ * the simulator's own loop carries neither. On Ctrl-C it prints the statistics line and the process
+ * ends with status {@link #INTERRUPTED}.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run a bare-metal AArch64 ELF image on the simulator, as QEMU virt would.", "",
