@@ -40,6 +40,16 @@ public record KernelEvent(Kind kind, long tick, long cycles, int task, String de
     /**
      * Checks the typed fields.
      *
+     * @param kind what happened
+     * @param tick the timer tick it happened in
+     * @param cycles the CPU's cycle count when it happened
+     * @param task the task concerned (its id), or -1
+     * @param detail a short human-readable note, for display
+     * @param taskName the name of the task concerned, or ""
+     * @param tlbi the TLB maintenance operation of a TLBI event, or null
+     * @param va the virtual address the event names, or 0
+     * @param asid the ASID the event names, or -1
+     * @param count the pages or tables the event covers, or 0
      * @throws NullPointerException if kind, detail or taskName is null
      * @throws IllegalArgumentException if an event other than a TLBI carries an operation, or the
      *         operation is {@link TlbiOp#DSB} (a barrier, not an invalidation)
