@@ -1,5 +1,6 @@
 package example;
 
+import dev.levitate.core.tlb.TlbiOp;
 import dev.levitate.sched.RoundRobinPolicy;
 import dev.levitate.sched.Task;
 import dev.levitate.sched.kernel.AddressSpace;
@@ -152,13 +153,11 @@ public final class SyscallsAndFaults {
     public static Outcome lesson(PrintStream out) {
         try (Kernel k = Kernel.builder().ramMib(64).policy(new RoundRobinPolicy(1)).build()) {
             List<KernelEvent> tlbis = new ArrayList<>();
-            Map<Integer, String> names = new LinkedHashMap<>();
             k.addListener(e -> {
                 switch (e.kind()) {
-                    case SPAWN -> names.put(e.task(), e.detail().replaceAll(".*'(.*)'", "$1"));
                     case TLBI -> tlbis.add(e);
-                    case MAP, UNMAP, EXIT -> out.printf("  [kernel] %-6s %-8s %s%n", e.kind(), names.get(e.task()), e.detail());
-                    case WRITE -> out.printf("  [%s] %s", names.get(e.task()), e.detail());
+                    case MAP, UNMAP, EXIT -> out.printf("  [kernel] %-6s %-8s %s%n", e.kind(), e.taskName(), e.detail());
+                    case WRITE -> out.printf("  [%s] %s", e.taskName(), e.detail());
                     default -> { }
                 }
             });
@@ -183,21 +182,20 @@ public final class SyscallsAndFaults {
             out.println("  in munmap (vale1: the last level only, the L3 table stays; vae1: all levels, the table goes):");
             for (KernelEvent e : tlbis) {
                 if (e.task() >= 0) {
-                    out.printf("    %-8s TLBI %s%n", names.get(e.task()), e.detail());
+                    out.printf("    %-8s TLBI %s%n", e.taskName(), e.detail());
                 }
             }
             out.println("  reaping, after the run (kernel stack pages are global: vaale1; code and user stack:");
             out.println("  vale1 / vae1 per page; then the whole ASID, aside1, before it can be reused):");
-            StringBuilder group = new StringBuilder();
+            List<TlbiOp> group = new ArrayList<>();
             for (KernelEvent e : tlbis) {
                 if (e.task() >= 0) {
                     continue;
                 }
-                String op = e.detail().split(" ")[0];
-                group.append(op).append(' ');
-                if (op.equals("aside1")) {
-                    out.printf("    ASID %s: %s%n", e.detail().split(" ")[1], summarize(group.toString().trim().split(" ")));
-                    group.setLength(0);
+                group.add(e.tlbi());
+                if (e.tlbi() == TlbiOp.ASIDE1) {
+                    out.printf("    ASID %d: %s%n", e.asid(), summarize(group));
+                    group.clear();
                 }
             }
             out.printf("%nAll exited: %s. Allocator: %d frames free, %d after boot: %s%n", r.allExited(),
@@ -207,15 +205,16 @@ public final class SyscallsAndFaults {
         }
     }
 
-    /** "vaale1 vaale1 vae1" → "vaale1 ×2, vae1". */
-    private static String summarize(String[] ops) {
+    /** [VAALE1, VAALE1, VAE1] → "vaale1 ×2, vae1". */
+    private static String summarize(List<TlbiOp> ops) {
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < ops.length;) {
+        for (int i = 0; i < ops.size();) {
             int j = i;
-            while (j < ops.length && ops[j].equals(ops[i])) {
+            while (j < ops.size() && ops.get(j) == ops.get(i)) {
                 j++;
             }
-            sb.append(sb.length() > 0 ? ", " : "").append(ops[i]).append(j - i > 1 ? " ×" + (j - i) : "");
+            sb.append(sb.length() > 0 ? ", " : "").append(ops.get(i).name().toLowerCase(java.util.Locale.ROOT))
+                    .append(j - i > 1 ? " ×" + (j - i) : "");
             i = j;
         }
         return sb.toString();

@@ -30,7 +30,9 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Quick speed figures, each beside a peer measured in the same run.", "",
             "Quick measurements, each beside a peer in the same run (figures for publication: the JMH benchmarks, see docs/benchmarks.md):",
-            "  simulator MIPS, fixed timing vs the general interpreter alone vs the A53 cycle model vs the MMU on;",
+            "  simulator MIPS, fixed timing vs the general interpreter alone vs the A53 cycle model vs the MMU on",
+            "  (an ALU loop: the A53 model's best case, where its timing is memoised in the compiled block and it",
+            "  runs about as fast as fixed timing; on a real C program it is 1.5 to 2.5 times slower: docs/benchmarks.md);",
             "  guest context switches of the kernel vs a Java thread handoff;",
             "  page-table map+unmap with O(1) valid-entry counts vs rescanning each table."})
 public final class BenchCommand implements Callable<Integer> {
@@ -38,7 +40,7 @@ public final class BenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--seconds", defaultValue = "2", description = "Measuring time per figure, after as long again of warm-up (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", defaultValue = "2", paramLabel = "SECONDS", description = "Measuring time per figure, after as long again of warm-up (default: ${DEFAULT-VALUE}).")
     private double seconds;
 
     /** Creates the command (picocli instantiates it). */
@@ -59,7 +61,7 @@ public final class BenchCommand implements Callable<Integer> {
         row(out, err, "simulator: ALU loop, fixed timing (million instr.)", loop(CpuConfig.Timing.FIXED, false), 1e6);
         row(out, err, "simulator: same loop, no compiled tier (million instr.)", loop(CpuConfig.defaults().withCompiledTier(0), false), 1e6);
         row(out, err, "simulator: same loop, no fast tier (million instr.)", loop(CpuConfig.defaults().withFastTier(false), false), 1e6);
-        row(out, err, "simulator: same loop, A53 cycle model (million instr.)", loop(CpuConfig.Timing.A53, false), 1e6);
+        row(out, err, "simulator: same loop, A53 cycle model, best case (million)", loop(CpuConfig.Timing.A53, false), 1e6);
         row(out, err, "simulator: same loop, MMU on (million instr.)", loop(CpuConfig.Timing.FIXED, true), 1e6);
         row(out, err, "kernel: guest context switches, 2 yielding tasks", guestSwitches(), 1);
         row(out, err, "peer: Java thread handoffs (park/unpark, 2 switches)", threadHandoffs(), 1);

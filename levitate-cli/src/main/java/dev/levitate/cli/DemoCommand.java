@@ -7,10 +7,8 @@ import dev.levitate.sched.kernel.Workload;
 import dev.levitate.sim.cpu.Cpu;
 import dev.levitate.sim.isa.SystemOperation;
 import dev.levitate.sim.mmu.TlbStats;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -35,23 +33,37 @@ public final class DemoCommand implements Callable<Integer> {
     @CommandLine.Mixin
     private DemoScenario.Options options = new DemoScenario.Options();
 
-    @Option(names = "--trace", description = "Also write a Chrome/Perfetto trace (open it at ui.perfetto.dev).")
+    @Option(names = "--trace", paramLabel = "FILE", description = "Also write a Chrome/Perfetto trace of the run to FILE (open it at ui.perfetto.dev); missing directories are made.")
     private Path trace;
 
-    @Option(names = "--html", description = "Also write a self-contained HTML report (timeline, statistics, page tables; open it in a browser).")
+    @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML report to FILE (timeline, statistics, page tables; open it in a browser); missing directories are made.")
     private Path html;
 
-    @Option(names = "--width", defaultValue = "100", description = "Timeline width in ticks per line (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--width", defaultValue = "100", paramLabel = "TICKS", description = "Timeline width in ticks per line, " + MIN_WIDTH + ".." + MAX_WIDTH + " (default: ${DEFAULT-VALUE}).")
     private int width;
+
+    /** The narrowest timeline {@link dev.levitate.sched.kernel.Timeline#render} draws. */
+    static final int MIN_WIDTH = 10;
+    /** The widest timeline accepted. */
+    static final int MAX_WIDTH = 1000;
 
     /** Creates the command (picocli instantiates it). */
     public DemoCommand() {
     }
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         options.validate(spec.commandLine());
+        if (width < MIN_WIDTH || width > MAX_WIDTH) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--width must be " + MIN_WIDTH + ".." + MAX_WIDTH + " ticks, got " + width);
+        }
+        if (trace != null) {
+            CliFiles.checkWritable(trace, "trace");
+        }
+        if (html != null) {
+            CliFiles.checkWritable(html, "HTML report");
+        }
         try (DemoScenario d = new DemoScenario(options.newPolicy(), options.rounds)) {
             Kernel k = d.kernel;
             Cpu cpu = d.cpu;
@@ -109,7 +121,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "Memory:  %,d frames free after boot, %,d after every task was reaped: %s%n", boot, after,
                     after == boot ? "every stack, page, table and ASID came back" : (boot - after) + " FRAMES LEAKED");
             if (trace != null) {
-                Files.writeString(trace, d.export.toJson(), StandardCharsets.UTF_8);
+                CliFiles.write(trace, d.export.toJson().getBytes(StandardCharsets.UTF_8), "trace");
                 out.printf("Trace:   %s (%,d events; open it at ui.perfetto.dev)%n", trace, d.export.size());
             }
             if (html != null) {

@@ -46,13 +46,13 @@ final class DemoScenario implements AutoCloseable {
 
     /** The options both commands take: the quantum and the rounds. */
     static final class Options {
-        @Option(names = "--quantum", defaultValue = "1", description = "Round-robin quantum in ticks (default: ${DEFAULT-VALUE}; a tick is 10 ms).")
+        @Option(names = "--quantum", defaultValue = "1", paramLabel = "TICKS", description = "Round-robin quantum in ticks (default: ${DEFAULT-VALUE}; a tick is 10 ms).")
         int quantum;
 
-        @Option(names = "--rounds", defaultValue = "10", description = "How many letters each printing task writes (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--rounds", defaultValue = "10", paramLabel = "N", description = "How many letters each printing task writes (default: ${DEFAULT-VALUE}).")
         int rounds;
 
-        @Option(names = "--policy", defaultValue = "rr", description = "Scheduling policy: rr (round-robin), fifo, priority, mlfq, stride or fair (default: ${DEFAULT-VALUE}; --quantum applies to rr, priority and stride).")
+        @Option(names = "--policy", defaultValue = "rr", paramLabel = "POLICY", description = "Scheduling policy: rr (round-robin), fifo, priority, mlfq, stride or fair (default: ${DEFAULT-VALUE}; --quantum applies to rr, priority and stride).")
         String policy;
 
         /** Picocli creates the options. */

@@ -1,15 +1,11 @@
 package dev.levitate.cli;
 
-import dev.levitate.sim.elf.ElfFormatException;
-import dev.levitate.sim.elf.ElfImage;
 import dev.levitate.sim.gdb.GdbStub;
 import dev.levitate.sim.machine.Machine;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -33,22 +29,28 @@ import picocli.CommandLine.Parameters;
             "Load a bare-metal AArch64 ELF image on the simulator, stopped at its entry, and serve it to one GDB over the remote serial protocol (like qemu -s -S). Then, in another terminal:",
             "  gdb-multiarch -ex 'target remote :PORT' IMAGE.elf",
             "When the connection drops without a kill or detach, it waits for the next GDB on the same port (as gdbserver does); --once exits instead.",
-            "Exit status: 0 when GDB kills or detaches (or disconnects, with --once), 126 for a file that is not a loadable image, 2 when the port cannot be bound."})
+            "Exit status: 0 when GDB kills or detaches (or disconnects, with --once), 126 for a file that is not a loadable image, 1 when the port cannot be bound, 2 for a bad option."})
 public final class GdbCommand implements Callable<Integer> {
 
     /** The default port, the one QEMU's {@code -s} uses. */
     static final int DEFAULT_PORT = 1234;
-    /** Exit status when the port cannot be bound. */
-    static final int NO_PORT = 2;
+    /** Exit status when the port cannot be bound: a failure at run time. */
+    static final int NO_PORT = LevitateCommand.FAILURE;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.ParentCommand
+    private LevitateCommand parent;
 
     @Parameters(index = "0", paramLabel = "IMAGE.elf", description = "The ELF64 AArch64 executable to debug.")
     private Path image;
 
     @Option(names = "--port", defaultValue = "" + DEFAULT_PORT, paramLabel = "N",
-            description = "TCP port on localhost; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+            description = "TCP port on localhost, 0..65535; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     private int port;
 
-    @Option(names = "--ram-mib", defaultValue = "128", paramLabel = "M", description = "RAM size in MiB (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ram-mib", defaultValue = "128", paramLabel = "MIB", description = "RAM size in MiB, 1.." + RunCommand.MAX_RAM_MIB + " (default: ${DEFAULT-VALUE}).")
     private int ramMib;
 
     @Option(names = "--log-packets", description = "Print every packet received and sent to stderr.")
@@ -63,22 +65,14 @@ public final class GdbCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintStream err = System.err;
-        byte[] file;
-        try {
-            file = Files.readAllBytes(image);
-        } catch (NoSuchFileException e) {
-            err.println("levitate gdb: no such file: " + image);
-            return RunCommand.BAD_IMAGE;
+        PrintStream err = parent.err();
+        OutputStream stdout = parent.out();
+        long ram = RunCommand.ramBytes(spec.commandLine(), ramMib);
+        if (port < 0 || port > 65535) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 0..65535, got " + port);
         }
-        OutputStream stdout = System.out;
-        Machine m = new Machine((long) ramMib << 20, b -> write(stdout, b), b -> write(stdout, b), b -> write(err, b));
-        try {
-            m.loadElf(ElfImage.parse(file));
-        } catch (ElfFormatException e) {
-            err.println("levitate gdb: " + image + ": " + e.getMessage());
-            return RunCommand.BAD_IMAGE;
-        }
+        Machine m = new Machine(ram, b -> write(stdout, b), b -> write(stdout, b), b -> write(err, b));
+        RunCommand.load(m, image);
         GdbStub stub;
         try {
             stub = GdbStub.listen(m, port);
@@ -88,7 +82,7 @@ public final class GdbCommand implements Callable<Integer> {
         }
         try (stub) {
             if (logPackets) {
-                stub.setLog(line -> err.println("levitate gdb: " + line));
+                stub.setLog(line -> err.println("levitate gdb: " + Printable.escape(line)));
             }
             int p = stub.port();
             err.println("Waiting for GDB on localhost:" + p + " \u2014 in gdb-multiarch: target remote :" + p);
@@ -100,7 +94,7 @@ public final class GdbCommand implements Callable<Integer> {
                     err.println("levitate gdb: cannot listen on localhost:" + p + " again: " + e.getMessage());
                     return NO_PORT;
                 }
-                System.out.flush();
+                stdout.flush();
                 if (ending == GdbStub.Ending.DISCONNECTED && !once) {
                     err.println("levitate gdb: " + stub.endReason() + "; waiting for GDB on localhost:" + p + " again (--once to exit instead)");
                     continue;

@@ -26,7 +26,7 @@ public final class MemoryTourCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--ram-mib", defaultValue = "128", description = "RAM size in MiB (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ram-mib", defaultValue = "128", paramLabel = "MIB", description = "RAM size in MiB, 4..4096 (default: ${DEFAULT-VALUE}).")
     private int ramMib;
 
     /** Creates the command (picocli instantiates it). */
@@ -52,7 +52,7 @@ public final class MemoryTourCommand implements Callable<Integer> {
                 .zeroOnAllocate(memory)
                 .build();
 
-        out.println("Levitate memory tour — the buddy allocator over QEMU virt RAM");
+        out.println("Levitate memory tour, part 1 — the buddy allocator over QEMU virt RAM");
         out.printf("RAM %s..%s (%d MiB), kernel image %s..%s reserved%n%n",
                 LevitateException.hex(RAM_BASE), LevitateException.hex(RAM_BASE + ram), ramMib,
                 LevitateException.hex(KERNEL_IMAGE), LevitateException.hex(KERNEL_IMAGE + KERNEL_SIZE));

@@ -12,10 +12,7 @@ import dev.levitate.mmu.Half;
 import dev.levitate.mmu.PageTable;
 import dev.levitate.mmu.PageTableDump;
 import dev.levitate.mmu.PageTableListener;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +46,10 @@ public final class PageTableCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "The address-space description.")
+    /** The largest description file read (a description is a few lines; this bounds a mistake such as a disk image). */
+    static final long MAX_DESCRIPTION_BYTES = 1L << 20;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The address-space description (UTF-8 text).")
     private Path file;
 
     @Option(names = "--dot", description = "Print Graphviz DOT instead of the text tree.")
@@ -109,15 +109,16 @@ public final class PageTableCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file);
-        } catch (NoSuchFileException e) {
-            err.println("levitate pagetable: no such file: " + file);
-            return 2;
+        List<String> lines = CliFiles.readUtf8(file, MAX_DESCRIPTION_BYTES, LevitateCommand.FAILURE, "address-space description").lines().toList();
+        long unmapVa = 0;
+        if (unmap != null) {
+            try {
+                unmapVa = number(unmap, 0);
+            } catch (DescriptionException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--unmap: '" + unmap + "' is not a number (use 0x..., or decimal with K, M or G)");
+            }
         }
         PhysicalMemory ram = PhysicalMemory.of(0x4000_0000L, 1L << 30);
         BuddyAllocator frames = BuddyAllocator.builder().regions(ram).build();
@@ -164,12 +165,8 @@ public final class PageTableCommand implements Callable<Integer> {
                         throw new DescriptionException(n, "unknown directive '" + w[0] + "' (space, map, range)");
                 }
             }
-        } catch (DescriptionException e) {
-            err.println("levitate pagetable: " + file + ": " + e.getMessage());
-            return 2;
-        } catch (LevitateException | IllegalArgumentException e) {
-            err.println("levitate pagetable: " + file + ": " + e.getMessage());
-            return 2;
+        } catch (DescriptionException | LevitateException | IllegalArgumentException e) {
+            throw new CliException(LevitateCommand.FAILURE, Printable.escape(file.toString()) + ": " + e.getMessage());
         }
         table = orDefault(table, ram, frames, tlb);
         if (unmap != null) {
@@ -180,9 +177,8 @@ public final class PageTableCommand implements Callable<Integer> {
                     freed.add(String.format("L%d table %s (covered %s..%s)", level, hex(tablePa), hex(vaStart), hex(vaEnd - 1)));
                 }
             });
-            long va;
+            long va = unmapVa;
             try {
-                va = number(unmap, 0);
                 int mark = tlb.mark();
                 long pa = table.unmap(va);
                 out.printf("unmap(%s) -> frame %s (the caller's to free)%n", hex(va), hex(pa));
@@ -193,9 +189,8 @@ public final class PageTableCommand implements Callable<Integer> {
                 out.println(freed.isEmpty() ? "No table became empty." : "Tables freed after the invalidation:");
                 freed.forEach(f -> out.println("  " + f));
                 out.println();
-            } catch (DescriptionException | LevitateException e) {
-                err.println("levitate pagetable: --unmap " + unmap + ": " + e.getMessage());
-                return 2;
+            } catch (LevitateException | IllegalArgumentException e) {
+                throw new CliException(LevitateCommand.FAILURE, "--unmap " + Printable.escape(unmap) + ": " + e.getMessage());
             }
         }
         out.print(dot ? PageTableDump.dot(table) : PageTableDump.tree(table));

@@ -24,7 +24,7 @@ final class PageTableTour {
 
     static void run(PrintWriter out, PhysicalMemory memory, BuddyAllocator frames) {
         out.println();
-        out.println("Levitate demo — translation tables (4 KiB granule, 48-bit VA, TTBR0, ASID 5)");
+        out.println("Levitate memory tour, part 2 — translation tables (4 KiB granule, 48-bit VA, TTBR0, ASID 5)");
         // one timeline of TLB maintenance and table frees, in the order they happen
         List<String> timeline = new ArrayList<>();
         RecordingTlbMaintenance tlb = new RecordingTlbMaintenance();

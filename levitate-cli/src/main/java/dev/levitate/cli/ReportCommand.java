@@ -1,9 +1,7 @@
 package dev.levitate.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -26,7 +24,7 @@ public final class ReportCommand implements Callable<Integer> {
     @CommandLine.Mixin
     private DemoScenario.Options options = new DemoScenario.Options();
 
-    @Option(names = "--html", required = true, description = "Where to write the HTML report.")
+    @Option(names = "--html", required = true, paramLabel = "FILE", description = "Where to write the HTML report; missing directories are made.")
     private Path html;
 
     /** Creates the command (picocli instantiates it). */
@@ -34,9 +32,10 @@ public final class ReportCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         options.validate(spec.commandLine());
+        CliFiles.checkWritable(html, "HTML report");
         try (DemoScenario d = new DemoScenario(options.newPolicy(), options.rounds)) {
             d.spawn();
             d.run();
@@ -45,15 +44,16 @@ public final class ReportCommand implements Callable<Integer> {
         }
     }
 
-    /** Renders the scenario's report to {@code path} and tells the user where it is. */
-    static void writeHtml(DemoScenario d, Path path, PrintWriter out) throws IOException {
-        Path parent = path.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
+    /**
+     * Renders the scenario's report to {@code path} (making missing directories) and tells the user
+     * where it is.
+     *
+     * @throws CliException if the file cannot be written
+     */
+    static void writeHtml(DemoScenario d, Path path, PrintWriter out) {
         String page = d.report.render(d.machineFigures());
         byte[] bytes = page.getBytes(StandardCharsets.UTF_8);
-        Files.write(path, bytes);
+        CliFiles.write(path, bytes, "HTML report");
         out.printf("Report:  %s (%,d bytes; open it in a browser: %s)%n", path, bytes.length, path.toAbsolutePath().toUri());
     }
 }

@@ -11,8 +11,6 @@ import dev.levitate.sim.mmu.Tlb;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -23,34 +21,48 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code levitate run IMAGE.elf}: runs a bare-metal AArch64 image on the simulator, as
  * {@code qemu-system-aarch64 -M virt -cpu cortex-a53 -nographic -semihosting -kernel IMAGE.elf}
- * would. Standard output carries only what the guest prints (UART and semihosting); everything
- * the simulator says goes to standard error.
+ * would: to the image's end, however many instructions that takes (unless
+ * {@code --max-instructions} bounds it), with the segments in RAM or in the flash window. Standard
+ * output carries only what the guest prints (UART and semihosting); everything the simulator says
+ * goes to standard error.
+ *
+ * <p>The run goes in slices of {@link #SLICE} instructions; between two slices, and only there,
+ * the loop reports progress and checks for Ctrl-C ({@link StopOnInterrupt}, one volatile read), so
+ * the simulator's own loop carries neither. On Ctrl-C it prints the statistics line and the process
+ * ends with status {@link #INTERRUPTED}.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run a bare-metal AArch64 ELF image on the simulator, as QEMU virt would.", "",
-            "Run a bare-metal AArch64 ELF image on the simulator (QEMU virt memory map: RAM at 0x4000_0000, PL011 UART at 0x0900_0000, semihosting through HLT #0xF000). stdout: only what the guest prints. Exit status: the image's semihosting exit code, 0 on PSCI SYSTEM_OFF, 126 for a file that is not a loadable image, 125 when the simulator stops it for another reason (budget, undefined instruction, wild access)."})
+            "Run a bare-metal AArch64 ELF image on the simulator (QEMU virt memory map: flash at 0x0 (128 MiB, read-only to the guest), RAM at 0x4000_0000, PL011 UART at 0x0900_0000, semihosting through HLT #0xF000), to its end as QEMU does; Ctrl-C stops it and prints the statistics line. stdout: only what the guest prints. Exit status: the image's semihosting exit code, 0 on PSCI SYSTEM_OFF, 126 for a file that is not a loadable image, 125 when the simulator stops it for another reason (--max-instructions, undefined instruction, wild access), 130 on Ctrl-C, 2 for a bad option."})
 public final class RunCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.ParentCommand
+    private LevitateCommand parent;
+
     @Parameters(index = "0", paramLabel = "IMAGE.elf", description = "The ELF64 AArch64 executable to run.")
     private Path image;
 
-    @Option(names = "--max-instructions", defaultValue = "1000000000", paramLabel = "N",
-            description = "Stop after N instructions (default: ${DEFAULT-VALUE}).")
-    private long maxInstructions;
+    @Option(names = "--max-instructions", paramLabel = "N",
+            description = "Stop after N instructions (N >= 1), exit status 125. Default: no bound; the image runs to its end, as on QEMU.")
+    private Long maxInstructions;
 
-    @Option(names = "--timing", defaultValue = "fixed", description = "Cycle model: fixed (a cost per instruction class) or a53 (in-order dual-issue Cortex-A53-like; slower). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--timing", defaultValue = "fixed", paramLabel = "MODEL", description = "Cycle model: fixed (a cost per instruction class) or a53 (in-order dual-issue Cortex-A53-like). The instructions and the output are the same, only the cycle count differs; a53 simulates a real program 1.5 to 2.5 times more slowly than fixed (docs/benchmarks.md), a tight ALU loop at about the same speed (the 'levitate bench' row). Default: ${DEFAULT-VALUE}.")
     private String timing;
 
-    @Option(names = "--ram-mib", defaultValue = "128", description = "RAM size in MiB (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ram-mib", defaultValue = "128", paramLabel = "MIB", description = "RAM size in MiB, 1.." + MAX_RAM_MIB + " (default: ${DEFAULT-VALUE}).")
     private int ramMib;
 
-    @Option(names = "--trace", description = "Print every instruction (address, symbol, disassembly) to stderr.")
+    @Option(names = "--trace-instructions", description = "Print every instruction (address, symbol, disassembly) to stderr.")
     private boolean trace;
 
-    @Option(names = "--stats", description = "Print instruction count, time and MIPS to stderr.")
+    /** The name this option had before --trace-instructions: still accepted, no longer listed. */
+    @Option(names = "--trace", hidden = true, description = "Same as --trace-instructions.")
+    private boolean traceAlias;
+
+    @Option(names = "--stats", description = "Print instruction count, time and MIPS to stderr (also printed on Ctrl-C).")
     private boolean stats;
 
     @Option(names = "--tlb", description = "After the run, print the TLB's valid entries to stderr (VA -> PA, ASID or global, the descriptor's size and level, the permissions; STALE where the tables now say otherwise) and the walk cache's table descriptors: what QEMU's softmmu cannot show.")
@@ -72,96 +84,126 @@ public final class RunCommand implements Callable<Integer> {
     static final int BAD_IMAGE = 126;
     /** Exit status when the simulator stops the image for a reason other than its own exit. */
     static final int STOPPED = 125;
+    /** Exit status after Ctrl-C (128 + SIGINT, as a shell reports a process the signal ended). */
+    static final int INTERRUPTED = 130;
+    /**
+     * The largest image file read: a bound on what a file can make the loader allocate, well above
+     * what QEMU virt's flash (128 MiB) and a usual RAM size hold, plus symbols.
+     */
+    static final long MAX_IMAGE_BYTES = 256L << 20;
+    /** The most RAM: QEMU virt's RAM window runs from 0x4000_0000 up to 256 GiB. */
+    static final int MAX_RAM_MIB = 255 * 1024;
+    /**
+     * Instructions per slice of a run: between slices (and only there) the loop checks for Ctrl-C
+     * and reports progress, so the simulator's own loop stays free of both.
+     */
+    static final long SLICE = 10_000_000L;
 
     /** Creates the command (picocli instantiates it). */
     public RunCommand() {
     }
 
-    @Override
-    public Integer call() throws IOException {
-        PrintStream err = System.err;
-        byte[] file;
-        try {
-            file = Files.readAllBytes(image);
-        } catch (NoSuchFileException e) {
-            err.println("levitate run: no such file: " + image);
-            return BAD_IMAGE;
+    /** The RAM size, checked: shared with {@code gdb}. */
+    static long ramBytes(CommandLine cl, int mib) {
+        if (mib < 1 || mib > MAX_RAM_MIB) {
+            throw new CommandLine.ParameterException(cl, "--ram-mib must be 1.." + MAX_RAM_MIB + " (MiB), got " + mib);
         }
-        ElfImage elf;
-        OutputStream stdout = System.out;
+        return (long) mib << 20;
+    }
+
+    /** Reads and loads the image, or fails with {@link #BAD_IMAGE} naming the file: shared with {@code gdb}. */
+    static ElfImage load(Machine m, Path image) {
+        byte[] file = CliFiles.read(image, MAX_IMAGE_BYTES, BAD_IMAGE, "image");
+        try {
+            ElfImage elf = ElfImage.parse(file);
+            m.loadElf(elf);
+            return elf;
+        } catch (ElfFormatException e) {
+            throw new CliException(BAD_IMAGE, Printable.escape(image.toString()) + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Integer call() {
+        PrintStream err = parent.err();
+        OutputStream stdout = parent.out();
+        long ram = ramBytes(spec.commandLine(), ramMib);
+        if (maxInstructions != null && maxInstructions < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-instructions must be at least 1, got " + maxInstructions);
+        }
+        long limit = maxInstructions == null ? Long.MAX_VALUE : maxInstructions;
         dev.levitate.sim.cpu.CpuConfig.Timing model;
         switch (timing.toLowerCase(java.util.Locale.ROOT)) {
             case "fixed": model = dev.levitate.sim.cpu.CpuConfig.Timing.FIXED; break;
             case "a53": model = dev.levitate.sim.cpu.CpuConfig.Timing.A53; break;
             default: throw new CommandLine.ParameterException(spec.commandLine(), "--timing must be fixed or a53, got '" + timing + "'");
         }
-        Machine m = new Machine((long) ramMib << 20, dev.levitate.sim.cpu.CpuConfig.defaults().withTiming(model).withFastTier(fastTier)
+        Machine m = new Machine(ram, dev.levitate.sim.cpu.CpuConfig.defaults().withTiming(model).withFastTier(fastTier)
                 .withCompiledTier(compiledTier ? dev.levitate.sim.cpu.CpuConfig.defaults().compileAfter() : 0).withSemihosting(semihosting),
                 b -> write(stdout, b), b -> write(stdout, b), b -> write(err, b));
-        try {
-            elf = ElfImage.parse(file);
-            m.loadElf(elf);
-        } catch (ElfFormatException e) {
-            err.println("levitate run: " + image + ": " + e.getMessage());
-            return BAD_IMAGE;
-        }
+        ElfImage elf = load(m, image);
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         long cpuStart = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
-        StopKind stop;
-        if (trace) {
-            stop = StopKind.BUDGET;
+        StopKind stop = StopKind.BUDGET;
+        boolean interrupted = false;
+        try (StopOnInterrupt ctrlC = new StopOnInterrupt()) {
+            if (trace || traceAlias) {
+                Cpu cpu = m.cpu();
+                for (long i = 0; i < limit && !(interrupted = ctrlC.requested()); i++) {
+                    long pc = cpu.pc();
+                    String sym = elf.symbolize(pc);
+                    err.printf("%016x %-24s %s%n", pc, sym == null ? "" : "<" + Printable.escape(sym) + ">",
+                            Disassembler.disassemble(wordAt(m, pc), pc));
+                    stop = m.run(1);
+                    if (stop != StopKind.BUDGET) {
+                        break;
+                    }
+                }
+            } else {
+                // in slices, so a long run can say how it is going (on stderr, after the first 3 s)
+                // and stop on Ctrl-C
+                long left = limit;
+                long lastReport = start;
+                boolean reported = false;
+                do {
+                    long chunk = Math.min(left, SLICE);
+                    stop = m.run(chunk);
+                    left -= chunk; // a BUDGET stop spent the whole chunk (instructions and exception entries)
+                    long now = System.nanoTime();
+                    if (stop == StopKind.BUDGET && left > 0 && now - lastReport > 3_000_000_000L) {
+                        err.printf("levitate run: %,d instructions so far (%.0f s), pc=0x%x ...%n", m.cpu().instructions(),
+                                (now - start) / 1e9, m.cpu().pc());
+                        err.flush();
+                        lastReport = now;
+                        reported = true;
+                    }
+                    interrupted = stop == StopKind.BUDGET && ctrlC.requested();
+                } while (stop == StopKind.BUDGET && left > 0 && !interrupted);
+                if (reported && !interrupted) {
+                    err.println("levitate run: done");
+                }
+            }
+            long ns = System.nanoTime() - start;
+            long cpuNs = threads.getCurrentThreadCpuTime() - cpuStart;
+            parent.out().flush();
             Cpu cpu = m.cpu();
-            for (long i = 0; i < maxInstructions; i++) {
-                long pc = cpu.pc();
-                String sym = elf.symbolize(pc);
-                int word = m.ram().contains(pc, 4) ? m.ram().read32(pc) : 0;
-                err.printf("%016x %-24s %s%n", pc, sym == null ? "" : "<" + sym + ">", Disassembler.disassemble(word, pc));
-                stop = m.run(1);
-                if (stop != StopKind.BUDGET) {
-                    break;
-                }
+            if (interrupted) {
+                err.printf("levitate run: interrupted (Ctrl-C) after %,d instructions at %s%n", cpu.instructions(), where(elf, cpu.pc()));
             }
-        } else {
-            // in chunks, so a long run can say how it is going (on stderr, after the first 3 s)
-            long left = maxInstructions;
-            long lastReport = start;
-            boolean reported = false;
-            do {
-                long chunk = Math.min(left, 50_000_000L);
-                stop = m.run(chunk);
-                left -= chunk; // a BUDGET stop spent the whole chunk (instructions and exception entries)
-                long now = System.nanoTime();
-                if (stop == StopKind.BUDGET && left > 0 && now - lastReport > 3_000_000_000L) {
-                    err.printf("levitate run: %,d instructions so far (%.0f s), pc=0x%x ...%n", m.cpu().instructions(),
-                            (now - start) / 1e9, m.cpu().pc());
-                    err.flush();
-                    lastReport = now;
-                    reported = true;
-                }
-            } while (stop == StopKind.BUDGET && left > 0);
-            if (reported) {
-                err.println("levitate run: done");
+            if (stats || interrupted) {
+                printStats(err, cpu, ns, cpuNs);
+            }
+            if (tlb) {
+                printTlb(err, cpu.mmu());
+            }
+            err.flush();
+            if (interrupted) {
+                return INTERRUPTED;
             }
         }
-        long ns = System.nanoTime() - start;
-        long cpuNs = threads.getCurrentThreadCpuTime() - cpuStart;
-        System.out.flush();
         Cpu cpu = m.cpu();
-        if (stats) {
-            // the thread's CPU time too: on a shared machine the wall clock also counts other processes
-            err.printf("levitate run: %,d instructions (%.1f%% in the fast tier, %.1f%% in %,d compiled blocks) in %.3f s: %.1f MIPS"
-                    + " (%.1f per CPU second of the simulating thread); %,d simulated cycles (%s timing, IPC %.2f), %,d exceptions, TLB: %s%n",
-                    cpu.instructions(), cpu.instructions() == 0 ? 0.0 : 100.0 * cpu.fastTierInstructions() / cpu.instructions(),
-                    cpu.instructions() == 0 ? 0.0 : 100.0 * cpu.compiledInstructions() / cpu.instructions(), cpu.compiledBlocks(),
-                    ns / 1e9, cpu.instructions() / (ns / 1e3),
-                    cpuNs <= 0 ? 0.0 : cpu.instructions() / (cpuNs / 1e3), cpu.cycles(), timing,
-                    cpu.cycles() == 0 ? 0.0 : cpu.instructions() / (double) cpu.cycles(), cpu.exceptionsTaken(), cpu.mmu().stats());
-        }
-        if (tlb) {
-            printTlb(err, cpu.mmu());
-        }
-        String where = String.format("pc=0x%x%s", cpu.stopPc(), elf.symbolize(cpu.stopPc()) == null ? "" : " <" + elf.symbolize(cpu.stopPc()) + ">");
+        String where = where(elf, cpu.stopPc());
         switch (stop) {
             case EXIT:
                 return (int) cpu.stopValue();
@@ -174,8 +216,9 @@ public final class RunCommand implements Callable<Integer> {
                 err.printf("levitate run: undefined or unimplemented instruction 0x%08x at %s%n", cpu.stopWord(), where);
                 return STOPPED;
             case ABORT:
-                // with the MMU off an external abort (outside RAM and devices); with it on, also a
-                // translation, access-flag or permission fault: the syndrome says which
+                // with the MMU off an external abort (outside RAM, flash and devices, or a write to
+                // flash); with it on, also a translation, access-flag or permission fault: the
+                // syndrome says which
                 err.printf("levitate run: abort at 0x%x with no vector table to take it to (%s), %s%n", cpu.stopValue(),
                         dev.levitate.sim.cpu.Esr.describe(cpu.stopSyndrome()), where);
                 return STOPPED;
@@ -183,6 +226,29 @@ public final class RunCommand implements Callable<Integer> {
                 err.printf("levitate run: stopped: %s (value 0x%x) at %s%n", stop, cpu.stopValue(), where);
                 return STOPPED;
         }
+    }
+
+    /** The word at {@code pc} read as a physical address in RAM or flash (0 elsewhere), for the trace. */
+    private static int wordAt(Machine m, long pc) {
+        return m.ram().contains(pc, 4) ? m.ram().read32(pc) : m.flash().contains(pc, 4) ? m.flash().read32(pc) : 0;
+    }
+
+    /** "pc=0x40080004 &lt;_start+0x4&gt;", the symbol's control characters escaped. */
+    private static String where(ElfImage elf, long pc) {
+        String sym = elf.symbolize(pc);
+        return String.format("pc=0x%x%s", pc, sym == null ? "" : " <" + Printable.escape(sym) + ">");
+    }
+
+    /** The statistics line: instructions, tiers, time, MIPS, cycles, exceptions, TLB. */
+    private void printStats(PrintStream err, Cpu cpu, long ns, long cpuNs) {
+        // the thread's CPU time too: on a shared machine the wall clock also counts other processes
+        err.printf("levitate run: %,d instructions (%.1f%% in the fast tier, %.1f%% in %,d compiled blocks) in %.3f s: %.1f MIPS"
+                + " (%.1f per CPU second of the simulating thread); %,d simulated cycles (%s timing, IPC %.2f), %,d exceptions, TLB: %s%n",
+                cpu.instructions(), cpu.instructions() == 0 ? 0.0 : 100.0 * cpu.fastTierInstructions() / cpu.instructions(),
+                cpu.instructions() == 0 ? 0.0 : 100.0 * cpu.compiledInstructions() / cpu.instructions(), cpu.compiledBlocks(),
+                ns / 1e9, cpu.instructions() / (ns / 1e3),
+                cpuNs <= 0 ? 0.0 : cpu.instructions() / (cpuNs / 1e3), cpu.cycles(), timing,
+                cpu.cycles() == 0 ? 0.0 : cpu.instructions() / (double) cpu.cycles(), cpu.exceptionsTaken(), cpu.mmu().stats());
     }
 
     /**

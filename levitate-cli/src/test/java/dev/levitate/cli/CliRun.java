@@ -1,9 +1,16 @@
 package dev.levitate.cli;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 
-/** Runs the {@code levitate} command in-process for the command tests. */
+/**
+ * Runs the {@code levitate} command in-process for the command tests, through
+ * {@link LevitateCommand#run(String[], PrintStream, PrintStream)}: the same path as {@code main},
+ * on streams the test reads afterwards, so that output a command printed without a newline (and
+ * never flushed itself) is seen as a user would see it. {@link MainProcessTest} runs the real
+ * {@code main} in a child JVM.
+ */
 final class CliRun {
     private CliRun() {
     }
@@ -15,9 +22,11 @@ final class CliRun {
      * @return {exit status, stdout, stderr}
      */
     static String[] run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = LevitateCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        // no autoflush: LevitateCommand.run must flush what the command wrote
+        int code = LevitateCommand.run(args, new PrintStream(new java.io.BufferedOutputStream(out), false, StandardCharsets.UTF_8),
+                new PrintStream(new java.io.BufferedOutputStream(err), false, StandardCharsets.UTF_8));
+        return new String[] {Integer.toString(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
     }
 }

@@ -7,8 +7,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -45,13 +43,7 @@ class GdbCommandTest {
     }
 
     int run(ByteArrayOutputStream err, String... args) throws Exception {
-        PrintStream saved = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            return LevitateCommand.execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), args);
-        } finally {
-            System.setErr(saved);
-        }
+        return RunCommandTest.run(err, args);
     }
 
     @Test
@@ -59,31 +51,26 @@ class GdbCommandTest {
         Path elf = dir.resolve("spin.elf");
         Files.write(elf, spinImage());
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream saved = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> LevitateCommand.execute(
-                    new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), "gdb", elf.toString(), "--port", "0"));
-            Pattern waiting = Pattern.compile("Waiting for GDB on localhost:(\\d+) \u2014 in gdb-multiarch: target remote :(\\d+)");
-            Matcher m;
-            while (!(m = waiting.matcher(err.toString(StandardCharsets.UTF_8))).find()) {
-                Thread.sleep(20);
-            }
-            assertEquals(m.group(1), m.group(2));
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(m.group(1)))) {
-                OutputStream out = s.getOutputStream();
-                InputStream in = s.getInputStream();
-                out.write("$?#3f".getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                assertEquals("+$S05#b8", new String(in.readNBytes(8), StandardCharsets.US_ASCII));
-                out.write("+$k#6b".getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                assertEquals('+', in.read());
-            }
-            assertEquals(0, status.get(20, TimeUnit.SECONDS));
-        } finally {
-            System.setErr(saved);
+        PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
+        CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> LevitateCommand.run(
+                new String[] {"gdb", elf.toString(), "--port", "0"}, new PrintStream(OutputStream.nullOutputStream()), errStream));
+        Pattern waiting = Pattern.compile("Waiting for GDB on localhost:(\\d+) \u2014 in gdb-multiarch: target remote :(\\d+)");
+        Matcher m;
+        while (!(m = waiting.matcher(err.toString(StandardCharsets.UTF_8))).find()) {
+            Thread.sleep(20);
         }
+        assertEquals(m.group(1), m.group(2));
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(m.group(1)))) {
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            out.write("$?#3f".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertEquals("+$S05#b8", new String(in.readNBytes(8), StandardCharsets.US_ASCII));
+            out.write("+$k#6b".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertEquals('+', in.read());
+        }
+        assertEquals(0, status.get(20, TimeUnit.SECONDS));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("session ended: killed"), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -113,8 +100,8 @@ class GdbCommandTest {
         args[2] = "--port";
         args[3] = "0";
         System.arraycopy(more, 0, args, 4, more.length);
-        CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> LevitateCommand.execute(
-                new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), args));
+        CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> LevitateCommand.run(args,
+                new PrintStream(OutputStream.nullOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8)));
         Pattern waiting = Pattern.compile("Waiting for GDB on localhost:(\\d+)");
         Matcher m;
         while (!(m = waiting.matcher(err.toString(StandardCharsets.UTF_8))).find()) {

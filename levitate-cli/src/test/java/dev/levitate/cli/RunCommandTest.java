@@ -5,28 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.levitate.sim.isa.A64Assembler;
+import dev.levitate.sim.machine.Machine;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RunCommandTest {
 
     @Test
     void aMissingOrBadImageIsAClearErrorWithItsOwnStatus() throws Exception {
-        PrintStream saved = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true));
-        try {
-            StringWriter out = new StringWriter();
-            assertEquals(RunCommand.BAD_IMAGE, LevitateCommand.execute(new PrintWriter(out), new PrintWriter(new StringWriter()), "run", "/no/such.elf"));
-            Path bad = Files.createTempFile("bad", ".elf");
-            Files.write(bad, new byte[] {1, 2, 3});
-            assertEquals(RunCommand.BAD_IMAGE, LevitateCommand.execute(new PrintWriter(out), new PrintWriter(new StringWriter()), "run", bad.toString()));
-        } finally {
-            System.setErr(saved);
-        }
+        assertEquals(RunCommand.BAD_IMAGE, run(err, "run", "/no/such.elf"));
+        Path bad = Files.createTempFile("bad", ".elf");
+        Files.write(bad, new byte[] {1, 2, 3});
+        assertEquals(RunCommand.BAD_IMAGE, run(err, "run", bad.toString()));
         assertTrue(err.toString().contains("no such file"), err.toString());
         assertTrue(err.toString().contains("truncated"), err.toString());
     }
@@ -43,15 +41,9 @@ class RunCommandTest {
         assertTrue(err.toString().contains("levitate run: 1,000 instructions (100.0% in the fast tier, 98.6% in 1 compiled blocks)"), err.toString());
         assertTrue(err.toString().contains("stopped after 1,000 instructions (--max-instructions)"), err.toString());
     }
-    /** Runs the command line with stderr captured in {@code err}; returns the exit status. */
+    /** Runs the command line through {@link LevitateCommand#run} with stderr captured in {@code err}; returns the exit status. */
     static int run(ByteArrayOutputStream err, String... args) {
-        PrintStream saved = System.err;
-        System.setErr(new PrintStream(err, true));
-        try {
-            return LevitateCommand.execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), args);
-        } finally {
-            System.setErr(saved);
-        }
+        return LevitateCommand.run(args, new PrintStream(OutputStream.nullOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     /**
@@ -97,14 +89,67 @@ class RunCommandTest {
 
     @Test
     void anAbortWithoutVectorsIsNamedByItsSyndrome() throws Exception {
-        // mov x0, #0x1234; ldr x1, [x0]; b . -- a load outside RAM and devices, MMU off
+        // mov x0, #0x10000000; ldr x1, [x0]; b . -- a load outside RAM, flash and devices, MMU off
         Path image = Files.createTempFile("wild", ".elf");
-        Files.write(image, image(12, 0, 0, 0xd2824680, 0xf9400001, 0x14000000));
+        Files.write(image, image(12, 0, 0, 0xd2a20000, 0xf9400001, 0x14000000));
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = run(err, "run", image.toString());
+        int status = run(err, "run", "--max-instructions", "1000", image.toString());
         assertEquals(RunCommand.STOPPED, status, err.toString());
-        assertTrue(err.toString().contains("levitate run: abort at 0x1234 with no vector table to take it to "
+        assertTrue(err.toString().contains("levitate run: abort at 0x10000000 with no vector table to take it to "
                 + "(ESR 0x96000010: data abort (same EL), synchronous external abort, read), pc=0x40080004"), err.toString());
+    }
+
+    /** Code at {@code base} that exits through semihosting with code 42, its parameter block in the same segment. */
+    private static byte[] exit42(long base) {
+        A64Assembler a = new A64Assembler(base);
+        A64Assembler.Label block = a.label();
+        A64Assembler.Label spin = a.label();
+        a.adr(1, block).movz(0, 0x18, 0).hlt(0xF000);
+        a.bind(spin);
+        a.b(spin);
+        a.bind(block);
+        a.word(0x20026).word(0).word(42).word(0); // ADP_Stopped_ApplicationExit, exit code 42
+        return a.assembleBytes();
+    }
+
+    @Test
+    void anImageLinkedIntoTheFlashWindowLoadsRunsAndReadsItsOwnData() throws Exception {
+        // QEMU virt loads -kernel segments that lie in its flash (0x0 .. 0x0800_0000); so does run
+        Path image = Files.createTempFile("flash", ".elf");
+        Files.write(image, TestElf.image(0x1000, exit42(0x1000), "_start"));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(42, run(err, "run", "--max-instructions", "1000", image.toString()), err.toString());
+        // the semihosting parameter block was read from flash: the exit code came from it
+        Path top = Files.createTempFile("flash-top", ".elf");
+        long last = Machine.FLASH_BASE + Machine.FLASH_SIZE - 4096;
+        Files.write(top, TestElf.image(last, exit42(last), null));
+        assertEquals(42, run(err, "run", "--max-instructions", "1000", top.toString()), err.toString());
+    }
+
+    @Test
+    void aStoreToFlashAbortsAsADeviceWould() throws Exception {
+        // mov x0, #0x100000; str x0, [x0]; b . -- from code in flash, to flash
+        A64Assembler a = new A64Assembler(0x1000);
+        A64Assembler.Label spin = a.label();
+        a.movz(0, 0x10, 1).str(0, 0, 0);
+        a.bind(spin);
+        a.b(spin);
+        Path image = Files.createTempFile("flash-store", ".elf");
+        Files.write(image, TestElf.image(0x1000, a.assembleBytes(), null));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(RunCommand.STOPPED, run(err, "run", "--max-instructions", "1000", image.toString()), err.toString());
+        assertTrue(err.toString().contains("levitate run: abort at 0x100000 with no vector table to take it to "
+                + "(ESR 0x96000050: data abort (same EL), synchronous external abort, write), pc=0x1004"), err.toString());
+    }
+
+    @Test
+    void aSegmentNeitherInRamNorInFlashIsRefused() throws Exception {
+        Path image = Files.createTempFile("gic", ".elf");
+        Files.write(image, TestElf.image(Machine.FLASH_SIZE, exit42(Machine.FLASH_SIZE), null));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(RunCommand.BAD_IMAGE, run(err, "run", image.toString()), err.toString());
+        assertTrue(err.toString().contains("is outside RAM [0x40000000, 0x48000000) and flash [0x0, 0x8000000)"), err.toString());
+        assertEquals(1, err.toString().lines().count(), err.toString());
     }
 
     @Test

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A machine shaped like QEMU's {@code virt} board for what it models: RAM at {@value #RAM_BASE}
- * (sparse), a PL011 UART at {@value #UART_BASE} (transmit to a sink, receive from
+ * (sparse), flash at 0 ({@value #FLASH_SIZE} bytes, see below), a PL011 UART at {@value #UART_BASE} (transmit to a sink, receive from
  * {@link #uartInput}, receive interrupt on SPI 1 = ID 33), a GICv2 at 0x0800_0000 / 0x0801_0000,
  * the core's generic timer wired to PPIs 30 and 27, Arm semihosting through {@code HLT #0xF000}
  * at EL1 (an EL1 facility: UNDEFINED at EL0, and at EL1 too with
@@ -23,6 +23,19 @@ import org.slf4j.LoggerFactory;
  * HVC/SMC (SYSTEM_OFF and SYSTEM_RESET stop the machine). The CPU starts at EL1h
  * with the MMU off and interrupts masked, as {@code qemu-system-aarch64 -M virt -cpu cortex-a53
  * -kernel} starts a bare-metal ELF.
+ *
+ * <p><b>Flash.</b> QEMU virt has two 64 MiB CFI parallel flash devices at 0x0000_0000 and
+ * 0x0400_0000, and {@code -kernel} loads an ELF's segments that lie there into them, so an image
+ * linked to run from flash (code and read-only data at 0, data copied to RAM by its startup code)
+ * runs. Here the window is one sparse region, filled by {@link #loadElf} (and by the host through
+ * {@link #flash()}): the guest reads all of it, what was never loaded reading 0 (QEMU's flash
+ * without a backing file), and fetches instructions from the segments {@link #loadElf} put there
+ * only; a fetch from the rest of the window is an external abort, as from a hole, so that an
+ * image with no vector table stops with a clear message instead of executing zeros (QEMU would
+ * run them as UDF, forever). A guest store to the window aborts (a synchronous external abort):
+ * the simulator does not model the flash's CFI command set, through which a write on QEMU
+ * programs or erases blocks, so a program that uses it stops with a clear syndrome instead of
+ * silently doing nothing.
  *
  * <p>Guest code is untrusted: a wild access, an undefined encoding or a runaway loop ends in a
  * {@link StopKind}, never a Java exception escaping from {@link #run(long)}.
@@ -33,6 +46,10 @@ public final class Machine {
     private static final Logger LOG = LoggerFactory.getLogger(Machine.class);
     /** Where RAM starts, as on QEMU virt. */
     public static final long RAM_BASE = 0x4000_0000L;
+    /** Where the flash window starts, as on QEMU virt (flash0; flash1 follows at 0x0400_0000). */
+    public static final long FLASH_BASE = 0;
+    /** The flash window's size: QEMU virt's two 64 MiB flash devices. */
+    public static final long FLASH_SIZE = 0x0800_0000L;
     /** The PL011 UART's base address, as on QEMU virt. */
     public static final long UART_BASE = 0x0900_0000L;
     /** The UART register window. */
@@ -53,6 +70,9 @@ public final class Machine {
 
     private final PhysicalMemory ram;
     private final long ramLimit;
+    private final PhysicalMemory flash = PhysicalMemory.of(FLASH_BASE, FLASH_SIZE);
+    /** The flash segments {@link #loadElf} loaded, as [start, end) pairs: where instructions may be fetched. */
+    private long[] flashCode = new long[0];
     private final Cpu cpu;
     private final IntConsumer uart;
     private final IntConsumer stdout;
@@ -109,6 +129,7 @@ public final class Machine {
         this.cpu = new Cpu(new MachineBus(), this::watch, config);
         this.cpu.setSemihosting(new Semihosting());
         ram.setWriteObserver(cpu::invalidateDecoded);
+        flash.setWriteObserver(cpu::invalidateDecoded);
         gic.setOnChange(cpu::requestEventCheck);
         cpu.setInterruptLine(new Cpu.InterruptLine() {
             @Override
@@ -158,7 +179,24 @@ public final class Machine {
     private void watch(long pageBase) {
         if (pageBase >= RAM_BASE && pageBase < ramLimit) {
             ram.watchPage(pageBase);
+        } else if (inFlash(pageBase, 1)) {
+            flash.watchPage(pageBase); // written only by a later load: decoded code must not outlive it
         }
+    }
+
+    /** True if {@code [pa, pa + size)} lies in the flash window. */
+    private static boolean inFlash(long pa, int size) {
+        return pa >= FLASH_BASE && pa <= FLASH_BASE + FLASH_SIZE - size;
+    }
+
+    /** True if the 4 bytes at {@code pa} lie in a segment loaded into flash. */
+    private boolean flashCode(long pa) {
+        for (int i = 0; i < flashCode.length; i += 2) {
+            if (pa >= flashCode[i] && pa <= flashCode[i + 1] - 4) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -168,6 +206,16 @@ public final class Machine {
      */
     public PhysicalMemory ram() {
         return ram;
+    }
+
+    /**
+     * Returns the flash window's storage ({@value #FLASH_BASE} .. {@value #FLASH_SIZE}): the host
+     * may read and write it (a loader, a test); the guest only reads and executes it.
+     *
+     * @return the flash contents
+     */
+    public PhysicalMemory flash() {
+        return flash;
     }
 
     /**
@@ -199,29 +247,46 @@ public final class Machine {
 
     /**
      * Loads an ELF image as {@code qemu-system-aarch64 -M virt -kernel} does: each PT_LOAD segment at
-     * its physical address (the part past the file bytes zeroed), PC at the entry point. Every
-     * segment is checked against RAM before anything is written.
+     * its physical address (the part past the file bytes zeroed), in RAM or in the flash window,
+     * PC at the entry point. Every segment is checked before anything is written.
      *
      * @param image the parsed image
-     * @throws dev.levitate.sim.elf.ElfFormatException if a segment lies outside RAM (nothing loaded)
+     * @throws dev.levitate.sim.elf.ElfFormatException if a segment lies neither wholly in RAM nor
+     *         wholly in flash (nothing loaded)
      */
     public void loadElf(dev.levitate.sim.elf.ElfImage image) {
         for (dev.levitate.sim.elf.ElfImage.Segment s : image.segments()) {
-            if (!ram.contains(s.address(), Math.max(1, s.memorySize()))) {
+            if (memoryFor(s) == null) {
                 throw new dev.levitate.sim.elf.ElfFormatException(String.format(
-                        "%s is outside RAM [0x%x, 0x%x)%s", s, RAM_BASE, ramLimit, s.address() < RAM_BASE
+                        "%s is outside RAM [0x%x, 0x%x) and flash [0x%x, 0x%x)%s", s, RAM_BASE, ramLimit, FLASH_BASE,
+                        FLASH_BASE + FLASH_SIZE, s.address() < RAM_BASE && s.address() >= FLASH_BASE + FLASH_SIZE
                         ? " (if it holds only GNU ld's build-id note, link with -Wl,--build-id=none)" : ""));
             }
         }
         for (dev.levitate.sim.elf.ElfImage.Segment s : image.segments()) {
-            ram.zero(s.address(), s.memorySize());
-            ram.write(s.address(), s.bytes(), 0, s.bytes().length);
+            PhysicalMemory into = memoryFor(s);
+            into.zero(s.address(), s.memorySize());
+            into.write(s.address(), s.bytes(), 0, s.bytes().length);
+            if (into == flash) {
+                flashCode = java.util.Arrays.copyOf(flashCode, flashCode.length + 2);
+                flashCode[flashCode.length - 2] = s.address();
+                flashCode[flashCode.length - 1] = s.address() + s.memorySize();
+            }
         }
         cpu.setPc(image.entry());
         if (LOG.isDebugEnabled()) {
             LOG.debug("loaded an ELF image: {} PT_LOAD segment(s) {}, entry 0x{}", image.segments().size(), image.segments(),
                     Long.toHexString(image.entry()));
         }
+    }
+
+    /** RAM or flash if the segment lies wholly in it, else null. */
+    private PhysicalMemory memoryFor(dev.levitate.sim.elf.ElfImage.Segment s) {
+        long size = Math.max(1, s.memorySize());
+        if (ram.contains(s.address(), size)) {
+            return ram;
+        }
+        return flash.contains(s.address(), size) ? flash : null;
     }
 
     /**
@@ -254,6 +319,14 @@ public final class Machine {
                     case 2: return ram.read16(pa);
                     case 4: return Integer.toUnsignedLong(ram.read32(pa));
                     default: return ram.read64(pa);
+                }
+            }
+            if (inFlash(pa, size)) {
+                switch (size) {
+                    case 1: return flash.read8(pa);
+                    case 2: return flash.read16(pa);
+                    case 4: return Integer.toUnsignedLong(flash.read32(pa));
+                    default: return flash.read64(pa);
                 }
             }
             if (pa >= UART_BASE && pa < UART_BASE + UART_SIZE) {
@@ -317,13 +390,16 @@ public final class Machine {
 
         @Override
         public boolean executable(long pa) {
-            return inRam(pa, 4);
+            return inRam(pa, 4) || flashCode(pa);
         }
 
         @Override
         public int fetch(long pa) {
             if (inRam(pa, 4)) {
                 return ram.read32(pa);
+            }
+            if (flashCode(pa)) {
+                return flash.read32(pa);
             }
             fault = true;
             return 0;
@@ -358,13 +434,13 @@ public final class Machine {
      * Arm semihosting (AArch64: HLT #0xF000 at EL1, operation in w0, parameter in x1; the core calls
      * it only at EL1 and only when {@link CpuConfig#semihosting()} is on) and PSCI.
      *
-     * <p>Parameters are physical addresses, and every byte read goes through {@link #inRam}, the
-     * bus's own RAM check: nothing outside RAM (devices included) is ever read, a read never throws,
+     * <p>Parameters are physical addresses, and every byte read goes through {@link #readable}: RAM
+     * (the bus's own RAM check) or the flash window; nothing else (devices included) is ever read, a read never throws,
      * and each call is bounded (SYS_WRITE0 stops after {@value #MAX_STRING} bytes, SYS_WRITE after
      * {@value #MAX_WRITE}). Errors are the calls' error returns, as QEMU gives them: SYS_WRITEC of an
-     * address outside RAM writes nothing; SYS_WRITE0 stops at the first byte outside RAM; SYS_WRITE
-     * returns -1 when its parameter block is outside RAM and writes nothing, returning the whole
-     * length as not written, when its buffer is not wholly in RAM.
+     * address outside RAM and flash writes nothing; SYS_WRITE0 stops at the first byte outside them; SYS_WRITE
+     * returns -1 when its parameter block is outside them and writes nothing, returning the whole
+     * length as not written, when its buffer is not wholly in RAM or wholly in flash.
      */
     private final class Semihosting implements Cpu.SemihostingHandler {
         static final int SYS_WRITEC = 0x03;
@@ -382,19 +458,37 @@ public final class Machine {
         /** The most bytes one SYS_WRITE prints (the rest is returned as not written). */
         static final int MAX_WRITE = 1 << 24;
 
+        /**
+         * Whether {@code [pa, pa + size)} lies wholly in RAM or wholly in the flash window (a string
+         * in an image's read-only data may be in either); never a device. Overflow-safe.
+         */
+        private boolean readable(long pa, long size) {
+            return inRam(pa, size) || pa >= FLASH_BASE && size >= 0 && size <= FLASH_SIZE && pa <= FLASH_BASE + FLASH_SIZE - size;
+        }
+
+        /** A byte of RAM or flash; the caller checked {@link #readable}. */
+        private int read8(long pa) {
+            return inRam(pa, 1) ? ram.read8(pa) : flash.read8(pa);
+        }
+
+        /** A doubleword of RAM or flash; the caller checked {@link #readable}. */
+        private long read64(long pa) {
+            return inRam(pa, 8) ? ram.read64(pa) : flash.read64(pa);
+        }
+
         @Override
         public StopKind semihost(Cpu c) {
             int op = (int) c.reg(0);
             long param = c.reg(1);
             switch (op) {
                 case SYS_WRITEC:
-                    if (inRam(param, 1)) {
-                        stdout.accept(ram.read8(param));
+                    if (readable(param, 1)) {
+                        stdout.accept(read8(param));
                     }
                     return StopKind.NONE;
                 case SYS_WRITE0:
-                    for (long i = 0; i < MAX_STRING && inRam(param + i, 1); i++) {
-                        int ch = ram.read8(param + i);
+                    for (long i = 0; i < MAX_STRING && readable(param + i, 1); i++) {
+                        int ch = read8(param + i);
                         if (ch == 0) {
                             break;
                         }
@@ -402,21 +496,21 @@ public final class Machine {
                     }
                     return StopKind.NONE;
                 case SYS_WRITE: {
-                    if (!inRam(param, 24)) {
+                    if (!readable(param, 24)) {
                         c.setReg(0, -1);
                         return StopKind.NONE;
                     }
-                    long fd = ram.read64(param);
-                    long buf = ram.read64(param + 8);
-                    long len = ram.read64(param + 16);
-                    if (!inRam(buf, len)) {
+                    long fd = read64(param);
+                    long buf = read64(param + 8);
+                    long len = read64(param + 16);
+                    if (!readable(buf, len)) {
                         c.setReg(0, len); // nothing written
                         return StopKind.NONE;
                     }
                     IntConsumer sink = fd == 2 ? stderr : stdout;
                     long written = Math.min(len, MAX_WRITE);
                     for (long i = 0; i < written; i++) {
-                        sink.accept(ram.read8(buf + i));
+                        sink.accept(read8(buf + i));
                     }
                     c.setReg(0, len - written);
                     return StopKind.NONE;
@@ -424,9 +518,9 @@ public final class Machine {
                 case SYS_EXIT:
                 case SYS_EXIT_EXTENDED: {
                     // AArch64: x1 points at {reason, subcode}; a block outside RAM is a plain failure
-                    boolean block = inRam(param, 16);
-                    long reason = block ? ram.read64(param) : param;
-                    long code = block ? ram.read64(param + 8) : 1;
+                    boolean block = readable(param, 16);
+                    long reason = block ? read64(param) : param;
+                    long code = block ? read64(param + 8) : 1;
                     c.stopWith(StopKind.EXIT, reason == ADP_STOPPED_APPLICATION_EXIT ? code : 1);
                     return StopKind.EXIT;
                 }

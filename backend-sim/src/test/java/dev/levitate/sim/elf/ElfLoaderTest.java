@@ -58,8 +58,21 @@ class ElfLoaderTest {
         assertTrue(assertThrows(ElfFormatException.class, () -> ElfImage.parse(wrongMachine)).getMessage().contains("not AArch64"));
         byte[] cut = Arrays.copyOf(VALID, 64 + 56 + 8);
         assertTrue(assertThrows(ElfFormatException.class, () -> ElfImage.parse(cut)).getMessage().contains("segment 0"));
-        byte[] outside = ElfBuilder.build(0x1000, exitSeven(), 0, "low");
+        byte[] outside = ElfBuilder.build(Machine.FLASH_SIZE, exitSeven(), 0, "gic"); // the GIC's window: neither RAM nor flash
         assertTrue(assertThrows(ElfFormatException.class, () -> machine().loadElf(ElfImage.parse(outside))).getMessage().contains("outside RAM"));
+        byte[] straddles = ElfBuilder.build(Machine.FLASH_SIZE - 16, exitSeven(), 0, "edge"); // 32 bytes: half in flash
+        assertTrue(assertThrows(ElfFormatException.class, () -> machine().loadElf(ElfImage.parse(straddles))).getMessage().contains("and flash"));
+    }
+
+    /** QEMU virt's -kernel loads segments that lie in its flash (0 .. 0x0800_0000) there, and runs them. */
+    @Test
+    void anImageInTheFlashWindowLoadsAndRuns() {
+        Machine m = machine();
+        m.loadElf(ElfImage.parse(ElfBuilder.build(0x1000, exitSeven(), 0, "low")));
+        assertEquals(StopKind.EXIT, m.run(100));
+        assertEquals(7, m.cpu().stopValue(), "the exit code came from the parameter block in flash");
+        assertEquals(0x52800300, m.flash().read32(0x1000), "movz w0, #0x18 is in flash");
+        assertEquals(0, m.ram().read32(Machine.RAM_BASE), "and nothing went to RAM");
     }
 
     /**

@@ -106,6 +106,23 @@ class MachineTest {
         assertEquals(StopKind.ALIGNMENT, m.run(10));
     }
 
+    /** QEMU virt's flash window: the guest reads it (0 where nothing was loaded), a store to it aborts. */
+    @Test
+    void theFlashWindowReadsAndRefusesStores() {
+        m.flash().write64(0x2000, 0x1122_3344_5566_7788L); // as a loader would
+        load(A64.LDRX_uimm.encoding().encode(IMM, 0, RN, 3, RD, 0), A64.LDRX_uimm.encoding().encode(IMM, 0, RN, 4, RD, 1),
+                A64.STRX_uimm.encoding().encode(IMM, 0, RN, 3, RD, 0));
+        m.cpu().setReg(3, 0x2000);
+        m.cpu().setReg(4, Machine.FLASH_SIZE - 8); // never loaded: reads 0
+        m.cpu().setReg(1, -1);
+        assertEquals(StopKind.ABORT, m.run(10));
+        assertEquals(0x1122_3344_5566_7788L, m.cpu().reg(0));
+        assertEquals(0, m.cpu().reg(1));
+        assertEquals(0x2000, m.cpu().stopValue(), "the store to flash aborted");
+        assertEquals(RAM + 8, m.cpu().stopPc());
+        assertEquals(0x1122_3344_5566_7788L, m.flash().read64(0x2000), "and changed nothing");
+    }
+
     @Test
     void writingCodeDropsItsDecodedInstructions() {
         load(movz(0, 1, 0), A64.BRK.encoding().encode(IMM, 0));

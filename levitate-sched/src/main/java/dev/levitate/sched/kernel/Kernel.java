@@ -9,6 +9,7 @@ import dev.levitate.core.spi.CpuBackend;
 import dev.levitate.core.spi.CpuBackends;
 import dev.levitate.core.spi.StopReason;
 import dev.levitate.core.tlb.TlbMaintenance;
+import dev.levitate.core.tlb.TlbiOp;
 import dev.levitate.mmu.AccessPermission;
 import dev.levitate.mmu.AsidAllocator;
 import dev.levitate.mmu.Attributes;
@@ -324,13 +325,24 @@ public final class Kernel implements AutoCloseable {
     }
 
     private void emit(KernelEvent.Kind kind, TaskControlBlock t, String detail) {
+        emit(kind, t, detail, null, 0, -1, 0);
+    }
+
+    /** Emits an event with its typed fields (see {@link KernelEvent}); nothing is built without listeners. */
+    private void emit(KernelEvent.Kind kind, TaskControlBlock t, String detail, TlbiOp op, long va, int asid, long count) {
         if (listeners.isEmpty()) {
             return;
         }
-        KernelEvent e = new KernelEvent(kind, tick, cpu.cycles(), t == null ? -1 : t.task.id(), detail);
+        KernelEvent e = new KernelEvent(kind, tick, cpu.cycles(), t == null ? -1 : t.task.id(), detail,
+                t == null ? "" : t.task.name(), op, va, asid, count);
         for (KernelListener l : listeners) {
             l.event(e);
         }
+    }
+
+    /** The ASID of a task's address space, or -1 for a kernel task. */
+    private static int asidOf(TaskControlBlock t) {
+        return t.space == null ? -1 : t.space.asid();
     }
 
     /**
@@ -1199,7 +1211,7 @@ public final class Kernel implements AutoCloseable {
                 t.space.table().retag(PageTable.NO_ASID);
             }
             t.space.destroy();
-            emit(KernelEvent.Kind.UNMAP, t, pages + " pages, address space destroyed");
+            emit(KernelEvent.Kind.UNMAP, t, pages + " pages, address space destroyed", null, 0, asidOf(t), pages);
             t.space = null;
             asids.release(ac);
         }
@@ -1474,7 +1486,7 @@ public final class Kernel implements AutoCloseable {
             }
             return Syscall.ENOMEM;
         }
-        emit(KernelEvent.Kind.MAP, t, pages + " page(s) at " + LevitateException.hex(va));
+        emit(KernelEvent.Kind.MAP, t, pages + " page(s) at " + LevitateException.hex(va), null, va, asidOf(t), pages);
         return va;
     }
 
@@ -1493,9 +1505,9 @@ public final class Kernel implements AutoCloseable {
         }
         int freed = tablesBefore - t.space.table().tables().size();
         emit(KernelEvent.Kind.UNMAP, t, pages + " page(s) at " + LevitateException.hex(va)
-                + (freed > 0 ? ", " + freed + " table(s) freed" : ""));
+                + (freed > 0 ? ", " + freed + " table(s) freed" : ""), null, va, asidOf(t), pages);
         if (freed > 0) {
-            emit(KernelEvent.Kind.TABLE_FREED, t, freed + " table(s)");
+            emit(KernelEvent.Kind.TABLE_FREED, t, freed + " table(s)", null, 0, asidOf(t), freed);
         }
         return 0;
     }
@@ -1513,44 +1525,51 @@ public final class Kernel implements AutoCloseable {
             this.hw = hw;
         }
 
-        private void note(String what) {
+        /** Counts one invalidation and emits it; the detail is built only when someone listens. */
+        private void note(TlbiOp op, long va, int asid) {
             tlbInvalidations++;
-            emit(KernelEvent.Kind.TLBI, current, what);
+            if (listeners.isEmpty()) {
+                return;
+            }
+            String what = op.name().toLowerCase(java.util.Locale.ROOT)
+                    + (op.byVa() ? " " + LevitateException.hex(va) : "")
+                    + (op.byAsid() ? (op.byVa() ? " asid " : " ") + asid : "");
+            emit(KernelEvent.Kind.TLBI, current, what, op, va, asid, 0);
         }
 
         @Override
         public void vae1(long va, int asid) {
-            note("vae1 " + LevitateException.hex(va) + " asid " + asid);
+            note(TlbiOp.VAE1, va, asid);
             hw.vae1(va, asid);
         }
 
         @Override
         public void vale1(long va, int asid) {
-            note("vale1 " + LevitateException.hex(va) + " asid " + asid);
+            note(TlbiOp.VALE1, va, asid);
             hw.vale1(va, asid);
         }
 
         @Override
         public void vaae1(long va) {
-            note("vaae1 " + LevitateException.hex(va));
+            note(TlbiOp.VAAE1, va, -1);
             hw.vaae1(va);
         }
 
         @Override
         public void vaale1(long va) {
-            note("vaale1 " + LevitateException.hex(va));
+            note(TlbiOp.VAALE1, va, -1);
             hw.vaale1(va);
         }
 
         @Override
         public void aside1(int asid) {
-            note("aside1 " + asid);
+            note(TlbiOp.ASIDE1, 0, asid);
             hw.aside1(asid);
         }
 
         @Override
         public void vmalle1() {
-            note("vmalle1");
+            note(TlbiOp.VMALLE1, 0, -1);
             hw.vmalle1();
         }
 
