@@ -171,10 +171,29 @@ class SemihostingTest {
         Rig rig = rig(CpuConfig.defaults());
         rig.machine().ram().write8(RAM_END - 1, 'A');
         call(rig, 0x03, RAM_END - 1);
-        for (long outside : new long[] {RAM_END, -1L, Long.MAX_VALUE, Long.MIN_VALUE, 0, Machine.UART_BASE, Machine.RAM_BASE - 1}) {
+        for (long outside : new long[] {RAM_END, -1L, Long.MAX_VALUE, Long.MIN_VALUE, Machine.FLASH_BASE + Machine.FLASH_SIZE,
+                Machine.UART_BASE, Machine.RAM_BASE - 1}) {
             call(rig, 0x03, outside);
         }
-        assertEquals("A", out.toString(), "one byte, from the last byte of RAM; nothing for addresses outside it");
+        assertEquals("A", out.toString(), "one byte, from the last byte of RAM; nothing for addresses outside RAM and flash");
+    }
+
+    /**
+     * A string in an image's read-only data may lie in QEMU virt's flash window (an ELF segment
+     * loaded there): SYS_WRITE0 and SYS_WRITE read it as they read RAM, and stop at the window's end.
+     */
+    @Test
+    void stringsInTheFlashWindowAreReadAndTheWindowsEndIsRespected() {
+        Rig rig = rig(CpuConfig.defaults());
+        byte[] hello = "hi from flash\0".getBytes(StandardCharsets.US_ASCII);
+        rig.machine().flash().write(0x1000, hello, 0, hello.length);
+        call(rig, 0x04, 0x1000);
+        assertEquals("hi from flash", out.toString());
+        byte[] noNul = "yy".getBytes(StandardCharsets.US_ASCII);
+        long end = Machine.FLASH_BASE + Machine.FLASH_SIZE;
+        rig.machine().flash().write(end - 2, noNul, 0, 2);
+        call(rig, 0x04, end - 2);
+        assertEquals("hi from flashyy", out.toString(), "up to the end of the flash window, not into the GIC past it");
     }
 
     @Test
