@@ -27,15 +27,14 @@ import org.slf4j.LoggerFactory;
  * <p><b>Flash.</b> QEMU virt has two 64 MiB CFI parallel flash devices at 0x0000_0000 and
  * 0x0400_0000, and {@code -kernel} loads an ELF's segments that lie there into them, so an image
  * linked to run from flash (code and read-only data at 0, data copied to RAM by its startup code)
- * runs. Here the window is one sparse region, filled by {@link #loadElf} (and by the host through
- * {@link #flash()}): the guest reads all of it, what was never loaded reading 0 (QEMU's flash
- * without a backing file), and fetches instructions from the segments {@link #loadElf} put there
- * only; a fetch from the rest of the window is an external abort, as from a hole, so that an
- * image with no vector table stops with a clear message instead of executing zeros (QEMU would
- * run them as UDF, forever). A guest store to the window aborts (a synchronous external abort):
- * the simulator does not model the flash's CFI command set, through which a write on QEMU
- * programs or erases blocks, so a program that uses it stops with a clear syndrome instead of
- * silently doing nothing.
+ * runs. Here the window is one sparse region ({@link #flash()}) that holds the segments
+ * {@link #loadElf} put there: the guest reads and executes them, and a store to them is a
+ * synchronous external abort (the simulator does not model the flash's CFI command set, through
+ * which a write on QEMU programs or erases blocks, so a program that uses it stops with a clear
+ * syndrome instead of silently doing nothing). The rest of the window stays a hole, as the whole
+ * window is on a machine with nothing loaded there (the kernel's): an access to it aborts, where
+ * QEMU would read zeros — so a stray low address (a null pointer) still faults, and an image with
+ * no vector table stops with a clear message instead of executing zeros as UDF forever.
  *
  * <p>Guest code is untrusted: a wild access, an undefined encoding or a runaway loop ends in a
  * {@link StopKind}, never a Java exception escaping from {@link #run(long)}.
@@ -71,8 +70,8 @@ public final class Machine {
     private final PhysicalMemory ram;
     private final long ramLimit;
     private final PhysicalMemory flash = PhysicalMemory.of(FLASH_BASE, FLASH_SIZE);
-    /** The flash segments {@link #loadElf} loaded, as [start, end) pairs: where instructions may be fetched. */
-    private long[] flashCode = new long[0];
+    /** The flash segments {@link #loadElf} loaded, as [start, end) pairs: what the guest may read and execute. */
+    private long[] flashLoaded = new long[0];
     private final Cpu cpu;
     private final IntConsumer uart;
     private final IntConsumer stdout;
@@ -189,14 +188,35 @@ public final class Machine {
         return pa >= FLASH_BASE && pa <= FLASH_BASE + FLASH_SIZE - size;
     }
 
-    /** True if the 4 bytes at {@code pa} lie in a segment loaded into flash. */
-    private boolean flashCode(long pa) {
-        for (int i = 0; i < flashCode.length; i += 2) {
-            if (pa >= flashCode[i] && pa <= flashCode[i + 1] - 4) {
+    /** True if {@code [pa, pa + size)} lies in a segment loaded into flash. Overflow-safe. */
+    private boolean flashLoaded(long pa, long size) {
+        if (size < 0) {
+            return false;
+        }
+        for (int i = 0; i < flashLoaded.length; i += 2) {
+            if (pa >= flashLoaded[i] && pa <= flashLoaded[i + 1] - size) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * Loads bytes into the flash window, as {@link #loadElf} does with a segment there: the
+     * {@code memorySize} bytes from {@code address} become readable and executable to the guest
+     * (the part past {@code bytes} zeroed).
+     *
+     * @throws IllegalArgumentException if the range is not inside the flash window
+     */
+    void loadFlash(long address, byte[] bytes, long memorySize) {
+        if (memorySize < bytes.length || !flash.contains(address, Math.max(1, memorySize))) {
+            throw new IllegalArgumentException(String.format("0x%x + 0x%x is not inside the flash window", address, memorySize));
+        }
+        flash.zero(address, memorySize);
+        flash.write(address, bytes, 0, bytes.length);
+        flashLoaded = java.util.Arrays.copyOf(flashLoaded, flashLoaded.length + 2);
+        flashLoaded[flashLoaded.length - 2] = address;
+        flashLoaded[flashLoaded.length - 1] = address + memorySize;
     }
 
     /**
@@ -210,7 +230,8 @@ public final class Machine {
 
     /**
      * Returns the flash window's storage ({@value #FLASH_BASE} .. {@value #FLASH_SIZE}): the host
-     * may read and write it (a loader, a test); the guest only reads and executes it.
+     * may read and write it; the guest reads and executes only the segments {@link #loadElf} put
+     * there, and never writes it.
      *
      * @return the flash contents
      */
@@ -264,13 +285,11 @@ public final class Machine {
             }
         }
         for (dev.levitate.sim.elf.ElfImage.Segment s : image.segments()) {
-            PhysicalMemory into = memoryFor(s);
-            into.zero(s.address(), s.memorySize());
-            into.write(s.address(), s.bytes(), 0, s.bytes().length);
-            if (into == flash) {
-                flashCode = java.util.Arrays.copyOf(flashCode, flashCode.length + 2);
-                flashCode[flashCode.length - 2] = s.address();
-                flashCode[flashCode.length - 1] = s.address() + s.memorySize();
+            if (memoryFor(s) == flash) {
+                loadFlash(s.address(), s.bytes(), s.memorySize());
+            } else {
+                ram.zero(s.address(), s.memorySize());
+                ram.write(s.address(), s.bytes(), 0, s.bytes().length);
             }
         }
         cpu.setPc(image.entry());
@@ -321,7 +340,7 @@ public final class Machine {
                     default: return ram.read64(pa);
                 }
             }
-            if (inFlash(pa, size)) {
+            if (flashLoaded(pa, size)) {
                 switch (size) {
                     case 1: return flash.read8(pa);
                     case 2: return flash.read16(pa);
@@ -390,7 +409,7 @@ public final class Machine {
 
         @Override
         public boolean executable(long pa) {
-            return inRam(pa, 4) || flashCode(pa);
+            return inRam(pa, 4) || flashLoaded(pa, 4);
         }
 
         @Override
@@ -398,7 +417,7 @@ public final class Machine {
             if (inRam(pa, 4)) {
                 return ram.read32(pa);
             }
-            if (flashCode(pa)) {
+            if (flashLoaded(pa, 4)) {
                 return flash.read32(pa);
             }
             fault = true;
@@ -435,7 +454,7 @@ public final class Machine {
      * it only at EL1 and only when {@link CpuConfig#semihosting()} is on) and PSCI.
      *
      * <p>Parameters are physical addresses, and every byte read goes through {@link #readable}: RAM
-     * (the bus's own RAM check) or the flash window; nothing else (devices included) is ever read, a read never throws,
+     * (the bus's own RAM check) or a segment loaded into the flash window; nothing else (devices included) is ever read, a read never throws,
      * and each call is bounded (SYS_WRITE0 stops after {@value #MAX_STRING} bytes, SYS_WRITE after
      * {@value #MAX_WRITE}). Errors are the calls' error returns, as QEMU gives them: SYS_WRITEC of an
      * address outside RAM and flash writes nothing; SYS_WRITE0 stops at the first byte outside them; SYS_WRITE
@@ -459,11 +478,12 @@ public final class Machine {
         static final int MAX_WRITE = 1 << 24;
 
         /**
-         * Whether {@code [pa, pa + size)} lies wholly in RAM or wholly in the flash window (a string
-         * in an image's read-only data may be in either); never a device. Overflow-safe.
+         * Whether {@code [pa, pa + size)} lies wholly in RAM or wholly in a segment loaded into the
+         * flash window (a string in an image's read-only data may be in either); never a device,
+         * never the unloaded rest of the window. Overflow-safe.
          */
         private boolean readable(long pa, long size) {
-            return inRam(pa, size) || pa >= FLASH_BASE && size >= 0 && size <= FLASH_SIZE && pa <= FLASH_BASE + FLASH_SIZE - size;
+            return inRam(pa, size) || flashLoaded(pa, size);
         }
 
         /** A byte of RAM or flash; the caller checked {@link #readable}. */
