@@ -17,14 +17,17 @@ import org.junit.jupiter.api.Test;
  * through the MMU (not the word at PA = VA), the line carries the EL and the PA, and an exception
  * shows its vector and decoded syndrome.
  */
-class InstructionTraceTest {
-    static final long PA = Machine.RAM_BASE;
+public class InstructionTraceTest {
+    /** Where the code is (RAM's base). */
+    public static final long PA = Machine.RAM_BASE;
     static final long OFFSET = 0xffff_0000_0000_0000L;
-    static final long VA = PA + OFFSET;
-    static final long TABLES = PA + 0x10_0000;
+    /** Where the code runs. */
+    public static final long VA = PA + OFFSET;
+    /** The L0 table (TTBR1_EL1); the L1 table is the next page. */
+    public static final long TABLES = PA + 0x10_0000;
 
     /** RAM at VA 0xffff0000_4000_0000 through TTBR1 (one 1 GiB block), TTBR0 pointing at zeros in flash. */
-    static Machine higherHalf(byte[] code) {
+    public static Machine higherHalf(byte[] code) {
         Machine m = new Machine(4L << 20, b -> { }, b -> { }, b -> { });
         m.loadRaw(PA, code);
         m.ram().write64(TABLES, (TABLES + 0x1000) | 3); // L0[0] -> L1
