@@ -30,17 +30,26 @@ import java.util.function.Consumer;
  *
  * <h2>What it serves</h2>
  * <ul>
- *   <li>Registers {@code g G p P}: x0..x30, sp, pc and cpsr (NZCV) as GDB's
- *       {@code org.gnu.gdb.aarch64.core} feature numbers them, announced through
- *       {@code qXfer:features:read:target.xml}.</li>
- *   <li>Memory {@code m M X}: physical RAM ({@link Machine#ram()}); an address outside RAM gets
- *       {@code E01}, a read that runs off the end of RAM returns the part inside it.</li>
- *   <li>Execution {@code c s} (with an optional address), {@code ?}, Ctrl-C while running.</li>
- *   <li>Breakpoints {@code Z0/Z1} (up to {@value #MAX_BREAKPOINTS}; kept in a set, the guest's
- *       memory is never patched) and write watchpoints {@code Z2} (up to 16 of up to 4 KiB each,
- *       {@link WriteWatchpoints}); one more gets {@code E02}, as gdbserver answers when the
- *       hardware has no free debug register. Read and access watchpoints ({@code Z3 Z4}) get the
- *       empty reply: GDB says they are unsupported.</li>
+ *   <li>Registers {@code g G p P}: x0..x30, sp, pc and cpsr (the whole PSTATE as SPSR_EL1 saves
+ *       it: NZCV, IL, DAIF, EL and SPSel) as GDB's {@code org.gnu.gdb.aarch64.core} feature
+ *       numbers them, then the EL1 system registers of the {@code org.levitate.gdb.aarch64.sysregs}
+ *       feature ({@link Registers}), announced through {@code qXfer:features:read:target.xml}. No
+ *       {@code fpu} feature: the core has no FP/SIMD registers yet.</li>
+ *   <li>Memory {@code m M X}: virtual addresses, translated as the core sees them now (its TLB
+ *       entry, else the tables, with no side effect on either; the address itself with the MMU
+ *       off), in RAM or the flash window; {@code monitor phys on} switches to physical addresses.
+ *       An address with no translation or outside RAM and flash gets {@code E01}; a read that runs
+ *       into such a page returns the part before it; a write is all or nothing, RAM only.</li>
+ *   <li>Execution {@code c s vCont} (with an optional address for {@code c s}), {@code ?},
+ *       Ctrl-C while running.</li>
+ *   <li>Software breakpoints {@code Z0} (up to {@value #MAX_BREAKPOINTS}) and hardware ones
+ *       {@code Z1} (up to {@value #MAX_HARDWARE_BREAKPOINTS}, a Cortex-A53's count), kept in sets
+ *       (the guest's memory is never patched); watchpoints {@code Z2 Z3 Z4} (write, read,
+ *       access; up to {@value #MAX_WATCHPOINTS} together, a Cortex-A53's count, of up to 4 KiB
+ *       each, {@link Watchpoints}) on virtual addresses. One more gets {@code E02}, as gdbserver
+ *       answers when the hardware has no free debug register.</li>
+ *   <li>{@code monitor} commands ({@code qRcmd}, {@link Monitor}): {@code help}, {@code phys
+ *       on|off}, {@code tlb}, {@code pagetable ttbr0|ttbr1}, {@code cycles}, {@code stats}.</li>
  *   <li>Session: {@code qSupported}, {@code QStartNoAckMode}, {@code qAttached}, {@code qC},
  *       {@code qfThreadInfo}/{@code qsThreadInfo} (one thread), {@code H}, {@code T}, {@code k},
  *       {@code vKill}, {@code D}. Anything else gets the empty reply.</li>
@@ -48,7 +57,8 @@ import java.util.function.Consumer;
  *
  * <h2>Stop replies</h2>
  * <pre>
- *   T05swbreak:;           at a breakpoint          T05watch:ADDR;   before a store to a watch
+ *   T05swbreak:;  T05hwbreak:;    at a Z0 / Z1 breakpoint
+ *   T05watch:ADDR;  T05rwatch:ADDR;  T05awatch:ADDR;   before the access to a watched range
  *   S05                    after a step, at BRK     S02              Ctrl-C
  *   S04 / S0b / S0a        undefined instruction / access outside RAM / misaligned PC or SP
  *   S0c                    SVC, HVC or SMC with no one to serve it
@@ -58,8 +68,8 @@ import java.util.function.Consumer;
  * <h2>Continuing</h2>
  * With no watchpoints and at most one breakpoint, the CPU runs in chunks of
  * {@value #CHUNK} instructions with that breakpoint set on the {@link Cpu}; with more
- * breakpoints it runs one instruction at a time and looks the PC up in the set; with watchpoints,
- * one at a time around {@link WriteWatchpoints}. After about {@value #CHUNK} instructions' worth of
+ * breakpoints it runs one instruction at a time and looks the PC up in the sets; with watchpoints,
+ * one at a time around {@link Watchpoints}. After about {@value #CHUNK} instructions' worth of
  * work (an instruction under watchpoints counts for the bytes it compares) it polls the socket
  * for Ctrl-C (without blocking), and about twice a second it checks whether the debugger went
  * away.
