@@ -77,8 +77,10 @@ final class Watchpoints {
             this.type = type;
             this.address = address;
             this.length = length;
-            this.windowStart = address - MAX_ACCESS_BYTES;
-            this.window = new byte[length + 2 * MAX_ACCESS_BYTES];
+            // clipped at 0 and at the top of the address space (add() refuses a range that wraps)
+            this.windowStart = Long.compareUnsigned(address, MAX_ACCESS_BYTES) < 0 ? 0 : address - MAX_ACCESS_BYTES;
+            long end = Long.compareUnsigned(address + length, -1L - MAX_ACCESS_BYTES) > 0 ? -1L : address + length + MAX_ACCESS_BYTES;
+            this.window = new byte[(int) (end - windowStart)];
             this.pa = new long[window.length];
         }
     }
@@ -117,13 +119,13 @@ final class Watchpoints {
      * @param type {@link #WRITE}, {@link #READ} or {@link #ACCESS}
      * @param address the first watched byte (a VA)
      * @param length 1 to {@link #MAX_LENGTH} bytes
-     * @return false if the length is out of range, the range wraps, or there are already
+     * @return false if the length is out of range, the range wraps past the top of the address
+     *     space, or there are already
      *     {@link #MAX_WATCHPOINTS} (nothing added)
      */
     boolean add(Cpu cpu, int type, long address, long length) {
         if (watches.size() >= MAX_WATCHPOINTS || length < 1 || length > MAX_LENGTH
-                || Long.compareUnsigned(address, -1L - length - MAX_ACCESS_BYTES) > 0
-                || Long.compareUnsigned(address, MAX_ACCESS_BYTES) < 0) {
+                || Long.compareUnsigned(address, -1L - length) > 0) {
             return false;
         }
         Watch w = new Watch(type, address, (int) length);

@@ -142,6 +142,17 @@ class GdbKernelPacketsTest {
     }
 
     @Test
+    void watchpointsTakeAnyVaThatDoesNotWrap() throws Exception {
+        start(loadStoreExit());
+        assertEquals("OK", gdb.ask("Z2,0,8"), "a NULL pointer's first bytes");
+        assertEquals("OK", gdb.ask("Z3,ffff000000000000,1000"), "an upper-half VA, mapped or not");
+        assertEquals("E02", gdb.ask("Z4,fffffffffffffffc,8"), "wraps past the top");
+        assertEquals("OK", gdb.ask("z2,0,8"));
+        assertEquals("OK", gdb.ask("z3,ffff000000000000,1000"));
+        assertEquals("W09", gdb.ask("c"), "none of them is touched");
+    }
+
+    @Test
     void aWriteWatchpointStopsOnAStoreOfTheSameValueToo() throws Exception {
         A64Assembler a = new A64Assembler(BASE);
         A64Assembler.Label d = a.label();
