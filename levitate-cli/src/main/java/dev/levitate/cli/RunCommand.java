@@ -4,10 +4,10 @@ import dev.levitate.sim.cpu.Cpu;
 import dev.levitate.sim.cpu.StopKind;
 import dev.levitate.sim.elf.ElfFormatException;
 import dev.levitate.sim.elf.ElfImage;
-import dev.levitate.sim.isa.Disassembler;
+import dev.levitate.sim.machine.InstructionTrace;
 import dev.levitate.sim.machine.Machine;
 import dev.levitate.sim.mmu.Mmu;
-import dev.levitate.sim.mmu.Tlb;
+import dev.levitate.sim.mmu.TlbReport;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -55,7 +55,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--ram-mib", defaultValue = "128", paramLabel = "MIB", description = "RAM size in MiB, 1.." + MAX_RAM_MIB + " (default: ${DEFAULT-VALUE}).")
     private int ramMib;
 
-    @Option(names = "--trace-instructions", description = "Print every instruction (address, symbol, disassembly) to stderr.")
+    @Option(names = "--trace-instructions", description = "Print every instruction to stderr before it runs: exception level, address, symbol, the disassembly of the word fetched through the MMU (and its physical address when that differs), and after an instruction that took an exception, the vector taken with the syndrome decoded.")
     private boolean trace;
 
     /** The name this option had before --trace-instructions: still accepted, no longer listed. */
@@ -149,13 +149,13 @@ public final class RunCommand implements Callable<Integer> {
         boolean interrupted = false;
         try (StopOnInterrupt ctrlC = new StopOnInterrupt()) {
             if (trace || traceAlias) {
-                Cpu cpu = m.cpu();
-                for (long i = 0; i < limit && !(interrupted = ctrlC.requested()); i++) {
-                    long pc = cpu.pc();
+                // one instruction at a time, in its own loop: a run without the trace never pays for it
+                InstructionTrace tracer = new InstructionTrace(m, pc -> {
                     String sym = elf.symbolize(pc);
-                    err.printf("%016x %-24s %s%n", pc, sym == null ? "" : "<" + Printable.escape(sym) + ">",
-                            Disassembler.disassemble(wordAt(m, pc), pc));
-                    stop = m.run(1);
+                    return sym == null ? null : Printable.escape(sym);
+                });
+                for (long i = 0; i < limit && !(interrupted = ctrlC.requested()); i++) {
+                    stop = tracer.step(err);
                     if (stop != StopKind.BUDGET) {
                         break;
                     }
@@ -228,11 +228,6 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** The word at {@code pc} read as a physical address in RAM or flash (0 elsewhere), for the trace. */
-    private static int wordAt(Machine m, long pc) {
-        return m.ram().contains(pc, 4) ? m.ram().read32(pc) : m.flash().contains(pc, 4) ? m.flash().read32(pc) : 0;
-    }
-
     /** "pc=0x40080004 &lt;_start+0x4&gt;", the symbol's control characters escaped. */
     private static String where(ElfImage elf, long pc) {
         String sym = elf.symbolize(pc);
@@ -251,42 +246,9 @@ public final class RunCommand implements Callable<Integer> {
                 cpu.cycles() == 0 ? 0.0 : cpu.instructions() / (double) cpu.cycles(), cpu.exceptionsTaken(), cpu.mmu().stats());
     }
 
-    /**
-     * The TLB's valid entries, each compared with what the translation tables say now
-     * ({@link Mmu#walkTables}) where that is the same address space: an entry that differs is
-     * stale, still used until a TLBI covers it.
-     */
+    /** The TLB's valid entries, each compared with the tables ({@link TlbReport}), and the walk cache. */
     private static void printTlb(PrintStream err, Mmu mmu) {
-        java.util.List<Tlb.Entry> entries = mmu.tlb().entries();
-        java.util.List<String> lines = new java.util.ArrayList<>();
-        int stale = 0;
-        for (Tlb.Entry e : entries) {
-            String note = "";
-            if (!mmu.enabled()) {
-                note = "  (the MMU is off now: not compared with the tables)";
-            } else if (!e.global() && e.asid() != mmu.currentAsid()) {
-                note = "  (ASID " + e.asid() + " is not the current one: not compared with the tables)";
-            } else {
-                Mmu.TableWalk now = mmu.walkTables(e.va());
-                if (now.faulted()) {
-                    note = String.format("  STALE: the tables now fault here (fault status 0x%02x, level %d)", now.faultStatus(), now.level());
-                    stale++;
-                } else if (now.pa() != e.pa() || now.permissions() != e.permissions()) {
-                    note = String.format("  STALE: the tables now say pa 0x%010x %s", now.pa(), Mmu.permString(now.permissions()));
-                    stale++;
-                }
-            }
-            lines.add("  " + e + note);
-        }
-        err.printf("levitate run: TLB, %d of %d entries valid%s%n", entries.size(), mmu.tlb().capacity(),
-                entries.isEmpty() ? " (nothing translated through it: the MMU was off, or everything was invalidated)"
-                        : stale == 0 ? ", none stale:" : ", " + stale + " stale (the tables changed and no TLBI covered them yet):");
-        lines.forEach(err::println);
-        java.util.List<Mmu.WalkCacheEntry> walks = mmu.walkCacheEntries();
-        err.printf("levitate run: walk cache, %d entries%s%n", walks.size(),
-                walks.isEmpty() ? " (no table descriptor cached: block mappings only, or invalidated)"
-                        : " (table descriptors later walks start below; TLBI VALE1/VAALE1 leave them):");
-        walks.forEach(w -> err.println("  " + w));
+        TlbReport.lines(mmu, "levitate run: ").forEach(err::println);
     }
 
     private static void write(OutputStream out, int b) {

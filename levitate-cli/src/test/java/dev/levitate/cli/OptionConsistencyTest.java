@@ -42,7 +42,7 @@ class OptionConsistencyTest {
         String[] now = CliRun.run("run", "--trace-instructions", "--max-instructions", "2", spin.toString());
         String[] old = CliRun.run("run", "--trace", "--max-instructions", "2", spin.toString());
         assertEquals(Integer.toString(RunCommand.STOPPED), now[0], now[2]);
-        assertTrue(now[2].startsWith("0000000040080000                          b 0x40080000\n"), now[2]);
+        assertTrue(now[2].startsWith("EL1 0000000040080000                          b 0x40080000\n"), now[2]);
         assertEquals(now[2], old[2], "--trace is kept as an alias");
         String help = CliRun.run("run", "--help")[1];
         assertTrue(help.contains("--trace-instructions"), help);

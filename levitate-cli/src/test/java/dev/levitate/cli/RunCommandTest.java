@@ -198,4 +198,16 @@ class RunCommandTest {
         run(err, "run", "--tlb", "--max-instructions", "10", spin.toString());
         assertTrue(err.toString().contains("TLB, 0 of ") && err.toString().contains("the MMU was off"), err.toString());
     }
+
+    /** The trace names the EL, and with the MMU on reads the word through it (the PA column when it differs). */
+    @Test
+    void traceInstructionsShowsTheExceptionLevel() throws Exception {
+        Path image = Files.createTempFile("mmu-on", ".elf");
+        Files.write(image, mmuOnImage());
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(RunCommand.STOPPED, run(err, "run", "--trace-instructions", "--max-instructions", "30", image.toString()), err.toString());
+        String first = err.toString().lines().findFirst().orElseThrow();
+        assertTrue(first.startsWith("EL1 0000000040080000 "), first);
+        assertTrue(err.toString().lines().filter(l -> l.startsWith("EL1 ")).count() == 30, err.toString());
+    }
 }

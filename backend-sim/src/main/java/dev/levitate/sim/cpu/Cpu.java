@@ -624,7 +624,65 @@ public final class Cpu {
     public void clearDebugPoints() {
         breakpoints.clear();
         watchpoints.clear();
+        watchHit = -1;
         updateDebugChecks();
+    }
+
+    /**
+     * Returns, and forgets, the address of a watchpoint hit that a run ended on before it could
+     * stop for it (a run whose budget ran out with the watched instruction as its last one): a
+     * debugger stepping one instruction at a time learns of the hit here, instead of from a
+     * {@link StopKind#WATCHPOINT} at the start of the next run.
+     *
+     * @return the accessed address that matched a watchpoint, or -1 if none is pending
+     */
+    public long takeWatchHit() {
+        long hit = watchHit;
+        watchHit = -1;
+        return hit;
+    }
+
+    /**
+     * Returns SP_EL1 wherever it is banked now: the current SP at EL1h, the saved one otherwise
+     * (for debuggers; ARM ARM D1.6.2, "The stack pointer registers").
+     *
+     * @return SP_EL1
+     */
+    public long stackPointerEl1() {
+        return el == 1 && spSel == 1 ? x[31] : spEl1;
+    }
+
+    /**
+     * Writes SP_EL1 wherever it is banked now (see {@link #stackPointerEl1()}).
+     *
+     * @param value the new SP_EL1
+     */
+    public void setStackPointerEl1(long value) {
+        if (el == 1 && spSel == 1) {
+            x[31] = value;
+        } else {
+            spEl1 = value;
+        }
+    }
+
+    /**
+     * Writes PSTATE from a value in the SPSR_EL1 layout, as a debugger writes {@code cpsr}: NZCV,
+     * DAIF and IL always; M[3:0] (EL and SPSel, with the stack pointer banked as an EL change banks
+     * it) only when it names a state this core has: EL0t (0), EL1t (4) or EL1h (5). Any other
+     * M[4:0] leaves EL and SPSel as they were (no exception: a debugger is not an ERET).
+     *
+     * @param spsr the value
+     */
+    public void setPstate(long spsr) {
+        setNzcv((int) spsr);
+        daif = (int) spsr & 0x3C0;
+        illegalState = ((spsr >>> 20) & 1) != 0;
+        int m = (int) spsr & 0x1F;
+        if (m == 0 || m == 4 || m == 5) {
+            bankSp(m == 0 ? 0 : 1, m == 5 ? 1 : 0);
+        }
+        levelChanged();
+        requestEventCheck();
     }
 
     private void checkWatch(long va, int size, boolean write) {
@@ -739,7 +797,7 @@ public final class Cpu {
                     halt(StopKind.DEBUG_BREAK, 0, pc);
                     return stop;
                 }
-                if (watchHit >= 0) {
+                if (watchHit != -1) { // an upper-half VA is negative as a long
                     long at = watchHit;
                     watchHit = -1;
                     halt(StopKind.WATCHPOINT, 0, at);

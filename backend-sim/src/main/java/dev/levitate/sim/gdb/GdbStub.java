@@ -30,17 +30,26 @@ import java.util.function.Consumer;
  *
  * <h2>What it serves</h2>
  * <ul>
- *   <li>Registers {@code g G p P}: x0..x30, sp, pc and cpsr (NZCV) as GDB's
- *       {@code org.gnu.gdb.aarch64.core} feature numbers them, announced through
- *       {@code qXfer:features:read:target.xml}.</li>
- *   <li>Memory {@code m M X}: physical RAM ({@link Machine#ram()}); an address outside RAM gets
- *       {@code E01}, a read that runs off the end of RAM returns the part inside it.</li>
- *   <li>Execution {@code c s} (with an optional address), {@code ?}, Ctrl-C while running.</li>
- *   <li>Breakpoints {@code Z0/Z1} (up to {@value #MAX_BREAKPOINTS}; kept in a set, the guest's
- *       memory is never patched) and write watchpoints {@code Z2} (up to 16 of up to 4 KiB each,
- *       {@link WriteWatchpoints}); one more gets {@code E02}, as gdbserver answers when the
- *       hardware has no free debug register. Read and access watchpoints ({@code Z3 Z4}) get the
- *       empty reply: GDB says they are unsupported.</li>
+ *   <li>Registers {@code g G p P}: x0..x30, sp, pc and cpsr (the whole PSTATE as SPSR_EL1 saves
+ *       it: NZCV, IL, DAIF, EL and SPSel) as GDB's {@code org.gnu.gdb.aarch64.core} feature
+ *       numbers them, then the EL1 system registers of the {@code org.levitate.gdb.aarch64.sysregs}
+ *       feature ({@link Registers}), announced through {@code qXfer:features:read:target.xml}. No
+ *       {@code fpu} feature: the core has no FP/SIMD registers yet.</li>
+ *   <li>Memory {@code m M X}: virtual addresses, translated as the core sees them now (its TLB
+ *       entry, else the tables, with no side effect on either; the address itself with the MMU
+ *       off), in RAM or the flash window; {@code monitor phys on} switches to physical addresses.
+ *       An address with no translation or outside RAM and flash gets {@code E01}; a read that runs
+ *       into such a page returns the part before it; a write is all or nothing, RAM only.</li>
+ *   <li>Execution {@code c s vCont} (with an optional address for {@code c s}), {@code ?},
+ *       Ctrl-C while running.</li>
+ *   <li>Software breakpoints {@code Z0} (up to {@value #MAX_BREAKPOINTS}) and hardware ones
+ *       {@code Z1} (up to {@value #MAX_HARDWARE_BREAKPOINTS}, a Cortex-A53's count), kept in sets
+ *       (the guest's memory is never patched); watchpoints {@code Z2 Z3 Z4} (write, read,
+ *       access; up to {@value #MAX_WATCHPOINTS} together, a Cortex-A53's count, of up to 4 KiB
+ *       each, {@link Watchpoints}) on virtual addresses. One more gets {@code E02}, as gdbserver
+ *       answers when the hardware has no free debug register.</li>
+ *   <li>{@code monitor} commands ({@code qRcmd}, {@link Monitor}): {@code help}, {@code phys
+ *       on|off}, {@code tlb}, {@code pagetable ttbr0|ttbr1}, {@code cycles}, {@code stats}.</li>
  *   <li>Session: {@code qSupported}, {@code QStartNoAckMode}, {@code qAttached}, {@code qC},
  *       {@code qfThreadInfo}/{@code qsThreadInfo} (one thread), {@code H}, {@code T}, {@code k},
  *       {@code vKill}, {@code D}. Anything else gets the empty reply.</li>
@@ -48,7 +57,8 @@ import java.util.function.Consumer;
  *
  * <h2>Stop replies</h2>
  * <pre>
- *   T05swbreak:;           at a breakpoint          T05watch:ADDR;   before a store to a watch
+ *   T05swbreak:;  T05hwbreak:;    at a Z0 / Z1 breakpoint
+ *   T05watch:ADDR;  T05rwatch:ADDR;  T05awatch:ADDR;   before the access to a watched range
  *   S05                    after a step, at BRK     S02              Ctrl-C
  *   S04 / S0b / S0a        undefined instruction / access outside RAM / misaligned PC or SP
  *   S0c                    SVC, HVC or SMC with no one to serve it
@@ -58,8 +68,8 @@ import java.util.function.Consumer;
  * <h2>Continuing</h2>
  * With no watchpoints and at most one breakpoint, the CPU runs in chunks of
  * {@value #CHUNK} instructions with that breakpoint set on the {@link Cpu}; with more
- * breakpoints it runs one instruction at a time and looks the PC up in the set; with watchpoints,
- * one at a time around {@link WriteWatchpoints}. After about {@value #CHUNK} instructions' worth of
+ * breakpoints it runs one instruction at a time and looks the PC up in the sets; with watchpoints,
+ * one at a time around {@link Watchpoints}. After about {@value #CHUNK} instructions' worth of
  * work (an instruction under watchpoints counts for the bytes it compares) it polls the socket
  * for Ctrl-C (without blocking), and about twice a second it checks whether the debugger went
  * away.
@@ -102,24 +112,41 @@ public final class GdbStub implements Closeable {
     private static final String E_MALFORMED = "E03";
     /** A register number out of range. */
     private static final String E_REGISTER = "E04";
+    /** A register that cannot be written (CurrentEL, an ID register, a counter). */
+    private static final String E_READ_ONLY = "E05";
 
     /**
-     * The most breakpoints ({@code Z0} and {@code Z1} together) a session may place; one more
-     * gets {@code E02}. Looking the PC up costs the same for any number; the bound keeps what a
-     * debugger can make the stub hold finite.
+     * The most software breakpoints ({@code Z0}) a session may place; one more gets {@code E02}.
+     * Looking the PC up costs the same for any number; the bound keeps what a debugger can make
+     * the stub hold finite.
      */
     public static final int MAX_BREAKPOINTS = 1024;
+
+    /**
+     * The most hardware breakpoints ({@code Z1}) at once: a Cortex-A53's breakpoint registers
+     * (DBGBVR0..5_EL1). One more gets {@code E02}.
+     */
+    public static final int MAX_HARDWARE_BREAKPOINTS = 6;
+
+    /**
+     * The most watchpoints ({@code Z2}, {@code Z3} and {@code Z4} together) at once: a
+     * Cortex-A53's watchpoint registers (DBGWVR0..3_EL1). One more gets {@code E02}.
+     */
+    public static final int MAX_WATCHPOINTS = Watchpoints.MAX_WATCHPOINTS;
 
     /** Longest memory read served at once (the reply doubles it in hex). */
     static final int MAX_READ = PacketChannel.MAX_PACKET / 2 - 16;
 
     private final Cpu cpu;
     private final PhysicalMemory ram;
+    private final PhysicalMemory flash;
+    private final Monitor monitor;
     private final int port;
     private volatile ServerSocket server;
     private volatile boolean closed;
     private final Set<Long> breakpoints = new HashSet<>();
-    private final WriteWatchpoints watchpoints;
+    private final Set<Long> hardwareBreakpoints = new HashSet<>();
+    private final Watchpoints watchpoints;
     private Consumer<String> log = s -> { };
     private PacketChannel channel;
     private String lastStop = "S05";
@@ -139,9 +166,11 @@ public final class GdbStub implements Closeable {
     private GdbStub(Machine machine, ServerSocket server) {
         this.cpu = machine.cpu();
         this.ram = machine.ram();
+        this.flash = machine.flash();
+        this.monitor = new Monitor(cpu);
         this.server = server;
         this.port = server.getLocalPort();
-        this.watchpoints = new WriteWatchpoints(ram);
+        this.watchpoints = new Watchpoints(ram);
     }
 
     /**
@@ -221,7 +250,9 @@ public final class GdbStub implements Closeable {
         Socket socket = accept();
         try (socket) {
             breakpoints.clear();
-            watchpoints.clear();
+            hardwareBreakpoints.clear();
+            watchpoints.clear(cpu);
+            monitor.reset();
             socket.setTcpNoDelay(true);
             channel = new PacketChannel(socket);
             Ending ending = session();
@@ -334,6 +365,11 @@ public final class GdbStub implements Closeable {
                 return resume(args, false);
             case 's':
                 return resume(args, true);
+            case 'v':
+                if (p.startsWith("vCont")) {
+                    return vCont(p.substring("vCont".length()));
+                }
+                return query(p);
             case 'Z':
                 return point(args, true);
             case 'z':
@@ -344,8 +380,11 @@ public final class GdbStub implements Closeable {
             case 'D':
                 return "OK";
             case 'q':
+                if (p.startsWith("qRcmd,")) {
+                    return monitorCommand(p.substring("qRcmd,".length()));
+                }
+                return query(p);
             case 'Q':
-            case 'v':
                 return query(p);
             default:
                 return "";
@@ -440,8 +479,7 @@ public final class GdbStub implements Closeable {
         if (value.length != Registers.size((int) n)) {
             throw new MalformedPacketException("register " + n + " takes " + Registers.size((int) n) + " bytes, not " + value.length);
         }
-        Registers.write(cpu, (int) n, Hex.littleEndian(value, 0, value.length));
-        return "OK";
+        return Registers.write(cpu, (int) n, Hex.littleEndian(value, 0, value.length)) ? "OK" : E_READ_ONLY;
     }
 
     // ------------------------------------------------------------------ memory
@@ -449,23 +487,58 @@ public final class GdbStub implements Closeable {
     private String readMemory(String args) throws MalformedPacketException {
         long[] al = pair(args, "m address,length");
         long address = al[0];
-        long length = atMost(al[1], MAX_READ);
+        int length = (int) atMost(al[1], MAX_READ);
         if (length == 0) {
             return "";
         }
-        if (!ram.contains(address, 1)) {
+        byte[] bytes = new byte[length];
+        int done = 0;
+        while (done < length) { // page by page: each page has its own translation
+            long va = address + done;
+            int run = (int) Math.min(length - done, 0x1000 - (va & 0xFFF));
+            PhysicalMemory storage = storage(va, run);
+            if (storage == null) {
+                break; // the protocol lets a reply carry fewer bytes than asked
+            }
+            storage.read(physicalAddress(va), bytes, done, run);
+            done += run;
+            if (va + run == 0) {
+                break; // the top of the address space
+            }
+        }
+        if (done == 0) {
             return E_MEMORY;
         }
-        while (!ram.contains(address, length)) { // runs off the end of RAM: serve the part inside
-            length--;
-        }
-        byte[] bytes = new byte[(int) length];
-        ram.read(address, bytes, 0, bytes.length);
-        StringBuilder sb = new StringBuilder(bytes.length * 2);
-        for (byte b : bytes) {
-            Hex.appendByte(sb, b);
+        StringBuilder sb = new StringBuilder(done * 2);
+        for (int i = 0; i < done; i++) {
+            Hex.appendByte(sb, bytes[i]);
         }
         return sb.toString();
+    }
+
+    /**
+     * Where a memory packet's address goes: itself under {@code monitor phys on}, else its
+     * translation as the core sees it now ({@link dev.levitate.sim.mmu.Mmu#translateForDebugger}:
+     * the TLB's entry, else the tables; the VA itself with the MMU off).
+     */
+    private long physicalAddress(long address) {
+        return monitor.physical() ? address : cpu.mmu().translateForDebugger(address);
+    }
+
+    /**
+     * The storage behind {@code [va, va + length)} within one page (RAM, or the flash window), or
+     * null if the page does not translate or the bytes are not wholly in either: devices are not
+     * read, since a read of a device register has side effects.
+     */
+    private PhysicalMemory storage(long va, int length) {
+        long pa = physicalAddress(va);
+        if (pa == dev.levitate.sim.mmu.Mmu.FAULT && !monitor.physical()) {
+            return null;
+        }
+        if (ram.contains(pa, length)) {
+            return ram;
+        }
+        return flash.contains(pa, length) ? flash : null;
     }
 
     /** {@code M addr,len:hex} or {@code X addr,len:binary}; {@code raw} is the unescaped payload. */
@@ -488,10 +561,22 @@ public final class GdbStub implements Closeable {
         if (data.length == 0) {
             return "OK"; // GDB probes X support with a zero-length write
         }
-        if (!ram.contains(al[0], data.length)) {
-            return E_MEMORY;
+        long address = al[0];
+        // every page first, so that a write that cannot be done whole changes nothing
+        for (int done = 0; done < data.length; ) {
+            long va = address + done;
+            int run = (int) Math.min(data.length - done, 0x1000 - (va & 0xFFF));
+            if (storage(va, run) != ram || (va + run == 0 && done + run < data.length)) {
+                return E_MEMORY; // RAM only: the guest cannot write flash either
+            }
+            done += run;
         }
-        ram.write(al[0], data, 0, data.length);
+        for (int done = 0; done < data.length; ) {
+            long va = address + done;
+            int run = (int) Math.min(data.length - done, 0x1000 - (va & 0xFFF));
+            ram.write(physicalAddress(va), data, done, run); // the RAM's write observer drops decoded code there
+            done += run;
+        }
         return "OK";
     }
 
@@ -508,24 +593,71 @@ public final class GdbStub implements Closeable {
         long kind = Hex.number(semicolon < 0 ? f[2] : f[2].substring(0, semicolon), "point kind");
         switch (f[0]) {
             case "0":
+                return breakpoint(breakpoints, MAX_BREAKPOINTS, address, insert);
             case "1":
-                if (insert) {
-                    if (breakpoints.size() >= MAX_BREAKPOINTS && !breakpoints.contains(address)) {
-                        return E_POINT; // GDB: "Cannot insert breakpoint N"
-                    }
-                    breakpoints.add(address);
-                } else {
-                    breakpoints.remove(address);
-                }
-                return "OK";
+                return breakpoint(hardwareBreakpoints, MAX_HARDWARE_BREAKPOINTS, address, insert);
             case "2":
+            case "3":
+            case "4":
+                int type = f[0].charAt(0) - '0';
                 if (insert) {
-                    return watchpoints.add(address, kind) ? "OK" : E_POINT;
+                    return watchpoints.add(cpu, type, address, kind) ? "OK" : E_POINT;
                 }
-                return watchpoints.remove(address, kind) ? "OK" : E_POINT;
+                return watchpoints.remove(cpu, type, address, kind) ? "OK" : E_POINT;
             default:
-                return ""; // read and access watchpoints: unsupported
+                return ""; // unknown kinds: unsupported
         }
+    }
+
+    private static String breakpoint(Set<Long> set, int max, long address, boolean insert) {
+        if (insert) {
+            if (set.size() >= max && !set.contains(address)) {
+                return E_POINT; // GDB: "Cannot insert breakpoint N" / "Could not insert hardware breakpoint"
+            }
+            set.add(address);
+        } else {
+            set.remove(address);
+        }
+        return "OK";
+    }
+
+    private boolean atBreakpoint(long pc) {
+        return !breakpoints.isEmpty() && breakpoints.contains(pc) || !hardwareBreakpoints.isEmpty() && hardwareBreakpoints.contains(pc);
+    }
+
+    /** The single breakpoint when there is exactly one address in both sets, else -1 (none) or -2 (several). */
+    private long onlyBreakpoint() {
+        int n = breakpoints.size() + hardwareBreakpoints.size();
+        if (n == 0) {
+            return -1;
+        }
+        if (n == 1) {
+            return (breakpoints.isEmpty() ? hardwareBreakpoints : breakpoints).iterator().next();
+        }
+        if (n == 2 && breakpoints.size() == 1 && breakpoints.equals(hardwareBreakpoints)) {
+            return breakpoints.iterator().next();
+        }
+        return -2;
+    }
+
+    // ------------------------------------------------------------------ monitor
+
+    /** {@code qRcmd,HEX}: runs a monitor command; its text goes back in {@code O} packets, then OK. */
+    private String monitorCommand(String hex) throws MalformedPacketException, IOException {
+        byte[] line = Hex.bytes(hex, "monitor command");
+        String out = monitor.execute(new String(line, StandardCharsets.ISO_8859_1));
+        byte[] text = out.getBytes(StandardCharsets.UTF_8);
+        int chunk = (PacketChannel.MAX_PACKET - 16) / 2;
+        for (int i = 0; i < text.length; i += chunk) {
+            StringBuilder sb = new StringBuilder(1 + 2 * chunk).append('O');
+            for (int k = i; k < Math.min(text.length, i + chunk); k++) {
+                Hex.appendByte(sb, text[k]);
+            }
+            String packet = sb.toString();
+            log.accept("-> " + printable(packet));
+            channel.send(packet);
+        }
+        return "OK";
     }
 
     // ------------------------------------------------------------------ running
@@ -558,11 +690,9 @@ public final class GdbStub implements Closeable {
         } else {
             watchpoints.arm(cpu);
             k = cpu.run(1);
-            if (k == StopKind.BUDGET) {
-                long hit = watchpoints.check(cpu);
-                if (hit >= 0) {
-                    return "T05watch:" + Long.toHexString(hit) + ";";
-                }
+            Watchpoints.Hit hit = watchpoints.check(cpu);
+            if (hit != null) {
+                return hit.reply();
             }
         }
         return k == StopKind.BUDGET ? "S05" : stopReply(k);
@@ -574,29 +704,28 @@ public final class GdbStub implements Closeable {
         boolean first = true; // the instruction at a breakpoint we resume from runs
         try {
             for (;;) {
-                if (!first && breakpoints.contains(cpu.pc())) {
-                    return "T05swbreak:;";
+                if (!first && atBreakpoint(cpu.pc())) {
+                    return "T05" + (hardwareBreakpoints.contains(cpu.pc()) ? "hwbreak" : "swbreak") + ":;";
                 }
                 first = false;
                 StopKind k;
                 long ran;
+                long only;
                 if (!watchpoints.isEmpty()) {
                     watchpoints.arm(cpu);
                     k = cpu.run(1);
                     ran = watchpoints.costPerInstruction(); // the poll stays as frequent in work as in plain runs
-                    if (k == StopKind.BUDGET) {
-                        long hit = watchpoints.check(cpu);
-                        if (hit >= 0) {
-                            return "T05watch:" + Long.toHexString(hit) + ";";
-                        }
+                    Watchpoints.Hit hit = watchpoints.check(cpu);
+                    if (hit != null) {
+                        return hit.reply();
                     }
-                } else if (breakpoints.size() <= 1) {
-                    cpu.setBreakpoint(breakpoints.isEmpty() ? -1 : breakpoints.iterator().next());
+                } else if ((only = onlyBreakpoint()) != -2) {
+                    cpu.setBreakpoint(only);
                     long before = cpu.instructions();
                     k = cpu.run(CHUNK);
                     ran = cpu.instructions() - before;
                     if (k == StopKind.DEBUG_BREAK) {
-                        return "T05swbreak:;";
+                        return "T05" + (hardwareBreakpoints.contains(cpu.pc()) ? "hwbreak" : "swbreak") + ":;";
                     }
                 } else {
                     k = cpu.run(1);
@@ -622,6 +751,59 @@ public final class GdbStub implements Closeable {
             }
         } finally {
             cpu.setBreakpoint(-1);
+        }
+    }
+
+    /**
+     * {@code vCont?} or {@code vCont;ACTION[:THREAD]...}: the first action that applies to the one
+     * thread (no thread id, or 1, -1, 0, {@code p1.1}, {@code p1.-1}, {@code p-1.-1}) is done:
+     * {@code c} or {@code C sig} continue, {@code s} or {@code S sig} step (a signal is not
+     * delivered: there is no process to deliver it to). A list where no action applies gets
+     * {@code E03}.
+     */
+    private String vCont(String rest) throws MalformedPacketException, IOException {
+        if (rest.equals("?")) {
+            return "vCont;c;C;s;S";
+        }
+        if (!rest.startsWith(";")) {
+            return ""; // vCont... something else: unknown
+        }
+        for (String action : rest.substring(1).split(";", -1)) {
+            int colon = action.indexOf(':');
+            String verb = colon < 0 ? action : action.substring(0, colon);
+            if (colon >= 0 && !ourThread(action.substring(colon + 1))) {
+                continue;
+            }
+            if (verb.isEmpty()) {
+                throw new MalformedPacketException("vCont with an empty action: " + rest);
+            }
+            switch (verb.charAt(0)) {
+                case 'c':
+                case 'C':
+                    return resume("", false);
+                case 's':
+                case 'S':
+                    return resume("", true);
+                default:
+                    throw new MalformedPacketException("vCont action '" + verb + "' is not supported");
+            }
+        }
+        throw new MalformedPacketException("no vCont action applies to thread 1: " + rest);
+    }
+
+    /** Whether a thread id names the one thread (or all threads). */
+    private static boolean ourThread(String id) {
+        switch (id) {
+            case "1":
+            case "-1":
+            case "0":
+            case "p1.1":
+            case "p1.-1":
+            case "p-1.-1":
+            case "p1.0":
+                return true;
+            default:
+                return false;
         }
     }
 

@@ -149,6 +149,21 @@ public final class Mmu {
         return tlb;
     }
 
+    /** The memory descriptors are read from (for {@link TableTree}). */
+    TableMemory tableMemory() {
+        return memory;
+    }
+
+    /** TCR_EL1 as last set (for {@link TableTree}). */
+    long tcr() {
+        return tcr;
+    }
+
+    /** TTBR1_EL1 when {@code upper}, else TTBR0_EL1, as last set (for {@link TableTree}). */
+    long ttbr(boolean upper) {
+        return upper ? ttbr1 : ttbr0;
+    }
+
     /**
      * Returns the number of valid walk-cache entries.
      *
@@ -339,6 +354,45 @@ public final class Mmu {
         final long page = translateSlow(va, READ, 1, 0, true);
         return page == FAULT ? new TableWalk(va, FAULT, 0, probeStatus & 3, 0, false, probeStatus)
                 : new TableWalk(va, page & ~0xFFFL, probePerm, probeLevel, 1L << probeShift, probeGlobal, 0);
+    }
+
+    /**
+     * Translates a VA as the core would see it now, for a debugger, changing nothing: with the MMU
+     * off the VA itself (a VA above 48 bits has none); with it on, the TLB's entry for the VA in the
+     * current ASID if there is one (even a stale one: that is what the core uses until a TLBI), or
+     * else what the tables say ({@link #walkTables}). No fill, no statistics, no walk cycles, no
+     * replacement-order change, no fault status; permissions are not checked (a debugger reads
+     * what EL1 could map, as QEMU's debug accesses do).
+     *
+     * @param va the virtual address
+     * @return the physical address, or {@link #FAULT} if there is no translation
+     */
+    public long translateForDebugger(long va) {
+        if (!enabled) {
+            return (va >>> 48) != 0 ? FAULT : va;
+        }
+        boolean upper = ((va >>> 55) & 1) != 0;
+        boolean tbi = ((tcr >>> (upper ? 38 : 37)) & 1) != 0;
+        long canonical = tbi ? (va << 8) >> 8 : va;
+        int inputSize = 64 - clampTsz((int) ((upper ? tcr >>> 16 : tcr) & 63));
+        if ((canonical >> inputSize) != (upper ? -1L : 0L)) {
+            return FAULT;
+        }
+        int i = tlb.peek(canonical, currentAsid);
+        if (i >= 0) {
+            return tlb.pa[i] | (va & 0xFFF);
+        }
+        TableWalk w = walkTables(va);
+        return w.faulted() ? FAULT : w.pa() | (va & 0xFFF);
+    }
+
+    /**
+     * The permissions ({@link #PERM_EL0_R} and friends) a leaf descriptor grants under the current
+     * SCTLR.WXN and MAIR, with the limits gathered from the table descriptors above it (bit 0:
+     * APTable[0], bit 1: APTable[1], bit 2: UXNTable, bit 3: PXNTable).
+     */
+    int leafPermissions(long desc, int limits) {
+        return permissions(desc, limits);
     }
 
     /**

@@ -115,6 +115,19 @@ public final class Tlb {
         return -1;
     }
 
+    /** {@link #lookup} without touching the replacement order: for debuggers. */
+    int peek(long va, int currentAsid) {
+        long page = va >>> 12;
+        int base = ((int) page & (sets - 1)) * ways;
+        for (int i = base; i < base + ways; i++) {
+            int a = asid[i];
+            if (vpn[i] == page && (a == GLOBAL || (a == currentAsid && a != INVALID))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Fills an entry for the page of {@code va}; returns its index. */
     int insert(long va, long pageBase, int tag, int descriptorShift, int leafLevel, int permissions) {
         long page = va >>> 12;

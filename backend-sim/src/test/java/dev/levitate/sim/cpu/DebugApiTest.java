@@ -71,4 +71,41 @@ class DebugApiTest {
         assertEquals(StopKind.ALIGNMENT, m.run(10), "no vector table: the PC alignment fault stops the run");
         assertEquals(-1L, cpu.stopPc());
     }
+
+    /**
+     * A watchpoint on an upper-half VA (negative as a long) stops the run: it used to be taken for
+     * "no hit" (a {@code >= 0} test) and never stopped. Also the debugger accessors: the pending
+     * hit, SP_EL1 and PSTATE.
+     */
+    @Test
+    void anUpperHalfWatchpointStopsAndTheDebuggerAccessorsWork() {
+        long va = dev.levitate.sim.machine.InstructionTraceTest.VA;
+        A64Assembler a = new A64Assembler(va);
+        a.movz(1, 0x2000, 0).movk(1, 0x4000, 1).movk(1, 0xffff, 3); // x1 = 0xffff_0000_4000_2000
+        a.str(1, 1, 0).str(1, 1, 8).str(1, 1, 16);
+        Machine m = dev.levitate.sim.machine.InstructionTraceTest.higherHalf(a.assembleBytes());
+        Cpu cpu = m.cpu();
+        cpu.addWatchpoint(va + 0x2008, 8, false, true);
+        assertEquals(StopKind.WATCHPOINT, m.run(100));
+        assertEquals(va + 0x2008, cpu.stopValue());
+        assertEquals(va + 20, cpu.pc(), "after the second store");
+        cpu.clearDebugPoints();
+        cpu.addWatchpoint(va + 0x2010, 8, false, true);
+        assertEquals(StopKind.BUDGET, m.run(1), "the budget ends on the watched store");
+        assertEquals(va + 0x2010, cpu.takeWatchHit());
+        assertEquals(-1, cpu.takeWatchHit(), "taken once");
+        cpu.setReg(Cpu.SP, 0x4000);
+        assertEquals(0x4000, cpu.stackPointerEl1(), "EL1h: the current SP");
+        cpu.setPstate(0x6000_0000L); // EL0t, Z and C
+        assertEquals(0, cpu.exceptionLevel());
+        assertEquals(0x6000_0000, cpu.nzcv());
+        assertEquals(0x4000, cpu.stackPointerEl1(), "banked");
+        cpu.setStackPointerEl1(0x5000);
+        assertEquals(0x5000, cpu.stackPointerEl1());
+        cpu.setPstate(0x1F); // not a state of this core: EL stays
+        assertEquals(0, cpu.exceptionLevel());
+        cpu.setPstate(0x3C5);
+        assertEquals(0x5000, cpu.reg(Cpu.SP), "back at EL1h on SP_EL1");
+        assertEquals(0x3C5, cpu.pstate());
+    }
 }

@@ -63,10 +63,10 @@ class GdbConnectionTest {
             RspClient gdb = GdbScript.client(h.stub.port());
             try {
                 long base = GdbScript.DATA + 0x1000;
-                for (int i = 0; i < WriteWatchpoints.MAX_WATCHPOINTS; i++) {
+                for (int i = 0; i < Watchpoints.MAX_WATCHPOINTS; i++) {
                     assertEquals("OK", gdb.ask("Z2," + Long.toHexString(base + 0x2000L * i) + ",1000"), "watchpoint " + i);
                 }
-                assertEquals("E02", gdb.ask("Z2," + Long.toHexString(base) + ",8"), "one more than " + WriteWatchpoints.MAX_WATCHPOINTS);
+                assertEquals("E02", gdb.ask("Z2," + Long.toHexString(base) + ",8"), "one more than " + Watchpoints.MAX_WATCHPOINTS);
                 assertEquals("OK", gdb.ask("z2," + Long.toHexString(base) + ",1000"));
                 assertEquals("OK", gdb.ask("Z2," + Long.toHexString(base) + ",8"), "room again after a removal");
                 for (int i = 0; i < GdbStub.MAX_BREAKPOINTS; i++) {
@@ -75,7 +75,15 @@ class GdbConnectionTest {
                 assertEquals("E02", gdb.ask("Z0,40000000,4"), "one more than " + GdbStub.MAX_BREAKPOINTS);
                 assertEquals("OK", gdb.ask("Z0,50000000,4"), "the same address again is no new breakpoint");
                 assertEquals("OK", gdb.ask("z0,50000000,4"));
+                assertEquals("OK", gdb.ask("Z0,40000000,4"), "room again after a removal");
+                for (int i = 0; i < GdbStub.MAX_HARDWARE_BREAKPOINTS; i++) {
+                    assertEquals("OK", gdb.ask("Z1," + Long.toHexString(0x6000_0000L + 4L * i) + ",4"), "hardware breakpoint " + i);
+                }
+                assertEquals("E02", gdb.ask("Z1,40000000,4"), "a Cortex-A53 has 6 breakpoint registers");
+                assertEquals("OK", gdb.ask("z1,60000000,4"));
                 assertEquals("OK", gdb.ask("Z1,40000000,4"), "room again after a removal");
+                assertEquals("E02", gdb.ask("Z3," + Long.toHexString(base) + ",8"), "read watchpoints share the 4 registers");
+                assertEquals("E02", gdb.ask("Z4," + Long.toHexString(base) + ",8"), "access watchpoints too");
             } finally {
                 gdb.close();
             }
@@ -87,8 +95,8 @@ class GdbConnectionTest {
         try (GdbScript.Harness h = new GdbScript.Harness()) {
             RspClient gdb = GdbScript.client(h.stub.port());
             try {
-                long base = GdbScript.DATA + 0x1000; // 16 x 4 KiB, none written by the guest
-                for (int i = 0; i < WriteWatchpoints.MAX_WATCHPOINTS; i++) {
+                long base = GdbScript.DATA + 0x1000; // 4 x 4 KiB, none written by the guest
+                for (int i = 0; i < Watchpoints.MAX_WATCHPOINTS; i++) {
                     assertEquals("OK", gdb.ask("Z2," + Long.toHexString(base + 0x1000L * i) + ",1000"));
                 }
                 gdb.post("c");

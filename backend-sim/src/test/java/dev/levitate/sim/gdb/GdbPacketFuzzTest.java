@@ -26,9 +26,11 @@ class GdbPacketFuzzTest {
 
     private static final String[] HEADS = {"m", "M", "X", "Z0,", "Z1,", "Z2,", "Z3,", "z0,", "z2,", "c", "s", "p", "P", "G", "g", "?",
         "H", "T", "qSupported", "qXfer:features:read:target.xml:", "QStartNoAckMode", "vCont;c", "vMustReplyEmpty", "!", "x", "Q", "q",
-        "D", "k", "vKill;1"};
+        "D", "k", "vKill;1", "Z4,", "z3,", "z4,", "vCont;s", "vCont?", "vCont;c:", "qRcmd,", "qRcmd,746c62",
+        "qRcmd,706167657461626c65207474627231", "qRcmd,70687973206f6e"};
     private static final long[] ADDRESSES = {0, 1, -1, Long.MAX_VALUE, Long.MIN_VALUE, 0x4000_0000L, 0x4000_0000L - 1, 0x4000_0000L + 16,
-        0x4000_0000L + (4L << 20) - 1, 0x4000_0000L + (4L << 20), 0xFFFF_FFFFL, 1L << 32, 1L << 48};
+        0x4000_0000L + (4L << 20) - 1, 0x4000_0000L + (4L << 20), 0xFFFF_FFFFL, 1L << 32, 1L << 48,
+        0xFFFF_0000_4000_0000L, 0xFFFF_FFFF_FFFF_F000L};
     private static final long[] LENGTHS = {0, 1, 2, 8, 4096, 4097, 0x4000, 0x7FFF_FFFFL, 0x8000_0000L, -1, Long.MAX_VALUE, 1L << 32};
 
     static GdbScript generate(long seed) {

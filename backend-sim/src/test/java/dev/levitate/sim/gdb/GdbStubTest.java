@@ -105,7 +105,7 @@ class GdbStubTest {
         assertEquals("m1", gdb.ask("qfThreadInfo"));
         assertEquals("l", gdb.ask("qsThreadInfo"));
         assertEquals("OK", gdb.ask("Hg0"));
-        assertEquals("", gdb.ask("vCont?"));
+        assertEquals("vCont;c;C;s;S", gdb.ask("vCont?"));
         StringBuilder xml = new StringBuilder();
         for (int offset = 0; ; ) {
             String part = gdb.ask("qXfer:features:read:target.xml:" + Integer.toHexString(offset) + ",80");
@@ -117,7 +117,10 @@ class GdbStubTest {
             assertEquals('m', part.charAt(0));
         }
         assertTrue(xml.toString().contains("<feature name=\"org.gnu.gdb.aarch64.core\">"), xml.toString());
-        assertTrue(xml.toString().contains("<reg name=\"cpsr\" bitsize=\"32\" regnum=\"33\"/>"), xml.toString());
+        assertTrue(xml.toString().contains("<reg name=\"cpsr\" bitsize=\"32\" type=\"cpsr_flags\" regnum=\"33\"/>"), xml.toString());
+        assertTrue(xml.toString().contains("<feature name=\"org.levitate.gdb.aarch64.sysregs\">"), xml.toString());
+        assertTrue(xml.toString().contains("<reg name=\"SCTLR_EL1\" bitsize=\"64\" type=\"uint64\" group=\"system\" regnum=\"34\"/>"), xml.toString());
+        assertTrue(!xml.toString().contains("org.gnu.gdb.aarch64.fpu"), "no FP/SIMD registers yet");
         assertTrue(gdb.ask("qXfer:features:read:other.xml:0,100").startsWith("E"));
         gdb.post("k");
         assertEquals(GdbStub.Ending.KILLED, end());
@@ -134,14 +137,15 @@ class GdbStubTest {
         assertEquals(0x1122_3344_5566_7788L, fromLe(gdb.ask("p5")));
         assertEquals("OK", gdb.ask("P1f=" + le64(BASE + 0x1000)));
         assertEquals(BASE + 0x1000, machine.cpu().reg(31), "register 31 is sp");
-        assertEquals("OK", gdb.ask("P21=00000060"));
-        assertEquals("00000060", gdb.ask("p21"), "cpsr is 32 bits: Z and C set");
+        assertEquals("c5030000", gdb.ask("p21"), "cpsr at entry: EL1h (M = 5), D A I F masked");
+        assertEquals("OK", gdb.ask("P21=c5030060"));
+        assertEquals("c5030060", gdb.ask("p21"), "cpsr is 32 bits: Z and C set");
         assertEquals(0x6000_0000, machine.cpu().nzcv());
         String all = gdb.ask("g");
         String changed = le64(42) + all.substring(16);
         assertEquals("OK", gdb.ask("G" + changed));
         assertEquals(42, machine.cpu().reg(0));
-        assertEquals("E04", gdb.ask("p22"), "no register 34");
+        assertEquals("E04", gdb.ask("p" + Integer.toHexString(Registers.COUNT)), "no register after the last system register");
         assertEquals("E03", gdb.ask("G1234"), "a short G block");
         assertEquals("E03", gdb.ask("P0=12"), "a short register value");
         assertEquals("E03", gdb.ask("pzz"));
@@ -158,7 +162,8 @@ class GdbStubTest {
         assertEquals("OK", gdb.ask("X" + Long.toHexString(data) + ",0:"), "the X probe");
         assertEquals("OK", gdb.ask("X" + Long.toHexString(data) + ",2:}\u0003A"), "binary with an escaped '#'");
         assertEquals(0x4123, machine.ram().read16(data));
-        assertEquals("E01", gdb.ask("m0,4"));
+        assertEquals("E01", gdb.ask("m9001000,4"), "a hole between devices");
+        assertEquals(String.format("%08x", Integer.reverseBytes(machine.flash().read32(0))), gdb.ask("m0,4"), "the flash window reads");
         assertEquals("E01", gdb.ask("mffffffffffffff00,10"));
         assertEquals("E01", gdb.ask("M1000,1:00"));
         long end = BASE + (4L << 20);
@@ -203,9 +208,8 @@ class GdbStubTest {
     @Test
     void aWriteWatchpointStopsBeforeTheStoreThatChangesIt() throws Exception {
         start(sumAndExit());
-        assertEquals("", gdb.ask("Z3," + Long.toHexString(data) + ",8"), "read watchpoints: unsupported");
-        assertEquals("", gdb.ask("Z4," + Long.toHexString(data) + ",8"), "access watchpoints: unsupported");
-        assertEquals("E02", gdb.ask("Z2,0,8"), "outside RAM");
+        assertEquals("E02", gdb.ask("Z2," + Long.toHexString(data) + ",0"), "an empty range");
+        assertEquals("E02", gdb.ask("Z2," + Long.toHexString(data) + ",1001"), "longer than 4 KiB");
         assertEquals("OK", gdb.ask("Z2," + Long.toHexString(data) + ",8"));
         assertEquals("T05watch:" + Long.toHexString(data) + ";", gdb.ask("c"));
         assertEquals(store, fromLe(gdb.ask("p20")), "stopped at the str, before it");
