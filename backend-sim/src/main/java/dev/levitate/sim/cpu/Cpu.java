@@ -292,7 +292,15 @@ public final class Cpu {
     }
 
     private void levelChanged() {
-        sys.pmu.levelChanged();
+        levelChanged(0);
+    }
+
+    /**
+     * The EL, SCTLR or regime changed; {@code retiring} is 1 when the instruction that changed the
+     * EL (ERET) retires at the old one, for the PMU's EL filters.
+     */
+    private void levelChanged(int retiring) {
+        sys.pmu.levelChanged(retiring);
         spAlignCheck = ((sys.sctlr >>> (el == 0 ? 4 : 3)) & 1) != 0;
         alignCheck = (sys.sctlr & 2) != 0;
         translationsChanged(); // what was checked for the old EL is not checked for the new one
@@ -999,7 +1007,7 @@ public final class Cpu {
             int newSpSel = m == 5 ? 1 : 0;
             bankSp(newEl, newSpSel);
         }
-        levelChanged();
+        levelChanged(1); // the ERET itself retires at EL1
         requestEventCheck();
     }
 

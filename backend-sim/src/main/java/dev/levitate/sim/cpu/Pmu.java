@@ -193,8 +193,12 @@ final class Pmu {
      * Called before any PMU register access and when the exception level changes.
      */
     void settle() {
+        settle(0);
+    }
+
+    private void settle(int retiring) {
         final long cycles = cpu.cycles;
-        final long instructions = cpu.instructions();
+        final long instructions = cpu.instructions() + retiring;
         final boolean on = (pmcr & 1) != 0;
         if (on && (cnten & CYCLE_BIT) != 0 && counts(ccfiltr, countedEl)) {
             long delta = (pmcr & 8) != 0 ? (cycles >>> 6) - (cycleSince >>> 6) : cycles - cycleSince;
@@ -229,10 +233,13 @@ final class Pmu {
     /**
      * Told by the CPU after each change of exception level: with an EL filter in use, what was
      * counted so far is settled at the old EL. Without one, nothing to do but note the EL.
+     *
+     * @param retiring 1 if the instruction that changed the EL retires at the old EL (ERET: it
+     *     is counted there), 0 if it does not retire (an exception entry) or there is none
      */
-    void levelChanged() {
+    void levelChanged(int retiring) {
         if (filtering && (pmcr & 1) != 0) {
-            settle();
+            settle(retiring);
         } else {
             countedEl = cpu.el;
         }
