@@ -13,9 +13,12 @@ import dev.levitate.sim.timer.GenericTimer;
  *   SCTLR.UMA     DAIF                     (else trapped, EC 0x18)
  *   SCTLR.UCT     CTR_EL0                  (else trapped)
  *   CNTKCTL_EL1   CNTFRQ/CNTPCT (EL0PCTEN), CNTVCT (EL0VCTEN), CNTP_* (EL0PTEN), CNTV_* (EL0VTEN)
- *   PMUSERENR.EN  the PMU registers        (else trapped)
+ *   PMUSERENR     the PMU registers        (EN, SW, CR, ER as {@link Pmu} says; else trapped)
  *   anything else UNDEFINED (EC 0x00), as are unknown encodings and writes to read-only registers
+ *                 (CNTFRQ_EL0 is read-only at EL0, CNTPCT/CNTVCT everywhere)
  * </pre>
+ * The identification registers are {@link IdRegisters}' (the reserved ID space reads as zero at
+ * EL1), the PMU's are {@link Pmu}'s, the self-hosted debug registers {@link DebugRegisters}'.
  * Writes to SCTLR, TCR, TTBR0/1 and MAIR reach the MMU at once (no TLB maintenance implied).
  */
 final class SystemRegisters {
