@@ -37,16 +37,6 @@ final class CacheMaintenance {
     static final int ISS_WNR = 1 << 6;
 
     /**
-     * Tells whether an operation is cache maintenance (DC or IC).
-     *
-     * @param op a SYS operation
-     * @return true for DC and IC
-     */
-    static boolean isCacheOperation(SystemOperation op) {
-        return op.name().startsWith("DC_") || op.name().startsWith("IC_");
-    }
-
-    /**
      * The outcome of a SYS operation at EL0.
      *
      * @param op the operation
