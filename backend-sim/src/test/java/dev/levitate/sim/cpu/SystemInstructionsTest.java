@@ -318,6 +318,23 @@ class SystemInstructionsTest {
         assertHex(0xF200_0003L, esrAt(CURRENT_SPX), "the BRK after it");
     }
 
+    @Test
+    void prfmInEveryAddressingFormNeverFaultsEvenUnmappedOrAtEl0() {
+        rig.enableMmu(rig.identityRoot(), 0); // RAM is EL1-only data: a load at EL0 would fault
+        int[] prfms = {0xF980_0060 /* prfm pldl1keep, [x3] */, 0xF8A4_6873 /* prfm pstl2strm, [x3, x4] */,
+            0xF89F_F064 /* prfum pldl3keep, [x3, #-1] */, 0xF980_0460 /* prfm pldl1keep, [x3, #8] */};
+        A64Assembler a = el0().mov64(3, 0x1_0000_0000L).movz(4, 0x40, 0);
+        for (int w : prfms) {
+            a.word(w);
+        }
+        a.mov64(3, DATA);
+        for (int w : prfms) {
+            a.word(w);
+        }
+        rig.load(a.svc(5));
+        assertHex(0x15L << 26 | IL | 5, esrAt(LOWER_A64), "the SVC after them: no abort");
+    }
+
     static final int WFE = 0xD503_205F, SEVL = 0xD503_20BF;
 
     @Test
