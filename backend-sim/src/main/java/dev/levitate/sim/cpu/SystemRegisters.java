@@ -200,7 +200,15 @@ final class SystemRegisters {
         long cycles = cpu.cycles;
         switch (r) {
             case SCTLR_EL1: return sctlr;
-            case ACTLR_EL1: return 0;
+            case ACTLR_EL1:
+            case L2CTLR_EL1: // one core: (cores - 1) << 24 = 0
+            case L2ECTLR_EL1:
+            case L2ACTLR_EL1:
+            case CPUACTLR_EL1:
+            case CPUECTLR_EL1:
+            case CPUMERRSR_EL1:
+            case L2MERRSR_EL1:
+                return 0;
             case CPACR_EL1: return cpacr;
             case TTBR0_EL1: return ttbr0;
             case TTBR1_EL1: return ttbr1;
@@ -282,7 +290,14 @@ final class SystemRegisters {
             case ACTLR_EL1:
             case AFSR0_EL1:
             case AFSR1_EL1:
-                break;
+            case L2CTLR_EL1:
+            case L2ECTLR_EL1:
+            case L2ACTLR_EL1:
+            case CPUACTLR_EL1:
+            case CPUECTLR_EL1:
+            case CPUMERRSR_EL1:
+            case L2MERRSR_EL1:
+                break; // RAZ/WI
             case CPACR_EL1: cpacr = v & (3L << 20); break;
             case SPSR_EL1:
                 // NZCV, bits 23:20 (IL among them), DAIF and M[4:0]: M[4] (nRW) is kept, so that an

@@ -240,7 +240,21 @@ public enum SystemRegister {
     /** Watchpoint value 3 (stored; watchpoints are not armed by it). */
     DBGWVR3_EL1(2, 0, 0, 3, 6),
     /** Watchpoint control 3 (stored). */
-    DBGWCR3_EL1(2, 0, 0, 3, 7);
+    DBGWCR3_EL1(2, 0, 0, 3, 7),
+    /** Cortex-A53 L2 control (IMPLEMENTATION DEFINED): number of cores - 1 in [25:24], here 0; writes ignored. */
+    L2CTLR_EL1(3, 1, 11, 0, 2),
+    /** Cortex-A53 L2 extended control (IMPLEMENTATION DEFINED): RAZ/WI. */
+    L2ECTLR_EL1(3, 1, 11, 0, 3),
+    /** Cortex-A53 L2 auxiliary control (IMPLEMENTATION DEFINED): RAZ/WI. */
+    L2ACTLR_EL1(3, 1, 15, 0, 0),
+    /** Cortex-A53 CPU auxiliary control (IMPLEMENTATION DEFINED): RAZ/WI. */
+    CPUACTLR_EL1(3, 1, 15, 2, 0),
+    /** Cortex-A53 CPU extended control (IMPLEMENTATION DEFINED, SMPEN among its bits): RAZ/WI. */
+    CPUECTLR_EL1(3, 1, 15, 2, 1),
+    /** Cortex-A53 CPU memory error syndrome (IMPLEMENTATION DEFINED): RAZ/WI, no errors. */
+    CPUMERRSR_EL1(3, 1, 15, 2, 2),
+    /** Cortex-A53 L2 memory error syndrome (IMPLEMENTATION DEFINED): RAZ/WI, no errors. */
+    L2MERRSR_EL1(3, 1, 15, 2, 3);
 
     private final int key;
 

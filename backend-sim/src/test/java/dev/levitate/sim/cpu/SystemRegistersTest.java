@@ -176,12 +176,18 @@ class SystemRegistersTest {
         assertHex(0x1234_5678L, rig.cpu().reg(1), r.name());
     }
 
-    @Test
-    void actlrIsReadAsZeroWriteIgnored() {
+    /** ACTLR_EL1 and the Cortex-A53's IMPLEMENTATION DEFINED registers (TRM 4.3) read as zero and ignore writes at EL1. */
+    @ParameterizedTest
+    @EnumSource(names = {"ACTLR_EL1", "L2CTLR_EL1", "L2ECTLR_EL1", "L2ACTLR_EL1", "CPUACTLR_EL1", "CPUECTLR_EL1", "CPUMERRSR_EL1",
+        "L2MERRSR_EL1"})
+    void auxiliaryAndImplementationDefinedRegistersAreRazWi(SystemRegister r) {
         rig.installVectors();
-        rig.load(Rig.code().movz(0, 0xFF, 0).msr(SystemRegister.ACTLR_EL1, 0).mrs(1, SystemRegister.ACTLR_EL1).brk(0));
+        rig.load(Rig.code().movz(0, 0xFF, 0).movz(1, 7, 0).msr(r, 0).mrs(1, r).brk(0));
         esrAt(CURRENT_SPX);
-        assertEquals(0, rig.cpu().reg(1));
+        assertEquals(0, rig.cpu().reg(1), r.name());
+        rig = new Rig();
+        rig.load(el0().mrs(0, r));
+        assertHex(UNDEFINED, esrAt(LOWER_A64), r + " at EL0");
     }
 
     @Test
