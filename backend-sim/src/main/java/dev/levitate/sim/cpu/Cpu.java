@@ -292,6 +292,15 @@ public final class Cpu {
     }
 
     private void levelChanged() {
+        levelChanged(0);
+    }
+
+    /**
+     * The EL, SCTLR or regime changed; {@code retiring} is 1 when the instruction that changed the
+     * EL (ERET) retires at the old one, for the PMU's EL filters.
+     */
+    private void levelChanged(int retiring) {
+        sys.pmu.levelChanged(retiring);
         spAlignCheck = ((sys.sctlr >>> (el == 0 ? 4 : 3)) & 1) != 0;
         alignCheck = (sys.sctlr & 2) != 0;
         translationsChanged(); // what was checked for the old EL is not checked for the new one
@@ -913,8 +922,9 @@ public final class Cpu {
     private long translateFetch(long va) {
         long pa = mmuOn ? mmu.translate(va, Mmu.EXEC, el) : va;
         cycles += mmu.drainWalkCycles();
-        if (pa == Mmu.FAULT) {
-            takeSync(Esr.of(el == 0 ? Esr.EC_IABT_LOWER : Esr.EC_IABT_SAME, mmu.faultStatus()), va, va, true, 0);
+        if (pa == Mmu.FAULT || !mmuOn && (va >>> Mmu.PA_BITS) != 0) {
+            int fsc = mmuOn ? mmu.faultStatus() : Mmu.FSC_ADDRESS_SIZE; // MMU off beyond the PA size: level 0
+            takeSync(Esr.of(el == 0 ? Esr.EC_IABT_LOWER : Esr.EC_IABT_SAME, fsc), va, va, true, 0);
             return Mmu.FAULT;
         }
         fetchVpn = va >>> 12;
@@ -1045,6 +1055,7 @@ public final class Cpu {
         daif = (int) spsr & 0x3C0;
         pc = sys.elr;
         exclusiveAddress = -1;
+        eventRegister = true; // an exception return is a WFE wake-up event (D1.16.1)
         boolean legal = m == 0 || m == 4 || m == 5;
         if (!legal) {
             illegalState = true; // EL and SP unchanged; the next instruction takes an illegal state exception
@@ -1054,7 +1065,7 @@ public final class Cpu {
             int newSpSel = m == 5 ? 1 : 0;
             bankSp(newEl, newSpSel);
         }
-        levelChanged();
+        levelChanged(1); // the ERET itself retires at EL1
         requestEventCheck();
     }
 
@@ -1108,7 +1119,7 @@ public final class Cpu {
             }
             return pa;
         }
-        if ((va >>> 48) != 0) {
+        if ((va >>> Mmu.PA_BITS) != 0) { // MMU off: beyond the PA size is an Address size fault, level 0
             dataAbort(va, Mmu.FSC_ADDRESS_SIZE, write);
             return Mmu.FAULT;
         }
@@ -1380,9 +1391,9 @@ public final class Cpu {
                 g = G_IMM;
             } else if (n.matches("B|BL|B_cond|CBN?Z|TBN?Z|BR|BLR|RET")) {
                 g = G_BRANCH;
-            } else if (n.matches("SVC|HVC|SMC|BRK|HLT|HINT|BARRIER|MRS|MSR_reg|MSR_imm|SYS|ERET")) {
+            } else if (n.matches("SVC|HVC|SMC|BRK|HLT|HINT|BARRIER|CLREX|MRS|MSR_reg|MSR_imm|SYS|ERET")) {
                 g = G_SYSTEM;
-            } else if (n.matches("(LD|ST).*|CAS|ATOMIC")) {
+            } else if (n.matches("(LD|ST).*|CAS|ATOMIC|PRFM_lit")) {
                 g = G_MEM;
             } else {
                 g = G_REG;
@@ -1619,6 +1630,9 @@ public final class Cpu {
             }
             case Ops.BARRIER:
                 break; // one in-order core, no caches modelled: DMB/DSB/ISB complete at once
+            case Ops.CLREX:
+                exclusiveAddress = -1; // the local exclusive monitor to Open Access (B2.9)
+                break;
             case Ops.MRS: {
                 int key = (w >>> 5) & 0xFFFF;
                 long value = sys.read(key);
@@ -1685,7 +1699,7 @@ public final class Cpu {
         return false;
     }
 
-    /** DC, IC, AT and TLBI (C5.2-C5.5). */
+    /** DC, IC, AT and TLBI (C5.2-C5.5): the EL0 rules of {@link CacheMaintenance}, then the operation. */
     private boolean systemInstruction(int w, int key, int rt) {
         SystemOperation op = SystemOperation.ofKey(key);
         if (op == null) {
@@ -1693,14 +1707,10 @@ public final class Cpu {
         }
         long operand = rz(rt);
         if (el == 0) {
-            boolean cacheOp = op == SystemOperation.DC_CVAC || op == SystemOperation.DC_CVAU || op == SystemOperation.DC_CIVAC
-                    || op == SystemOperation.IC_IVAU;
-            if (op == SystemOperation.DC_ZVA && (sys.sctlr & (1L << 14)) == 0 || cacheOp && (sys.sctlr & (1L << 26)) == 0) {
-                sys.status = SystemRegisters.TRAPPED;
+            int access = CacheMaintenance.el0Access(op, sys.sctlr);
+            if (access != SystemRegisters.OK) {
+                sys.status = access;
                 return systemAccessFault(w, key, false);
-            }
-            if (op != SystemOperation.DC_ZVA && !cacheOp) {
-                return undefined(w);
             }
         }
         if (op.isTlbi()) {
@@ -1709,35 +1719,65 @@ public final class Cpu {
             return true;
         }
         switch (op) {
-            case DC_ZVA: {
-                long base = operand & ~63L;
-                for (int i = 0; i < 64; i += 8) {
-                    vwrite(base + i, 8, 0);
-                    if (memFault) {
-                        return false;
-                    }
-                }
-                return true;
-            }
+            case DC_ZVA:
+                return zeroBlock(operand);
             case AT_S1E1R:
             case AT_S1E1W:
             case AT_S1E0R:
-            case AT_S1E0W: {
-                boolean write = op == SystemOperation.AT_S1E1W || op == SystemOperation.AT_S1E0W;
-                int atEl = op == SystemOperation.AT_S1E0R || op == SystemOperation.AT_S1E0W ? 0 : 1;
-                long pa = mmuOn ? mmu.translate(operand, write ? Mmu.WRITE : Mmu.READ, atEl) : operand;
-                sys.par = pa == Mmu.FAULT ? 1 | (long) mmu.faultStatus() << 1 : pa & 0x0000_FFFF_FFFF_F000L;
+            case AT_S1E0W:
+                sys.par = AddressTranslation.translate(op, operand, mmu);
                 return true;
-            }
             default:
-                return true; // cache maintenance: no caches modelled, decoded instructions stay coherent
+                if (CacheMaintenance.byVa(op)) {
+                    return maintainByVa(op, operand);
+                }
+                return true; // by set/way, IC IALLU(IS): no caches modelled
         }
     }
 
+    /** DC ZVA: zeroes the aligned block as stores of the current EL (permission checks, watchpoints). */
+    private boolean zeroBlock(long va) {
+        long base = va & -(long) IdRegisters.ZVA_BLOCK;
+        for (int i = 0; i < IdRegisters.ZVA_BLOCK; i += 8) {
+            vwrite(base + i, 8, 0);
+            if (memFault) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
-     * WFI/WFE: a pending interrupt (masked or not) means no wait; EL0 with SCTLR.nTWI/nTWE = 0
-     * traps; otherwise time skips to the next device event, or the machine stops (WAIT) when
-     * nothing can ever wake it.
+     * DC IVAC/CVAC/CVAU/CIVAC, IC IVAU: translate the VA (no data moves); a fault is a data abort
+     * with CM and WnR set and FAR = the VA.
+     */
+    private boolean maintainByVa(SystemOperation op, long va) {
+        int fsc = -1;
+        if (mmuOn) {
+            long pa = mmu.translate(va, CacheMaintenance.access(op), el);
+            cycles += mmu.drainWalkCycles();
+            if (pa == Mmu.FAULT) {
+                fsc = mmu.faultStatus();
+            }
+        } else if ((va >>> Mmu.PA_BITS) != 0) {
+            fsc = Mmu.FSC_ADDRESS_SIZE;
+        }
+        if (fsc < 0) {
+            return true;
+        }
+        memFault = true;
+        int iss = fsc | CacheMaintenance.ISS_CM | CacheMaintenance.ISS_WNR;
+        takeSync(Esr.of(el == 0 ? Esr.EC_DABT_LOWER : Esr.EC_DABT_SAME, iss), pc, va, true, 0);
+        return false;
+    }
+
+    /**
+     * WFI/WFE (ARM ARM D1.16, "Mechanisms for entering a low-power state"): a WFE with the event
+     * register set clears it and goes on; a pending interrupt (masked or not) means no wait; EL0
+     * with SCTLR.nTWI/nTWE = 0 traps (EC 0x01); otherwise time skips to the next device event.
+     * When nothing can ever wake the core, a WFI stops the machine (WAIT) while a WFE completes
+     * as a hint, as QEMU runs it (a yield): WFE is a hint that may complete at any time, and a
+     * kernel's idle or spin loop around it goes on.
      */
     private boolean waitForInterrupt(int w, boolean wfe) {
         if (wfe && eventRegister) {
@@ -1759,7 +1799,10 @@ public final class Cpu {
         long wake = interrupts == null ? Long.MAX_VALUE : interrupts.nextEvent(cycles);
         pc += 4;
         if (wake == Long.MAX_VALUE) {
-            halt(StopKind.WAIT, w, wfe ? 2 : 3);
+            if (wfe) {
+                return true; // nothing can wake it: the hint completes
+            }
+            halt(StopKind.WAIT, w, 3);
             return false;
         }
         if (wake > cycles) {
@@ -2061,6 +2104,8 @@ public final class Cpu {
                 }
                 break;
             }
+            case Ops.PRFM_lit:
+                break; // a prefetch hint: no memory access, never a fault
             case Ops.LDRW_lit:
             case Ops.LDRX_lit:
             case Ops.LDRSW_lit: {

@@ -171,4 +171,6 @@ final class Ops {
     static final int LDST_reg = 158;
     static final int CAS = 159;
     static final int ATOMIC = 160;
+    static final int CLREX = 161;
+    static final int PRFM_lit = 162;
 }

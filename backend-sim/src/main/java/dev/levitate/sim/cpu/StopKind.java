@@ -37,6 +37,6 @@ public enum StopKind {
     DEBUG_BREAK,
     /** A load or store touched a watched range (the value is the address it accessed). */
     WATCHPOINT,
-    /** WFI/WFE with no interrupt pending and no timer armed: nothing can ever wake the core. */
+    /** WFI with no interrupt pending and no timer armed: nothing can ever wake the core (a WFE then completes as a hint). */
     WAIT
 }

@@ -13,9 +13,12 @@ import dev.levitate.sim.timer.GenericTimer;
  *   SCTLR.UMA     DAIF                     (else trapped, EC 0x18)
  *   SCTLR.UCT     CTR_EL0                  (else trapped)
  *   CNTKCTL_EL1   CNTFRQ/CNTPCT (EL0PCTEN), CNTVCT (EL0VCTEN), CNTP_* (EL0PTEN), CNTV_* (EL0VTEN)
- *   PMUSERENR.EN  the PMU registers        (else trapped)
+ *   PMUSERENR     the PMU registers        (EN, SW, CR, ER as {@link Pmu} says; else trapped)
  *   anything else UNDEFINED (EC 0x00), as are unknown encodings and writes to read-only registers
+ *                 (CNTFRQ_EL0 is read-only at EL0, CNTPCT/CNTVCT everywhere)
  * </pre>
+ * The identification registers are {@link IdRegisters}' (the reserved ID space reads as zero at
+ * EL1), the PMU's are {@link Pmu}'s, the self-hosted debug registers {@link DebugRegisters}'.
  * Writes to SCTLR, TCR, TTBR0/1 and MAIR reach the MMU at once (no TLB maintenance implied).
  */
 final class SystemRegisters {
@@ -27,11 +30,12 @@ final class SystemRegisters {
     static final int TRAPPED = 2;
 
     /** Cortex-A53 r0p4. */
-    static final long MIDR = 0x410F_D034L;
+    static final long MIDR = IdRegisters.MIDR;
     /** SCTLR_EL1 at reset on QEMU's cortex-a53: SA, SA0, nTWI, nTWE, and RES1 bits. */
     static final long SCTLR_RESET = 0x00C5_0838L;
     private static final long SCTLR_UMA = 1L << 9;
     private static final long SCTLR_UCT = 1L << 15;
+    private static final long SCTLR_DZE = 1L << 14;
 
     private static final SystemRegister[] BY_KEY = new SystemRegister[1 << 16];
 
@@ -64,14 +68,11 @@ final class SystemRegisters {
     long csselr;
     long fpcr;
     long fpsr;
-    long mdscr;
     long cntfrq;
-    long pmcr;
-    long pmcnten;
-    long pmuserenr;
-    long pmccfiltr;
-    private long pmccntrValue;
-    private long pmccntrSince = -1;
+    /** The Performance Monitors. */
+    final Pmu pmu;
+    /** The self-hosted debug registers. */
+    final DebugRegisters debug = new DebugRegisters();
 
     /** The outcome of the last {@link #read} or {@link #write}: OK, UNDEFINED or TRAPPED. */
     int status;
@@ -80,6 +81,7 @@ final class SystemRegisters {
         this.cpu = cpu;
         this.timer = timer;
         this.cntfrq = timer.frequency();
+        this.pmu = new Pmu(cpu);
     }
 
     /** The register with this key, or null. */
@@ -119,14 +121,6 @@ final class SystemRegisters {
             case CNTV_CVAL_EL0:
             case CNTV_TVAL_EL0:
                 return (k & 0x100) == 0;
-            case PMCR_EL0:
-            case PMCNTENSET_EL0:
-            case PMCNTENCLR_EL0:
-            case PMCCNTR_EL0:
-            case PMCCFILTR_EL0:
-                return (pmuserenr & 1) == 0;
-            case PMUSERENR_EL0:
-                return false;
             default:
                 return true;
         }
@@ -145,16 +139,15 @@ final class SystemRegisters {
             case CNTV_CTL_EL0:
             case CNTV_CVAL_EL0:
             case CNTV_TVAL_EL0:
-            case PMCR_EL0:
-            case PMCNTENSET_EL0:
-            case PMCNTENCLR_EL0:
-            case PMCCNTR_EL0:
-            case PMCCFILTR_EL0:
-            case PMUSERENR_EL0:
                 return true;
             default:
                 return false;
         }
+    }
+
+    /** DCZID_EL0.DZP: DC ZVA is prohibited at EL0 when SCTLR_EL1.DZE is clear. */
+    boolean zvaProhibited() {
+        return cpu.el == 0 && (sctlr & SCTLR_DZE) == 0;
     }
 
     /** Checks EL0 access; sets {@link #status} and returns false when refused. */
@@ -164,7 +157,7 @@ final class SystemRegisters {
             return false;
         }
         if (cpu.el == 0 && !el0Allowed(r, write)) {
-            if (!el0Reachable(r) || (write && r == SystemRegister.PMUSERENR_EL0)) {
+            if (!el0Reachable(r) || write && (r == SystemRegister.CNTFRQ_EL0 || r == SystemRegister.CNTPCT_EL0 || r == SystemRegister.CNTVCT_EL0)) {
                 status = UNDEFINED;
                 return false;
             }
@@ -177,17 +170,6 @@ final class SystemRegisters {
         return true;
     }
 
-    private long pmccntr(long cycles) {
-        return pmccntrSince < 0 ? pmccntrValue : pmccntrValue + (cycles - pmccntrSince);
-    }
-
-    private void pmuChanged(long cycles) {
-        long v = pmccntr(cycles);
-        boolean counting = (pmcr & 1) != 0 && (pmcnten & (1L << 31)) != 0;
-        pmccntrValue = v;
-        pmccntrSince = counting ? cycles : -1;
-    }
-
     /**
      * MRS: reads a register at the CPU's current EL.
      *
@@ -196,24 +178,37 @@ final class SystemRegisters {
      */
     long read(int key) {
         SystemRegister r = of(key);
+        if (r == null && cpu.el == 1 && IdRegisters.reservedIdSpace(key)) {
+            status = OK;
+            return 0; // the reserved ID space reads as zero
+        }
+        if (r != null && Pmu.owns(r)) {
+            long v = pmu.read(r);
+            status = pmu.status;
+            return v;
+        }
         if (!checkAccess(r, false)) {
             return 0;
         }
+        long id = IdRegisters.value(r);
+        if (id >= 0) {
+            return id;
+        }
+        if (DebugRegisters.owns(r) && r != SystemRegister.OSLAR_EL1) {
+            return debug.read(r);
+        }
         long cycles = cpu.cycles;
         switch (r) {
-            case MIDR_EL1: return MIDR;
-            case MPIDR_EL1: return 0x8000_0000L;
-            case REVIDR_EL1: return 0;
-            case ID_AA64PFR0_EL1: return 0x0000_0011L; // EL0 and EL1 AArch64 only; FP/AdvSIMD not implemented here
-            case ID_AA64PFR1_EL1: return 0;
-            case ID_AA64DFR0_EL1: return 0x1030_5106L;
-            case ID_AA64ISAR0_EL1: return 0;
-            case ID_AA64ISAR1_EL1: return 0;
-            case ID_AA64MMFR0_EL1: return 0x0000_0000_0000_1122L; // 40-bit PA, 16-bit ASID, 4 KiB granule (16/64 KiB not in this model)
-            case ID_AA64MMFR1_EL1: return 0;
-            case ID_AA64MMFR2_EL1: return 0;
             case SCTLR_EL1: return sctlr;
-            case ACTLR_EL1: return 0;
+            case ACTLR_EL1:
+            case L2CTLR_EL1: // one core: (cores - 1) << 24 = 0
+            case L2ECTLR_EL1:
+            case L2ACTLR_EL1:
+            case CPUACTLR_EL1:
+            case CPUECTLR_EL1:
+            case CPUMERRSR_EL1:
+            case L2MERRSR_EL1:
+                return 0;
             case CPACR_EL1: return cpacr;
             case TTBR0_EL1: return ttbr0;
             case TTBR1_EL1: return ttbr1;
@@ -233,13 +228,6 @@ final class SystemRegisters {
             case ESR_EL1: return esr;
             case FAR_EL1: return far;
             case PAR_EL1: return par;
-            case PMCR_EL0: return 0x4103_3000L | (pmcr & 0x7D);
-            case PMCNTENSET_EL0:
-            case PMCNTENCLR_EL0:
-                return pmcnten;
-            case PMCCNTR_EL0: return pmccntr(cycles);
-            case PMUSERENR_EL0: return pmuserenr;
-            case PMCCFILTR_EL0: return pmccfiltr;
             case MAIR_EL1: return mair;
             case AMAIR_EL1: return amair;
             case VBAR_EL1: return vbar;
@@ -259,13 +247,10 @@ final class SystemRegisters {
             case CNTV_TVAL_EL0: return timer.tval(GenericTimer.VIRTUAL, cycles);
             case CNTV_CTL_EL0: return timer.ctl(GenericTimer.VIRTUAL, cycles);
             case CNTV_CVAL_EL0: return timer.cval(GenericTimer.VIRTUAL);
-            case CTR_EL0: return 0x8444_C004L;
-            case DCZID_EL0: return 4; // 2^4 words = 64 bytes, DC ZVA permitted
-            case CCSIDR_EL1: return (csselr & 1) != 0 ? 0x201F_E00AL : 0x700F_E01AL;
-            case CLIDR_EL1: return 0x0A20_0023L;
+            case CTR_EL0: return IdRegisters.CTR;
+            case DCZID_EL0: return IdRegisters.DCZID_BS | (zvaProhibited() ? IdRegisters.DCZID_DZP : 0);
+            case CCSIDR_EL1: return IdRegisters.ccsidr(csselr);
             case CSSELR_EL1: return csselr;
-            case MDSCR_EL1: return mdscr;
-            case OSDLR_EL1: return 0;
             default:
                 status = UNDEFINED; // write-only (OSLAR_EL1)
                 return 0;
@@ -280,7 +265,18 @@ final class SystemRegisters {
      */
     void write(int key, long v) {
         SystemRegister r = of(key);
+        if (r != null && Pmu.owns(r)) {
+            pmu.write(r, v);
+            status = pmu.status;
+            return;
+        }
         if (!checkAccess(r, true)) {
+            return;
+        }
+        if (DebugRegisters.owns(r)) {
+            if (!debug.write(r, v)) {
+                status = UNDEFINED; // read-only: OSLSR_EL1, DBGAUTHSTATUS_EL1
+            }
             return;
         }
         long cycles = cpu.cycles;
@@ -294,9 +290,14 @@ final class SystemRegisters {
             case ACTLR_EL1:
             case AFSR0_EL1:
             case AFSR1_EL1:
-            case OSLAR_EL1:
-            case OSDLR_EL1:
-                break;
+            case L2CTLR_EL1:
+            case L2ECTLR_EL1:
+            case L2ACTLR_EL1:
+            case CPUACTLR_EL1:
+            case CPUECTLR_EL1:
+            case CPUMERRSR_EL1:
+            case L2MERRSR_EL1:
+                break; // RAZ/WI
             case CPACR_EL1: cpacr = v & (3L << 20); break;
             case SPSR_EL1:
                 // NZCV, bits 23:20 (IL among them), DAIF and M[4:0]: M[4] (nRW) is kept, so that an
@@ -319,22 +320,6 @@ final class SystemRegisters {
             case ESR_EL1: esr = v & 0xFFFF_FFFFL; break;
             case FAR_EL1: far = v; break;
             case PAR_EL1: par = v; break;
-            case PMCR_EL0:
-                if ((v & 4) != 0) { // C: reset the cycle counter
-                    pmccntrValue = 0;
-                    pmccntrSince = pmccntrSince < 0 ? -1 : cycles;
-                }
-                pmcr = v & 0x79;
-                pmuChanged(cycles);
-                break;
-            case PMCNTENSET_EL0: pmcnten |= v & (1L << 31); pmuChanged(cycles); break;
-            case PMCNTENCLR_EL0: pmcnten &= ~(v & (1L << 31)); pmuChanged(cycles); break;
-            case PMCCNTR_EL0:
-                pmccntrValue = v;
-                pmccntrSince = pmccntrSince < 0 ? -1 : cycles;
-                break;
-            case PMUSERENR_EL0: pmuserenr = v & 0xF; break;
-            case PMCCFILTR_EL0: pmccfiltr = v; break;
             case VBAR_EL1: vbar = v & ~0x7FFL; break;
             case CONTEXTIDR_EL1: contextidr = v & 0xFFFF_FFFFL; break;
             case TPIDR_EL1: tpidr1 = v; break;
@@ -349,7 +334,6 @@ final class SystemRegisters {
             case CNTV_CTL_EL0: timer.setCtl(GenericTimer.VIRTUAL, v); cpu.requestEventCheck(); break;
             case CNTV_CVAL_EL0: timer.setCval(GenericTimer.VIRTUAL, v); cpu.requestEventCheck(); break;
             case CSSELR_EL1: csselr = v & 0xF; break;
-            case MDSCR_EL1: mdscr = v; break;
             default:
                 status = UNDEFINED; // read-only: ID registers, CurrentEL, ISR, counters, CTR, DCZID, CCSIDR, CLIDR
                 break;

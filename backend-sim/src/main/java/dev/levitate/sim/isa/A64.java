@@ -340,7 +340,11 @@ public enum A64 {
     /** Row {@code CAS}: compare and swap (ARMv8.1 LSE), CAS/CASA/CASL/CASAL in every size. */
     CAS("zz 001000 1 - 1 mmmmm - 11111 nnnnn ddddd", "{cas} {Rs_z}, {Rt_z}, [{Xn|sp}]"),
     /** Row {@code ATOMIC}: SWP and LDADD/LDCLR/LDEOR/LDSET/LDSMAX/LDSMIN/LDUMAX/LDUMIN (ARMv8.1 LSE). */
-    ATOMIC("zz 111 0 00 -- 1 mmmmm kkkk 00 nnnnn ddddd", "{atomic} {Rs_z}, {Rt_z}, [{Xn|sp}]");
+    ATOMIC("zz 111 0 00 -- 1 mmmmm kkkk 00 nnnnn ddddd", "{atomic} {Rs_z}, {Rt_z}, [{Xn|sp}]"),
+    /** Row {@code CLREX}: {@code clrex} (CRm is ignored: the local monitor is cleared). */
+    CLREX("11010101 000000 11 0011 iiii 010 11111", "{clrex}"),
+    /** Row {@code PRFM_lit}: {@code prfm {prfop}, {rel}}, a prefetch hint that never faults. */
+    PRFM_lit("11 011 0 00 iiiiiiiiiiiiiiiiiii ddddd", "prfm {prfop}, {rel}");
 
     // Not yet implemented (decode as UNDEFINED), in the order they come next:
     //   exclusive pairs and byte/halfword exclusives, LDARB/STLRB, CASP, SYSL.

@@ -278,6 +278,11 @@ public final class Disassembler {
                 int op = e.get(w, Field.IMM);
                 return op < HINTS.length && HINTS[op] != null ? HINTS[op] : "hint #" + hex(op);
             }
+            case "clrex": {
+                int crm = (w >>> 8) & 15;
+                return crm == 15 ? "clrex" : "clrex #" + hex(crm);
+            }
+            case "prfop": return prefetchOperation(rd);
             case "barrier": {
                 int crm = (w >>> 8) & 15;
                 int op2 = (w >>> 5) & 7;

@@ -18,6 +18,12 @@ public enum SystemOperation {
     IC_IVAU(3, 7, 5, 1),
     /** Invalidate data cache by VA to PoC (no-op). */
     DC_IVAC(0, 7, 6, 1),
+    /** Invalidate data cache by set/way (no-op: no caches modelled; EL1 only). */
+    DC_ISW(0, 7, 6, 2),
+    /** Clean data cache by set/way (no-op; EL1 only). */
+    DC_CSW(0, 7, 10, 2),
+    /** Clean and invalidate data cache by set/way (no-op; EL1 only). */
+    DC_CISW(0, 7, 14, 2),
     /** Zero a DCZID-sized block (64 bytes) by VA. */
     DC_ZVA(3, 7, 4, 1),
     /** Clean data cache by VA to PoC (no-op). */

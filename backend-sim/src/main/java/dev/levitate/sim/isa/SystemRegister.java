@@ -136,7 +136,125 @@ public enum SystemRegister {
     /** OS lock access (WI). */
     OSLAR_EL1(2, 0, 1, 0, 4),
     /** OS double lock (RAZ/WI). */
-    OSDLR_EL1(2, 0, 1, 3, 4);
+    OSDLR_EL1(2, 0, 1, 3, 4),
+    /** Debug feature register 1 (reserved in ARMv8.0: zero). */
+    ID_AA64DFR1_EL1(3, 0, 0, 5, 1),
+    /** Auxiliary feature register 0 (zero on a Cortex-A53). */
+    ID_AA64AFR0_EL1(3, 0, 0, 5, 4),
+    /** Auxiliary feature register 1 (zero). */
+    ID_AA64AFR1_EL1(3, 0, 0, 5, 5),
+    /** Auxiliary ID register (zero on a Cortex-A53). */
+    AIDR_EL1(3, 1, 0, 0, 7),
+    /** PMU overflow flag status clear. */
+    PMOVSCLR_EL0(3, 3, 9, 12, 3),
+    /** PMU software increment (write-only). */
+    PMSWINC_EL0(3, 3, 9, 12, 4),
+    /** PMU event counter selection for PMXEVTYPER/PMXEVCNTR. */
+    PMSELR_EL0(3, 3, 9, 12, 5),
+    /** PMU common event identification 0: the events counted here. */
+    PMCEID0_EL0(3, 3, 9, 12, 6),
+    /** PMU common event identification 1. */
+    PMCEID1_EL0(3, 3, 9, 12, 7),
+    /** PMU selected event type (PMSELR.SEL; 31 = PMCCFILTR). */
+    PMXEVTYPER_EL0(3, 3, 9, 13, 1),
+    /** PMU selected event count (PMSELR.SEL). */
+    PMXEVCNTR_EL0(3, 3, 9, 13, 2),
+    /** PMU overflow interrupt enable set (stored; no interrupt is raised). */
+    PMINTENSET_EL1(3, 0, 9, 14, 1),
+    /** PMU overflow interrupt enable clear. */
+    PMINTENCLR_EL1(3, 0, 9, 14, 2),
+    /** PMU overflow flag status set. */
+    PMOVSSET_EL0(3, 3, 9, 14, 3),
+    /** PMU event counter 0. */
+    PMEVCNTR0_EL0(3, 3, 14, 8, 0),
+    /** PMU event counter 1. */
+    PMEVCNTR1_EL0(3, 3, 14, 8, 1),
+    /** PMU event counter 2. */
+    PMEVCNTR2_EL0(3, 3, 14, 8, 2),
+    /** PMU event counter 3. */
+    PMEVCNTR3_EL0(3, 3, 14, 8, 3),
+    /** PMU event counter 4. */
+    PMEVCNTR4_EL0(3, 3, 14, 8, 4),
+    /** PMU event counter 5. */
+    PMEVCNTR5_EL0(3, 3, 14, 8, 5),
+    /** PMU event type 0: the event number and the EL filter. */
+    PMEVTYPER0_EL0(3, 3, 14, 12, 0),
+    /** PMU event type 1: the event number and the EL filter. */
+    PMEVTYPER1_EL0(3, 3, 14, 12, 1),
+    /** PMU event type 2: the event number and the EL filter. */
+    PMEVTYPER2_EL0(3, 3, 14, 12, 2),
+    /** PMU event type 3: the event number and the EL filter. */
+    PMEVTYPER3_EL0(3, 3, 14, 12, 3),
+    /** PMU event type 4: the event number and the EL filter. */
+    PMEVTYPER4_EL0(3, 3, 14, 12, 4),
+    /** PMU event type 5: the event number and the EL filter. */
+    PMEVTYPER5_EL0(3, 3, 14, 12, 5),
+    /** OS lock status: OSLM = 0b10 (implemented) and OSLK, the lock OSLAR_EL1 sets. */
+    OSLSR_EL1(2, 0, 1, 1, 4),
+    /** Debug comms channel interrupt enable (stored). */
+    MDCCINT_EL1(2, 0, 0, 2, 0),
+    /** Debug power/reset control (stored). */
+    DBGPRCR_EL1(2, 0, 1, 4, 4),
+    /** Debug claim tag set (stored with DBGCLAIMCLR). */
+    DBGCLAIMSET_EL1(2, 0, 7, 8, 6),
+    /** Debug claim tag clear. */
+    DBGCLAIMCLR_EL1(2, 0, 7, 9, 6),
+    /** Debug authentication status (zero: no debug enabled). */
+    DBGAUTHSTATUS_EL1(2, 0, 7, 14, 6),
+    /** Breakpoint value 0 (stored; hardware breakpoints are not armed by it). */
+    DBGBVR0_EL1(2, 0, 0, 0, 4),
+    /** Breakpoint control 0 (stored). */
+    DBGBCR0_EL1(2, 0, 0, 0, 5),
+    /** Breakpoint value 1 (stored; hardware breakpoints are not armed by it). */
+    DBGBVR1_EL1(2, 0, 0, 1, 4),
+    /** Breakpoint control 1 (stored). */
+    DBGBCR1_EL1(2, 0, 0, 1, 5),
+    /** Breakpoint value 2 (stored; hardware breakpoints are not armed by it). */
+    DBGBVR2_EL1(2, 0, 0, 2, 4),
+    /** Breakpoint control 2 (stored). */
+    DBGBCR2_EL1(2, 0, 0, 2, 5),
+    /** Breakpoint value 3 (stored; hardware breakpoints are not armed by it). */
+    DBGBVR3_EL1(2, 0, 0, 3, 4),
+    /** Breakpoint control 3 (stored). */
+    DBGBCR3_EL1(2, 0, 0, 3, 5),
+    /** Breakpoint value 4 (stored; hardware breakpoints are not armed by it). */
+    DBGBVR4_EL1(2, 0, 0, 4, 4),
+    /** Breakpoint control 4 (stored). */
+    DBGBCR4_EL1(2, 0, 0, 4, 5),
+    /** Breakpoint value 5 (stored; hardware breakpoints are not armed by it). */
+    DBGBVR5_EL1(2, 0, 0, 5, 4),
+    /** Breakpoint control 5 (stored). */
+    DBGBCR5_EL1(2, 0, 0, 5, 5),
+    /** Watchpoint value 0 (stored; watchpoints are not armed by it). */
+    DBGWVR0_EL1(2, 0, 0, 0, 6),
+    /** Watchpoint control 0 (stored). */
+    DBGWCR0_EL1(2, 0, 0, 0, 7),
+    /** Watchpoint value 1 (stored; watchpoints are not armed by it). */
+    DBGWVR1_EL1(2, 0, 0, 1, 6),
+    /** Watchpoint control 1 (stored). */
+    DBGWCR1_EL1(2, 0, 0, 1, 7),
+    /** Watchpoint value 2 (stored; watchpoints are not armed by it). */
+    DBGWVR2_EL1(2, 0, 0, 2, 6),
+    /** Watchpoint control 2 (stored). */
+    DBGWCR2_EL1(2, 0, 0, 2, 7),
+    /** Watchpoint value 3 (stored; watchpoints are not armed by it). */
+    DBGWVR3_EL1(2, 0, 0, 3, 6),
+    /** Watchpoint control 3 (stored). */
+    DBGWCR3_EL1(2, 0, 0, 3, 7),
+    /** Cortex-A53 L2 control (IMPLEMENTATION DEFINED): number of cores - 1 in [25:24], here 0; writes ignored. */
+    L2CTLR_EL1(3, 1, 11, 0, 2),
+    /** Cortex-A53 L2 extended control (IMPLEMENTATION DEFINED): RAZ/WI. */
+    L2ECTLR_EL1(3, 1, 11, 0, 3),
+    /** Cortex-A53 L2 auxiliary control (IMPLEMENTATION DEFINED): RAZ/WI. */
+    L2ACTLR_EL1(3, 1, 15, 0, 0),
+    /** Cortex-A53 CPU auxiliary control (IMPLEMENTATION DEFINED): RAZ/WI. */
+    CPUACTLR_EL1(3, 1, 15, 2, 0),
+    /** Cortex-A53 CPU extended control (IMPLEMENTATION DEFINED, SMPEN among its bits): RAZ/WI. */
+    CPUECTLR_EL1(3, 1, 15, 2, 1),
+    /** Cortex-A53 CPU memory error syndrome (IMPLEMENTATION DEFINED): RAZ/WI, no errors. */
+    CPUMERRSR_EL1(3, 1, 15, 2, 2),
+    /** Cortex-A53 L2 memory error syndrome (IMPLEMENTATION DEFINED): RAZ/WI, no errors. */
+    L2MERRSR_EL1(3, 1, 15, 2, 3);
 
     private final int key;
 

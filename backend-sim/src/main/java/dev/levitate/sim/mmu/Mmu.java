@@ -59,6 +59,12 @@ public final class Mmu {
 
     /** Fault status: address size fault, plus the level. */
     public static final int FSC_ADDRESS_SIZE = 0x00;
+    /**
+     * The physical address size the simulated Cortex-A53 implements (ID_AA64MMFR0_EL1.PARange =
+     * 0b0010): 40 bits. An output address at or above 2^40, or an MMU-off access there, is an
+     * Address size fault (ARM ARM D8, "Address size configuration").
+     */
+    public static final int PA_BITS = 40;
     /** Fault status: translation fault, plus the level. */
     public static final int FSC_TRANSLATION = 0x04;
     /** Fault status: access flag fault, plus the level. */
@@ -118,6 +124,8 @@ public final class Mmu {
     private int probeLevel;
     private int probeShift;
     private boolean probeGlobal;
+    private long probeDescriptor;
+    private int oaBits = PA_BITS;
 
     /**
      * Creates an MMU.
@@ -221,9 +229,24 @@ public final class Mmu {
         this.ttbr1 = ttbr1El1;
         this.mair = mairEl1;
         this.enabled = (sctlrEl1 & 1) != 0;
+        this.oaBits = outputAddressBits(tcrEl1);
         int a = (int) ((((tcrEl1 >>> 22) & 1) != 0 ? ttbr1El1 : ttbr0El1) >>> 48);
         this.currentAsid = ((tcrEl1 >>> 36) & 1) != 0 ? a & 0xFFFF : a & 0xFF;
         flushMicro();
+    }
+
+    /**
+     * The output address size of the EL1&amp;0 regime: TCR_EL1.IPS (0b000 = 32 bits, 0b001 = 36,
+     * 0b010 = 40; larger or reserved values) capped at the implemented {@link #PA_BITS}, as the ARM
+     * ARM requires when IPS names a size larger than the PA size.
+     *
+     * @param tcrEl1 TCR_EL1
+     * @return the number of output address bits, 32..40
+     */
+    public static int outputAddressBits(long tcrEl1) {
+        int ips = (int) (tcrEl1 >>> 32) & 7;
+        int bits = ips == 0 ? 32 : ips == 1 ? 36 : PA_BITS;
+        return Math.min(bits, PA_BITS);
     }
 
     /**
@@ -396,6 +419,26 @@ public final class Mmu {
     }
 
     /**
+     * An attribute byte of MAIR_EL1 as the regime holds it.
+     *
+     * @param index AttrIndx, 0..7
+     * @return the attribute (0x00 = Device-nGnRnE, 0xFF = Normal write-back, ...)
+     */
+    public int attribute(int index) {
+        return (int) (mair >>> (8 * (index & 7))) & 0xFF;
+    }
+
+    /**
+     * The leaf descriptor the last successful {@link #walkTables} found (its attribute index,
+     * shareability and the rest), for AT's PAR_EL1; 0 before any.
+     *
+     * @return the 64-bit descriptor
+     */
+    public long lastWalkDescriptor() {
+        return probeDescriptor;
+    }
+
+    /**
      * The outcome of {@link #walkTables}.
      *
      * @param va the virtual address walked
@@ -420,7 +463,7 @@ public final class Mmu {
 
     private long translateSlow(long va, int access, int el, int k, boolean probe) {
         if (!enabled) {
-            if ((va >>> 48) != 0) {
+            if ((va >>> PA_BITS) != 0) {
                 faultStatus = FSC_ADDRESS_SIZE;
                 stats.faults++;
                 return FAULT;
@@ -500,6 +543,9 @@ public final class Mmu {
         int level = inputSize > 39 ? 0 : inputSize > 30 ? 1 : 2;
         int startLevel = level;
         long table = (upper ? ttbr1 : ttbr0) & 0x0000_FFFF_FFFF_FFFEL;
+        if ((table >>> oaBits) != 0) {
+            return fault(FSC_ADDRESS_SIZE, 0, probe); // the TTBR's base address is beyond the output size
+        }
         int limits = 0; // bit 0: no EL0 (APTable[0]), bit 1: read-only (APTable[1]), bit 2: UXN, bit 3: PXN
         int wc = probe ? -1 : walkCache.deepest(canonical, currentAsid);
         if (wc >= 0) {
@@ -527,6 +573,9 @@ public final class Mmu {
             if (level < 3 && tableOrPage) {
                 limits |= (int) ((desc >>> 61) & 3) | (int) ((desc >>> 60) & 1) << 2 | (int) ((desc >>> 59) & 1) << 3;
                 table = desc & 0x0000_FFFF_FFFF_F000L;
+                if ((table >>> oaBits) != 0) {
+                    return fault(FSC_ADDRESS_SIZE, level, probe); // next-level table beyond the output size
+                }
                 if (!probe) {
                     walkCache.insert(canonical, currentAsid, level, table, limits);
                 }
@@ -535,6 +584,9 @@ public final class Mmu {
             }
             if (level == 3 ? !tableOrPage : level == 0) {
                 return fault(FSC_TRANSLATION, level, probe); // reserved L3 encoding, or a block at level 0
+            }
+            if (((desc & 0x0000_FFFF_FFFF_F000L) >>> oaBits) != 0) {
+                return fault(FSC_ADDRESS_SIZE, level, probe); // output address beyond TCR_EL1.IPS / the PA size
             }
             if ((desc & (1L << 10)) == 0) {
                 return fault(FSC_ACCESS_FLAG, level, probe);
@@ -549,6 +601,7 @@ public final class Mmu {
                 probeLevel = level;
                 probeShift = shift;
                 probeGlobal = !nonGlobal;
+                probeDescriptor = desc;
                 return pageBase;
             }
             tlb.insert(canonical, pageBase, nonGlobal ? currentAsid : Tlb.GLOBAL, shift, level, perm);

@@ -41,7 +41,7 @@ class CCorpusCrossCheckTest {
 
     @ParameterizedTest(name = "{0} exits {1}")
     @CsvSource({"arith.c, 0", "bits.c, 0", "memory.c, 0", "strings.c, 0", "sort.c, 0", "recursion.c, 42", "fnptr.c, 0",
-        "bench.c, 0", "pairs.S, 0"})
+        "bench.c, 0", "pairs.S, 0", "el1.c, 0"})
     void sameOutputAndExitStatusAsQemu(String source, int expectedStatus) throws Exception {
         String program = source.substring(0, source.lastIndexOf('.'));
         ExternalTools.require(GCC + " (apt-get install gcc-aarch64-linux-gnu)", ExternalTools.missing(GCC));

@@ -36,7 +36,7 @@ class QemuCrossCheckTest {
     Path dir;
 
     @ParameterizedTest(name = "{0}.S")
-    @ValueSource(strings = {"exceptions", "mmu", "timer"})
+    @ValueSource(strings = {"exceptions", "mmu", "timer", "sysregs"})
     void sameOutputAsQemu(String program) throws Exception {
         ExternalTools.require(GCC + " (apt-get install gcc-aarch64-linux-gnu)", ExternalTools.missing(GCC));
         ExternalTools.require(QEMU + " (apt-get install qemu-system-arm)", ExternalTools.missing(QEMU));

@@ -55,6 +55,38 @@ class TimerInterruptTest {
         assertTrue(rig.cpu().instructions() < 20);
     }
 
+    /**
+     * WFE waits like WFI for the timer's interrupt (masked: it wakes and takes nothing), unless
+     * the event register is set (SEVL): then it clears it and goes on at once (ARM ARM D1.16).
+     */
+    @Test
+    void wfeWaitsForTheTimerUnlessTheEventRegisterIsSet() {
+        for (boolean sevl : new boolean[] {false, true}) {
+            Rig rig = new Rig();
+            gicOn(rig.machine(), GenericTimer.PPI_PHYSICAL);
+            A64Assembler a = Rig.code().movz(1, 1000, 0);
+            Rig.msr(a, SystemRegister.CNTP_TVAL_EL0, 1);
+            a.movz(1, 1, 0);
+            Rig.msr(a, SystemRegister.CNTP_CTL_EL0, 1);
+            Rig.mrs(a, 2, SystemRegister.CNTP_CVAL_EL0);
+            if (sevl) {
+                a.word(0xD503_20BF); // sevl
+            }
+            a.word(0xD503_205F);    // wfe, PSTATE.I masked
+            Rig.mrs(a, 3, SystemRegister.CNTPCT_EL0);
+            a.brk(0);
+            rig.load(a);
+            assertEquals(StopKind.BREAKPOINT, rig.machine().run(100));
+            if (sevl) {
+                assertEquals(0, rig.cpu().idleCycles(), "the event register let the WFE through");
+                assertTrue(rig.cpu().reg(3) < rig.cpu().reg(2), "before the deadline");
+            } else {
+                assertEquals(rig.cpu().reg(2), rig.cpu().reg(3), "woke exactly at the deadline");
+                assertTrue(rig.cpu().idleCycles() > 990 * TICK_CYCLES, "idle " + rig.cpu().idleCycles());
+            }
+        }
+    }
+
     @Test
     void wfiWithNothingToWakeItStopsTheMachine() {
         Rig rig = new Rig();
