@@ -34,7 +34,7 @@ public class InstructionTraceTest {
         m.ram().write64(TABLES + 0x1000 + 8, PA | 0x701); // L1[1]: 1 GiB block, AF, inner shareable, attr0
         Cpu cpu = m.cpu();
         cpu.setSystemRegister(SystemRegister.MAIR_EL1, 0xFF);
-        cpu.setSystemRegister(SystemRegister.TCR_EL1, 16 | 16L << 16 | 2L << 30);
+        cpu.setSystemRegister(SystemRegister.TCR_EL1, 16 | 1L << 7 | 16L << 16 | 2L << 30); // EPD0: no TTBR0 walks
         cpu.setSystemRegister(SystemRegister.TTBR1_EL1, TABLES);
         cpu.setSystemRegister(SystemRegister.TTBR0_EL1, 0);
         cpu.setSystemRegister(SystemRegister.VBAR_EL1, VA + 0x800);
