@@ -126,17 +126,28 @@ public final class KernelCheck {
     }
 
     /**
-     * Runs one sequence on a fresh machine: every step checked, then everything unmapped and the
-     * end state checked (only the root left, every frame back).
+     * Runs one sequence on a fresh machine: every step checked by the harness, then by the
+     * simulator's own MMU walk ({@link SimulatorWalk}); then everything unmapped and the end state
+     * checked (only the root left, every frame back).
      *
      * @param ops the operations
      * @throws AssertionError naming the check that failed ({@code [staleEntry]},
      *     {@code [breakBeforeMake]}, {@code [tlbiBeforeDsb]}, {@code [freedBeforeInvalidate]},
-     *     {@code [outcome]}, …), the step and the calls so far
+     *     {@code [outcome]}, {@code [simulatorWalk]}, …), the step and the calls so far
      * @throws GuestCallException if a call faulted, hung or broke the calling convention
      */
     public void run(List<PageTableOp> ops) {
-        harness().run(ops);
+        PageTableHarness h = harness();
+        Cpu cpu = ((GuestPageTable) h.table).kernel().machine().cpu();
+        for (PageTableOp op : ops) {
+            h.step(op);
+            try {
+                SimulatorWalk.assertAgrees(cpu, h.table, h.model);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\n  after " + op + "\n  operations: " + h.operations(), e);
+            }
+        }
+        h.run(List.of());
     }
 
     /**
