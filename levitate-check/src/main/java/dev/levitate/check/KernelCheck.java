@@ -164,6 +164,106 @@ public final class KernelCheck {
                         .toList());
     }
 
+    /**
+     * A failing sequence, shrunk.
+     *
+     * @param seed the seed of the search that found it
+     * @param tryNumber which try (from 1) failed first
+     * @param ops the shrunk call sequence
+     * @param message the failure of the shrunk sequence: the check's name in brackets first
+     * @param shrinkRuns how many candidate sequences the shrinking ran
+     */
+    public record Counterexample(long seed, int tryNumber, List<PageTableOp> ops, String message, int shrinkRuns) {
+        /**
+         * Copies the list.
+         *
+         * @param seed the {@code seed} component
+         * @param tryNumber the {@code tryNumber} component
+         * @param ops the {@code ops} component
+         * @param message the {@code message} component
+         * @param shrinkRuns the {@code shrinkRuns} component
+         */
+        public Counterexample {
+            ops = List.copyOf(ops);
+        }
+    }
+
+    /**
+     * Searches for a failing sequence outside a jqwik property (the command line's
+     * {@code levitate check}): {@code tries} sequences from {@link #sequences(int)}, generated from
+     * {@code seed}; the first that fails is shrunk with jqwik's own shrinking candidates, keeping a
+     * smaller sequence only while it fails with the same check.
+     *
+     * @param tries how many sequences to try, at least 1
+     * @param seed the random seed (the same seed gives the same sequences)
+     * @param maxSize the longest sequence
+     * @return the shrunk counterexample, or empty if every try passed
+     * @throws IllegalArgumentException if tries is below 1
+     */
+    public java.util.Optional<Counterexample> search(int tries, long seed, int maxSize) {
+        if (tries < 1) {
+            throw new IllegalArgumentException("tries must be at least 1, got " + tries);
+        }
+        boolean own = !net.jqwik.api.sessions.JqwikSession.isActive();
+        if (own) {
+            net.jqwik.api.sessions.JqwikSession.start();
+        }
+        try {
+            net.jqwik.api.RandomGenerator<List<PageTableOp>> generator = sequences(maxSize).generator(1000);
+            java.util.Random random = new java.util.Random(seed);
+            for (int t = 1; t <= tries; t++) {
+                net.jqwik.api.Shrinkable<List<PageTableOp>> s = generator.next(random);
+                String failure = failure(s.value());
+                if (failure != null) {
+                    return java.util.Optional.of(shrink(s, failure, seed, t));
+                }
+            }
+            return java.util.Optional.empty();
+        } finally {
+            if (own) {
+                net.jqwik.api.sessions.JqwikSession.finish();
+            }
+        }
+    }
+
+    private Counterexample shrink(net.jqwik.api.Shrinkable<List<PageTableOp>> failing, String message, long seed, int tryNumber) {
+        String check = checkName(message);
+        int runs = 0;
+        boolean smaller = true;
+        while (smaller && runs < 2000) {
+            smaller = false;
+            java.util.Iterator<net.jqwik.api.Shrinkable<List<PageTableOp>>> candidates = failing.shrink().limit(200).iterator();
+            while (candidates.hasNext() && runs < 2000) {
+                net.jqwik.api.Shrinkable<List<PageTableOp>> c = candidates.next();
+                runs++;
+                String f = failure(c.value());
+                if (f != null && checkName(f).equals(check)) {
+                    failing = c;
+                    message = f;
+                    smaller = true;
+                    break;
+                }
+            }
+        }
+        return new Counterexample(seed, tryNumber, failing.value(), message, runs);
+    }
+
+    /** The first bracketed check name of a failure message, or its first line. */
+    private static String checkName(String message) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\[([A-Za-z]+)\\]").matcher(message);
+        return m.find() ? m.group(1) : message.lines().findFirst().orElse("");
+    }
+
+    /** The failure of one run, or null if it passed. */
+    private String failure(List<PageTableOp> ops) {
+        try {
+            run(ops);
+            return null;
+        } catch (AssertionError | GuestCallException e) {
+            return String.valueOf(e.getMessage());
+        }
+    }
+
     /** Whether the binding has the function an operation calls. */
     boolean bound(PageTableOp op) {
         KernelBinding.Op needed;
