@@ -7,6 +7,7 @@ package dev.levitate.check;
  */
 public class GuestCallException extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    /** The guest PC the report is about. */
     private final long pc;
 
     /**

@@ -8,7 +8,9 @@ package dev.levitate.check;
  */
 public final class GuestFaultException extends GuestCallException {
     private static final long serialVersionUID = 1L;
+    /** The ESR value. */
     private final long syndrome;
+    /** FAR, or the stop value. */
     private final long faultAddress;
 
     /**
