@@ -60,6 +60,7 @@ public final class GuestKernel {
     private final List<Long> hookAddresses = new ArrayList<>();
     private final StringBuilder console = new StringBuilder();
     private final long[] saved = new long[11];
+    private final GuestTrace trace = new GuestTrace();
     private long stackTop;
     private long budget = DEFAULT_BUDGET;
     private long calls;
@@ -200,6 +201,16 @@ public final class GuestKernel {
         }
         this.budget = instructions;
         return this;
+    }
+
+    /**
+     * Returns the record of the current (or last) call's descriptor stores, TLBIs and DSBs, as
+     * {@link GuestPageTable} and {@link KernelCheck} feed it.
+     *
+     * @return the trace
+     */
+    public GuestTrace trace() {
+        return trace;
     }
 
     /**

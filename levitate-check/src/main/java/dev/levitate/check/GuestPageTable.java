@@ -71,7 +71,7 @@ public final class GuestPageTable implements TestablePageTable {
         this.frames = Objects.requireNonNull(frames, "frames");
         this.tlb = Objects.requireNonNull(tlb, "tlb");
         kernel.budget(binding.budget());
-        kernel.machine().cpu().setMaintenanceListener(new GuestTlbForwarder(tlb));
+        kernel.machine().cpu().setMaintenanceListener(new GuestTlbForwarder(tlb, kernel));
         kernel.hook(binding.alloc(), cpu -> {
             long pa = frames.tryAllocate(0);
             if (pa == PageAllocator.NO_FRAME) {
@@ -143,6 +143,7 @@ public final class GuestPageTable implements TestablePageTable {
             };
         }
         long[] a = n == args.length ? args : java.util.Arrays.copyOf(args, n);
+        kernel.trace().clear();
         long code = binding.code(kernel.call(f.symbol(), a));
         if (code == 0) {
             return;

@@ -14,6 +14,8 @@ import java.util.Objects;
  */
 public final class GuestTlbForwarder implements Cpu.MaintenanceListener {
     private final TlbMaintenance target;
+    private final Cpu cpu;
+    private final GuestTrace trace;
 
     /**
      * Creates a forwarder.
@@ -21,7 +23,23 @@ public final class GuestTlbForwarder implements Cpu.MaintenanceListener {
      * @param target where the decoded operations go
      */
     public GuestTlbForwarder(TlbMaintenance target) {
+        this(target, null, null);
+    }
+
+    /**
+     * Creates a forwarder that also records each TLBI and DSB, with its PC, in a kernel's trace.
+     *
+     * @param target where the decoded operations go
+     * @param kernel the kernel whose CPU and trace to use
+     */
+    public GuestTlbForwarder(TlbMaintenance target, GuestKernel kernel) {
+        this(target, kernel.machine().cpu(), kernel.trace());
+    }
+
+    private GuestTlbForwarder(TlbMaintenance target, Cpu cpu, GuestTrace trace) {
         this.target = Objects.requireNonNull(target, "target");
+        this.cpu = cpu;
+        this.trace = trace;
     }
 
     /**
@@ -46,6 +64,9 @@ public final class GuestTlbForwarder implements Cpu.MaintenanceListener {
 
     @Override
     public void tlbi(SystemOperation op, long operand) {
+        if (trace != null) {
+            trace.add(GuestTrace.TLBI, cpu.pc(), operand);
+        }
         switch (op) {
             case TLBI_VAE1, TLBI_VAE1IS -> target.vae1(va(operand), asid(operand));
             case TLBI_VALE1, TLBI_VALE1IS -> target.vale1(va(operand), asid(operand));
@@ -59,6 +80,9 @@ public final class GuestTlbForwarder implements Cpu.MaintenanceListener {
 
     @Override
     public void dsb(int crm) {
+        if (trace != null) {
+            trace.add(GuestTrace.DSB, cpu.pc(), crm);
+        }
         target.dsb();
     }
 }

@@ -117,7 +117,9 @@ public final class KernelCheck {
         PageWriteObserver model = ram.writeObserver();
         if (model != machineObserver && machineObserver != null) {
             Cpu cpu = k.machine().cpu();
+            GuestTrace trace = k.trace();
             ram.setWriteObserver((pa, length) -> {
+                trace.add(GuestTrace.STORE, cpu.pc(), pa);
                 model.written(pa, length);
                 cpu.invalidateDecoded(pa, length);
             });
@@ -138,16 +140,28 @@ public final class KernelCheck {
      */
     public void run(List<PageTableOp> ops) {
         PageTableHarness h = harness();
-        Cpu cpu = ((GuestPageTable) h.table).kernel().machine().cpu();
-        for (PageTableOp op : ops) {
-            h.step(op);
-            try {
-                SimulatorWalk.assertAgrees(cpu, h.table, h.model);
-            } catch (AssertionError e) {
-                throw new AssertionError(e.getMessage() + "\n  after " + op + "\n  operations: " + h.operations(), e);
+        GuestKernel k = ((GuestPageTable) h.table).kernel();
+        Cpu cpu = k.machine().cpu();
+        try {
+            for (PageTableOp op : ops) {
+                h.step(op);
+                try {
+                    SimulatorWalk.assertAgrees(cpu, h.table, h.model);
+                } catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + "\n  after " + op + "\n  operations: " + h.operations(), e);
+                }
             }
+            h.run(List.of());
+        } catch (AssertionError e) {
+            String what = k.trace().render(k);
+            if (what.isEmpty()) {
+                throw e;
+            }
+            AssertionError out = new AssertionError(e.getMessage() + "\n  the guest's descriptor stores, TLBIs and DSBs in the failing call:"
+                    + what, e.getCause());
+            out.setStackTrace(e.getStackTrace());
+            throw out;
         }
-        h.run(List.of());
     }
 
     /**

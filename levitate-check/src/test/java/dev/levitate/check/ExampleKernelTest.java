@@ -50,5 +50,9 @@ class ExampleKernelTest {
                 : List.of(new PageTableOp.Map(VA, PA, DATA), new PageTableOp.Unmap(VA));
         AssertionError e = assertThrows(AssertionError.class, () -> check.run(ops));
         assertTrue(e.getMessage().contains("[" + checkName + "]"), e.getMessage());
+        String trace = e.getMessage().substring(e.getMessage().indexOf("the guest's descriptor stores, TLBIs and DSBs in the failing call:"));
+        assertTrue(trace.contains("tlbi") || trace.contains("dsb") || trace.contains("str"), trace);
+        assertTrue(trace.matches("(?s).*\\n    (unmap_range|clear_and_invalidate|reclaim|split)[^\\n]*0x4008.*"), "the instruction's symbol and address:\n" + trace);
+        System.out.println(bug + ":\n" + trace);
     }
 }
