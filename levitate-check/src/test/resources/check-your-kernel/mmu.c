@@ -12,7 +12,8 @@
  *   -DBUG_FREE_ROOT        reclamation goes up to the root, a boot-time table (mistake 3)
  *
  * Built with: aarch64-linux-gnu-gcc -ffreestanding -mgeneral-regs-only -nostdlib -O2.
- * Functions return 0 or a negative error code; tables are reached by their PA (the check calls
+ * protect_range gives a range new attributes (splitting blocks covered in part, break-before-make
+ * on every leaf). Functions return 0 or a negative error code; tables are reached by their PA (the check calls
  * these functions with the MMU off). alloc_page and free_page are the kernel's frame allocator:
  * the check services them from its tracking allocator.
  */
@@ -310,6 +311,56 @@ int unmap_range(u64 va, u64 size) {
         clear_and_invalidate(slot, va);
         reclaim(va);
         va += PAGE;
+    }
+    return 0;
+}
+
+/*
+ * New attributes for every page of [va, va + size), same PAs. Blocks the range covers only in part
+ * are split first; every leaf then goes through break-before-make (invalid, DSB, TLBI, DSB, new
+ * value), which is always allowed, whatever changes (memory type, shareability, nG).
+ */
+int protect_range(u64 va, u64 size, u64 attrs) {
+    int r = check_args(va, 0, size);
+    if (r) {
+        return r;
+    }
+    u64 end = va + size;
+    int level = 0;
+    for (u64 p = va; p < end; p += PAGE) {
+        if (!leaf(p, &level)) {
+            return E_NOT_MAPPED;
+        }
+    }
+    int splits = 0;
+    volatile u64 *first = leaf(va, &level);
+    if (level == 2 && ((va & (BLOCK - 1)) || end - (va & ~(BLOCK - 1)) < BLOCK)) {
+        splits++;
+    }
+    volatile u64 *last = leaf(end - PAGE, &level);
+    if (last != first && level == 2 && (end & (BLOCK - 1))) {
+        splits++;
+    }
+    if ((r = reserve(splits))) {
+        return r;
+    }
+    attrs &= ATTR_MASK;
+    while (va < end) {
+        volatile u64 *slot = leaf(va, &level);
+        u64 step = PAGE;
+        if (level == 2) {
+            if ((va & (BLOCK - 1)) == 0 && end - va >= BLOCK) {
+                step = BLOCK;
+            } else {
+                split(slot, va);
+                slot = leaf(va, &level);
+            }
+        }
+        u64 d = *slot;
+        clear_and_invalidate(slot, va);
+        *slot = (d & ~ATTR_MASK) | attrs;
+        dsb();
+        va += step;
     }
     return 0;
 }
