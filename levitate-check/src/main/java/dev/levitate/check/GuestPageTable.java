@@ -51,7 +51,9 @@ public final class GuestPageTable implements TestablePageTable {
     private final TlbMaintenance tlb;
     private final long root;
     private final Set<Long> bootTables;
-    private final long[] args = new long[8];
+    /** Per operation: the function's entry and an argument array of its arity (no allocation per call). */
+    private final long[] entries = new long[KernelBinding.Op.values().length];
+    private final long[][] argArrays = new long[KernelBinding.Op.values().length][];
 
     /**
      * Connects a loaded (and booted) kernel to the harness's allocator and TLB port, then calls its
@@ -62,6 +64,7 @@ public final class GuestPageTable implements TestablePageTable {
      * @param frames where its table frames come from (the harness's tracking allocator)
      * @param tlb where its TLBIs and DSBs go (the harness's recorder and TLB model)
      * @throws GuestCallException if init faults, hangs or breaks the calling convention
+     * @throws UnknownSymbolException if a bound function, alloc or free is not in the ELF
      * @throws IllegalStateException if the root is not a 4 KiB-aligned address in RAM
      */
     public GuestPageTable(GuestKernel kernel, KernelBinding binding, PageAllocator frames, TlbMaintenance tlb) {
@@ -71,6 +74,11 @@ public final class GuestPageTable implements TestablePageTable {
         this.frames = Objects.requireNonNull(frames, "frames");
         this.tlb = Objects.requireNonNull(tlb, "tlb");
         kernel.budget(binding.budget());
+        for (KernelBinding.Op op : binding.operations()) {
+            KernelBinding.Function f = binding.function(op);
+            entries[op.ordinal()] = kernel.symbol(f.symbol());
+            argArrays[op.ordinal()] = new long[f.args().size()];
+        }
         kernel.machine().cpu().setMaintenanceListener(new GuestTlbForwarder(tlb, kernel));
         kernel.hook(binding.alloc(), cpu -> {
             long pa = frames.tryAllocate(0);
@@ -129,9 +137,9 @@ public final class GuestPageTable implements TestablePageTable {
         if (f == null) {
             throw new UnsupportedOperationException("the binding has no " + op.name().toLowerCase(java.util.Locale.ROOT) + " function");
         }
-        int n = f.args().size();
-        for (int i = 0; i < n; i++) {
-            args[i] = switch (f.args().get(i)) {
+        long[] a = argArrays[op.ordinal()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = switch (f.args().get(i)) {
                 case VA -> va;
                 case PA -> pa;
                 case SIZE -> size;
@@ -142,9 +150,8 @@ public final class GuestPageTable implements TestablePageTable {
                 case ASID -> binding.asid();
             };
         }
-        long[] a = n == args.length ? args : java.util.Arrays.copyOf(args, n);
         kernel.trace().clear();
-        long code = binding.code(kernel.call(f.symbol(), a));
+        long code = binding.code(kernel.callAt(f.symbol(), entries[op.ordinal()], a));
         if (code == 0) {
             return;
         }
