@@ -48,9 +48,12 @@ static inline int is_block(u64 d, int level) { return level < 3 && (d & 3) == 1;
 
 static void zero(u64 *t) { for (int i = 0; i < 512; i++) { ((volatile u64 *) t)[i] = 0; } }
 
+u64 kernel_root; /* the root's PA, for a binding that reads it (root = symbol kernel_root) */
+
 u64 mmu_init(void) {
     zero(boot_root);
-    return (u64) boot_root;
+    kernel_root = (u64) boot_root;
+    return kernel_root;
 }
 
 /* The leaf covering va: its slot and level, or 0 when nothing maps it. */
@@ -369,9 +372,23 @@ int unmap_page(u64 va) {
     return unmap_range(va, PAGE);
 }
 
-/* Never run: the check calls the functions above directly. */
-void _start(void) {
+/*
+ * Boot, for a binding that boots the kernel first (boot = boot_done): a stack, mmu_init, then
+ * boot_done, where the check takes over. The default binding calls mmu_init itself instead.
+ */
+static unsigned char boot_stack[16384] __attribute__((aligned(16)));
+
+__attribute__((noipa)) void boot_done(void) { }
+
+__attribute__((noreturn)) void kmain(void) {
+    mmu_init();
+    boot_done();
     for (;;) {
         __asm__ volatile("wfe");
     }
+}
+
+void _start(void) {
+    __asm__ volatile("mov sp, %0\n\tb kmain" :: "r"(boot_stack + sizeof boot_stack));
+    __builtin_unreachable();
 }

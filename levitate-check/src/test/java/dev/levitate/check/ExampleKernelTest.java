@@ -34,6 +34,23 @@ class ExampleKernelTest {
         assertEquals(free, h.frames.freeFrames(), "every table back");
     }
 
+    @Test
+    void aBootedKernelWithItsRootInAVariable() throws Exception {
+        KernelCheck direct = ExampleKernel.check(null);
+        String text = java.nio.file.Files.readString(java.nio.file.Path.of(ExampleKernel.class.getResource("/check-your-kernel/kernel.binding").toURI()))
+                .replace("init        = mmu_init", "boot = boot_done").replace("root        = result", "root = symbol kernel_root");
+        KernelCheck booted = KernelCheck.of(direct.load().image(), KernelBinding.parse(text));
+        GuestKernel k = booted.load();
+        assertEquals(k.symbol("boot_done"), k.machine().cpu().pc(), "stopped where the boot code hands over");
+        PageTableHarness h = booted.harness();
+        assertEquals(k.symbol("boot_root"), h.table.root(), "the root read from kernel_root");
+        assertTrue(h.table.bootTables().contains(h.table.root()), "a boot-time table, not from the allocator");
+        long sp = ((GuestPageTable) h.table).kernel().machine().cpu().reg(dev.levitate.sim.cpu.Cpu.SP);
+        assertTrue(sp > k.symbol("boot_stack") && sp <= k.symbol("boot_stack") + 16384, "calls run on the boot stack");
+        booted.run(List.of(new PageTableOp.MapRange(VA, 0x4020_0000L, 0x40_0000, DATA, true), new PageTableOp.Unmap(VA + 0x1000),
+                new PageTableOp.Protect(VA + 0x20_0000, 0x20_0000, DATA.withNotGlobal(false))));
+    }
+
     @ParameterizedTest(name = "{0} is caught by [{1}]")
     @CsvSource({
         "BUG_NO_DSB, tlbiBeforeDsb",
