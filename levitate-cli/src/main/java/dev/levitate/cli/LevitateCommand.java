@@ -39,7 +39,7 @@ import picocli.CommandLine.Command;
             "2:a bad command line (unknown option, value out of range)",
             "run, gdb:126 the image cannot be loaded; run also: 125 the simulator stopped it, 130 Ctrl-C, else the image's own exit code"
         },
-        subcommands = {DemoCommand.class, ReportCommand.class, MemoryTourCommand.class, RunCommand.class, BenchCommand.class, GdbCommand.class, PageTableCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ReportCommand.class, MemoryTourCommand.class, RunCommand.class, BenchCommand.class, GdbCommand.class, PageTableCommand.class, CheckCommand.class, CommandLine.HelpCommand.class})
 public final class LevitateCommand implements Runnable {
     /** Exit status of a failure at run time. */
     static final int FAILURE = 1;

@@ -88,6 +88,7 @@ public final class Cpu {
     /** Cycles per row under {@link CpuConfig.Timing#FIXED}. */
     private static final byte[] FIXED_COST = CycleModel.fixedCosts();
     private SemihostingHandler semihosting;
+    private MaintenanceListener maintenance;
     /** Whether HLT #0xF000 at EL1 is a semihosting call ({@link CpuConfig#semihosting()}). */
     private final boolean semihostingOn;
     private InterruptLine interrupts;
@@ -165,6 +166,40 @@ public final class Cpu {
          *     PSCI conduit (the instruction is then UNDEFINED, as without EL2/EL3)
          */
         StopKind psci(Cpu cpu);
+    }
+
+    /**
+     * Told about each TLB maintenance instruction and DSB the guest executes, in program order,
+     * after the CPU carried it out: what a checker's model of the TLB needs to judge the guest's
+     * TLB maintenance (Arm ARM D8.13: a TLBI is complete only after a DSB). Optional; with none set
+     * the cost is one null test per TLBI and barrier.
+     */
+    public interface MaintenanceListener {
+        /**
+         * A TLBI was executed at EL1.
+         *
+         * @param op which TLBI ({@link SystemOperation#isTlbi()})
+         * @param operand the Xt operand as the guest passed it: VA[55:12] in bits [43:0], ASID in
+         *     [63:48] (C5.5), 0 (xzr) for those with no operand
+         */
+        void tlbi(SystemOperation op, long operand);
+
+        /**
+         * A DSB was executed (any domain and access type; one in-order core, so it completes
+         * every earlier TLBI).
+         *
+         * @param crm the DSB's CRm field (its domain and access types, e.g. 0b1011 for ISH)
+         */
+        void dsb(int crm);
+    }
+
+    /**
+     * Sets the listener told about each executed TLBI and DSB.
+     *
+     * @param listener the listener, or null for none
+     */
+    public void setMaintenanceListener(MaintenanceListener listener) {
+        this.maintenance = listener;
     }
 
     /** The CPU's view of the interrupt controller and the devices that raise events. */
@@ -1629,7 +1664,12 @@ public final class Cpu {
                 break; // NOP, YIELD, the PAC/BTI hints and the rest of the space: no-ops
             }
             case Ops.BARRIER:
-                break; // one in-order core, no caches modelled: DMB/DSB/ISB complete at once
+                // one in-order core, no caches modelled: DMB/DSB/ISB complete at once; a DSB
+                // (op2 = 0b100, CRm not 0b0000/0b0100, which are SSBB/PSSBB) is reported
+                if (maintenance != null && bits(w, 5, 3) == 4 && (bits(w, 8, 4) & 0b1011) != 0) {
+                    maintenance.dsb(bits(w, 8, 4));
+                }
+                break;
             case Ops.CLREX:
                 exclusiveAddress = -1; // the local exclusive monitor to Open Access (B2.9)
                 break;
@@ -1716,6 +1756,9 @@ public final class Cpu {
         if (op.isTlbi()) {
             mmu.tlbi(op, operand);
             cycles += timing.tlbi();
+            if (maintenance != null) {
+                maintenance.tlbi(op, operand);
+            }
             return true;
         }
         switch (op) {

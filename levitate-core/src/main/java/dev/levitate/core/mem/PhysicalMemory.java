@@ -758,6 +758,16 @@ public final class PhysicalMemory {
     }
 
     /**
+     * Returns the observer told about writes to watched pages, so that a second party can chain
+     * in front of it (there is one observer per memory).
+     *
+     * @return the observer, or {@code null} if none is set
+     */
+    public PageWriteObserver writeObserver() {
+        return observer;
+    }
+
+    /**
      * Tells whether writes to a page are reported to the {@link PageWriteObserver}.
      *
      * @param pa any address inside the page
