@@ -26,7 +26,7 @@ class RunCommandTest {
         Files.write(bad, new byte[] {1, 2, 3});
         assertEquals(RunCommand.BAD_IMAGE, run(err, "run", bad.toString()));
         assertTrue(err.toString().contains("no such file"), err.toString());
-        assertTrue(err.toString().contains("not a kernel: 3 bytes, too short for an ELF executable or a Linux arm64 Image"), err.toString());
+        assertTrue(err.toString().contains("not a kernel: truncated at 3 bytes, too short for an ELF executable or a Linux arm64 Image"), err.toString());
     }
 
     @Test

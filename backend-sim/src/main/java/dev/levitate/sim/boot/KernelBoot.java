@@ -117,7 +117,7 @@ public final class KernelBoot {
         LinuxImage header = LinuxImage.isImage(file) ? LinuxImage.parse(file) : null;
         if (header == null && !acceptRaw) {
             throw new BootImageException(file.length < 4
-                    ? "not a kernel: " + file.length + " bytes, too short for an ELF executable or a Linux arm64 Image"
+                    ? "not a kernel: truncated at " + file.length + " bytes, too short for an ELF executable or a Linux arm64 Image"
                     : "not a kernel image: neither an ELF executable (\\x7fELF at offset 0) nor a Linux arm64 Image"
                     + " (\"ARM\\x64\" at offset 56)" + (file != kernel ? " once gunzipped" : "")
                     + "; QEMU would run it as a raw binary at 0x" + Long.toHexString(Machine.RAM_BASE + KERNEL_LOAD_OFFSET));

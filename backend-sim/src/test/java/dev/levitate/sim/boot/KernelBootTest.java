@@ -155,7 +155,7 @@ class KernelBootTest {
         assertTrue(assertThrows(BootImageException.class, () -> KernelBoot.load(m, raw, null, null, false))
                 .getMessage().contains("neither an ELF executable"));
         assertTrue(assertThrows(BootImageException.class, () -> KernelBoot.load(m, new byte[] {1, 2, 3}, null, null, false))
-                .getMessage().contains("3 bytes, too short"));
+                .getMessage().contains("truncated at 3 bytes, too short"));
         assertUntouched(m);
         KernelBoot.Boot boot = KernelBoot.load(m, raw, null, "x", true);
         assertEquals(KernelBoot.Kind.RAW, boot.kind());
