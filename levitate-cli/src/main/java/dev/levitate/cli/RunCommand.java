@@ -1,11 +1,14 @@
 package dev.levitate.cli;
 
+import dev.levitate.sim.boot.BootImageException;
+import dev.levitate.sim.boot.KernelBoot;
 import dev.levitate.sim.cpu.Cpu;
 import dev.levitate.sim.cpu.StopKind;
 import dev.levitate.sim.elf.ElfFormatException;
 import dev.levitate.sim.elf.ElfImage;
 import dev.levitate.sim.machine.InstructionTrace;
 import dev.levitate.sim.machine.Machine;
+import dev.levitate.sim.machine.PowerRequest;
 import dev.levitate.sim.mmu.Mmu;
 import dev.levitate.sim.mmu.TlbReport;
 import java.io.IOException;
@@ -19,10 +22,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code levitate run IMAGE.elf}: runs a bare-metal AArch64 image on the simulator, as
- * {@code qemu-system-aarch64 -M virt -cpu cortex-a53 -nographic -semihosting -kernel IMAGE.elf}
- * would: to the image's end, however many instructions that takes (unless
- * {@code --max-instructions} bounds it), with the segments in RAM or in the flash window. Standard
+ * {@code levitate run IMAGE}: runs a bare-metal AArch64 image on the simulator, as
+ * {@code qemu-system-aarch64 -M virt -cpu cortex-a53 -nographic -semihosting -kernel IMAGE
+ * [-initrd FILE] [-append ARGS]} would: to the image's end, however many instructions that takes
+ * (unless {@code --max-instructions} bounds it). The image is an ELF executable (segments in RAM or
+ * in the flash window) or a Linux arm64 {@code Image}, gzip-compressed or not, loaded and entered
+ * with the device tree, initrd and command line QEMU gives it ({@link KernelBoot}). Standard
  * output carries only what the guest prints (UART and semihosting); everything the simulator says
  * goes to standard error.
  *
@@ -32,8 +37,8 @@ import picocli.CommandLine.Parameters;
  * ends with status {@link #INTERRUPTED}.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run a bare-metal AArch64 ELF image on the simulator, as QEMU virt would.", "",
-            "Run a bare-metal AArch64 ELF image on the simulator (QEMU virt memory map: flash at 0x0 (128 MiB, read-only to the guest), RAM at 0x4000_0000, PL011 UART at 0x0900_0000, semihosting through HLT #0xF000), to its end as QEMU does; Ctrl-C stops it and prints the statistics line. stdout: only what the guest prints. Exit status: the image's semihosting exit code, 0 on PSCI SYSTEM_OFF, 126 for a file that is not a loadable image, 125 when the simulator stops it for another reason (--max-instructions, undefined instruction, wild access), 130 on Ctrl-C, 2 for a bad option."})
+        description = {"Run a bare-metal AArch64 ELF image or Linux arm64 Image on the simulator, as QEMU virt would.", "",
+            "Run a bare-metal AArch64 ELF image, or a kernel in Linux arm64 Image format (gzip-compressed or not), on the simulator (QEMU virt memory map: flash at 0x0 (128 MiB, read-only to the guest), RAM at 0x4000_0000, PL011 UART at 0x0900_0000, semihosting through HLT #0xF000, PSCI through HVC), to its end as QEMU does; Ctrl-C stops it and prints the statistics line. An Image is loaded as QEMU's -kernel loads it: at RAM + text_offset, entered at EL1 with x0 = the device tree of the machine, x1..x3 = 0, the MMU off; --initrd and --append fill the device tree's /chosen. stdout: only what the guest prints. Exit status: the image's semihosting exit code, 0 on PSCI SYSTEM_OFF or SYSTEM_RESET, 126 for a file that is not a loadable image (or a layout that does not fit in RAM), 125 when the simulator stops it for another reason (--max-instructions, undefined instruction, wild access), 130 on Ctrl-C, 2 for a bad option."})
 public final class RunCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -42,8 +47,17 @@ public final class RunCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     private LevitateCommand parent;
 
-    @Parameters(index = "0", paramLabel = "IMAGE.elf", description = "The ELF64 AArch64 executable to run.")
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "The kernel: an ELF64 AArch64 executable, or a Linux arm64 Image (with its 64-byte header; gzip-compressed or not), as QEMU's -kernel takes them.")
     private Path image;
+
+    @Option(names = "--initrd", paramLabel = "FILE", description = "Load FILE as the initial RAM disk, where QEMU's -initrd puts it (RAM + min(RAM/2, 128 MiB), or past the kernel's image_size), with its range in the device tree's /chosen (linux,initrd-start/end). For a Linux Image or a raw kernel; ignored for an ELF image, as QEMU ignores it.")
+    private Path initrd;
+
+    @Option(names = "--append", paramLabel = "ARGS", description = "The kernel command line, in the device tree's /chosen/bootargs (QEMU's -append).")
+    private String append;
+
+    @Option(names = "--raw", description = "Load a file that is neither ELF nor a Linux Image as a raw binary at 0x40080000 and enter it as a Linux Image (x0 = the device tree), as QEMU's -kernel does with any file. Without it such a file is refused, so a wrong file never runs as code.")
+    private boolean raw;
 
     @Option(names = "--max-instructions", paramLabel = "N",
             description = "Stop after N instructions (N >= 1), exit status 125. Default: no bound; the image runs to its end, as on QEMU.")
@@ -113,14 +127,29 @@ public final class RunCommand implements Callable<Integer> {
 
     /** Reads and loads the image, or fails with {@link #BAD_IMAGE} naming the file: shared with {@code gdb}. */
     static ElfImage load(Machine m, Path image) {
+        return symbols(boot(m, image, null, null, false));
+    }
+
+    /**
+     * Reads the kernel (and the initrd) and loads them as QEMU's {@code -kernel} does, or fails with
+     * {@link #BAD_IMAGE} naming the file.
+     */
+    static KernelBoot.Boot boot(Machine m, Path image, Path initrd, String append, boolean raw) {
         byte[] file = CliFiles.read(image, MAX_IMAGE_BYTES, BAD_IMAGE, "image");
+        byte[] rd = initrd == null ? null : CliFiles.read(initrd, MAX_IMAGE_BYTES, BAD_IMAGE, "initrd");
         try {
-            ElfImage elf = ElfImage.parse(file);
-            m.loadElf(elf);
-            return elf;
+            return KernelBoot.load(m, file, rd, append, raw);
         } catch (ElfFormatException e) {
             throw new CliException(BAD_IMAGE, Printable.escape(image.toString()) + ": " + e.getMessage());
+        } catch (BootImageException e) {
+            throw new CliException(BAD_IMAGE, Printable.escape(image.toString()) + ": " + e.getMessage()
+                    + (e.getMessage().contains("raw binary") ? " (--raw does that)" : ""));
         }
+    }
+
+    /** The ELF's symbols, or none for an Image or a raw kernel. */
+    private static ElfImage symbols(KernelBoot.Boot boot) {
+        return boot.elf() != null ? boot.elf() : new ElfImage(boot.entry(), java.util.List.of(), new java.util.TreeMap<>());
     }
 
     @Override
@@ -141,7 +170,11 @@ public final class RunCommand implements Callable<Integer> {
         Machine m = new Machine(ram, dev.levitate.sim.cpu.CpuConfig.defaults().withTiming(model).withFastTier(fastTier)
                 .withCompiledTier(compiledTier ? dev.levitate.sim.cpu.CpuConfig.defaults().compileAfter() : 0).withSemihosting(semihosting),
                 b -> write(stdout, b), b -> write(stdout, b), b -> write(err, b));
-        ElfImage elf = load(m, image);
+        KernelBoot.Boot boot = boot(m, image, initrd, append, raw);
+        if (boot.initrdIgnored()) {
+            err.println("levitate run: --initrd is ignored for an ELF image, as QEMU ignores -initrd for one (a Linux Image gets it)");
+        }
+        ElfImage elf = symbols(boot);
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         long cpuStart = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
@@ -208,6 +241,9 @@ public final class RunCommand implements Callable<Integer> {
             case EXIT:
                 return (int) cpu.stopValue();
             case POWER_OFF:
+                if (m.powerRequest() == PowerRequest.SYSTEM_RESET) {
+                    err.println("levitate run: the guest asked for a system reset (PSCI SYSTEM_RESET); the run ends there, as QEMU's with -no-reboot");
+                }
                 return 0;
             case BUDGET:
                 err.printf("levitate run: stopped after %,d instructions (--max-instructions) at %s%n", cpu.instructions(), where);
@@ -221,6 +257,13 @@ public final class RunCommand implements Callable<Integer> {
                 // syndrome says which
                 err.printf("levitate run: abort at 0x%x with no vector table to take it to (%s), %s%n", cpu.stopValue(),
                         dev.levitate.sim.cpu.Esr.describe(cpu.stopSyndrome()), where);
+                return STOPPED;
+            case WAIT:
+                if (m.powerRequest() == PowerRequest.CPU_OFF) {
+                    err.printf("levitate run: the guest turned its only core off (PSCI CPU_OFF) at %s: nothing is left to run%n", where);
+                    return STOPPED;
+                }
+                err.printf("levitate run: stopped: %s (value 0x%x) at %s%n", stop, cpu.stopValue(), where);
                 return STOPPED;
             default:
                 err.printf("levitate run: stopped: %s (value 0x%x) at %s%n", stop, cpu.stopValue(), where);

@@ -26,7 +26,47 @@ class RunCommandTest {
         Files.write(bad, new byte[] {1, 2, 3});
         assertEquals(RunCommand.BAD_IMAGE, run(err, "run", bad.toString()));
         assertTrue(err.toString().contains("no such file"), err.toString());
-        assertTrue(err.toString().contains("truncated"), err.toString());
+        assertTrue(err.toString().contains("not a kernel: truncated at 3 bytes, too short for an ELF executable or a Linux arm64 Image"), err.toString());
+    }
+
+    @Test
+    void aFileOfNoKnownKindRunsOnlyWithRawAsQemuWouldRunIt() throws Exception {
+        // PSCI SYSTEM_OFF: movz w0, #0x8400, lsl #16; orr w0, w0, #8; hvc #0
+        Path raw = Files.createTempFile("kernel", ".bin");
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(80).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0x52b08000).putInt(0x321d0000).putInt(0xd4000002);
+        Files.write(raw, b.array());
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(RunCommand.BAD_IMAGE, run(err, "run", raw.toString()), err.toString());
+        assertTrue(err.toString().contains("neither an ELF executable (\\x7fELF at offset 0) nor a Linux arm64 Image"
+                + " (\"ARM\\x64\" at offset 56); QEMU would run it as a raw binary at 0x40080000 (--raw does that)"), err.toString());
+        ByteArrayOutputStream err2 = new ByteArrayOutputStream();
+        assertEquals(0, run(err2, "run", "--raw", "--max-instructions", "100", raw.toString()), err2.toString());
+    }
+
+    @Test
+    void anInitrdForAnElfIsIgnoredAsQemuIgnoresItAndSaysSo() throws Exception {
+        Path image = Files.createTempFile("exit42", ".elf");
+        Files.write(image, TestElf.image(0x4008_0000L, exit42(0x4008_0000L), "_start"));
+        Path rd = Files.createTempFile("initrd", ".img");
+        Files.write(rd, new byte[100]);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(42, run(err, "run", "--initrd", rd.toString(), "--append", "a b", image.toString()), err.toString());
+        assertTrue(err.toString().contains("levitate run: --initrd is ignored for an ELF image, as QEMU ignores -initrd for one"), err.toString());
+        ByteArrayOutputStream err2 = new ByteArrayOutputStream();
+        assertEquals(RunCommand.BAD_IMAGE, run(err2, "run", "--initrd", "/no/such/initrd", image.toString()));
+        assertTrue(err2.toString().contains("no such file: /no/such/initrd"), err2.toString());
+    }
+
+    @Test
+    void aSystemResetEndsTheRunAndSaysSo() throws Exception {
+        // movz w0, #9; movk w0, #0x8400, lsl #16; hvc #0 -- PSCI SYSTEM_RESET
+        Path image = Files.createTempFile("reset", ".elf");
+        Files.write(image, image(12, 0, 0, 0x52800120, 0x72b08000, 0xd4000002));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = run(err, "run", "--max-instructions", "100", image.toString());
+        assertEquals(0, status, err.toString());
+        assertTrue(err.toString().contains("the guest asked for a system reset (PSCI SYSTEM_RESET)"), err.toString());
     }
 
     @Test

@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * {@link #uartInput}, receive interrupt on SPI 1 = ID 33), a GICv2 at 0x0800_0000 / 0x0801_0000,
  * the core's generic timer wired to PPIs 30 and 27, Arm semihosting through {@code HLT #0xF000}
  * at EL1 (an EL1 facility: UNDEFINED at EL0, and at EL1 too with
- * {@link CpuConfig#withSemihosting}(false), as QEMU without {@code -semihosting}), and PSCI through
- * HVC/SMC (SYSTEM_OFF and SYSTEM_RESET stop the machine). The CPU starts at EL1h
+ * {@link CpuConfig#withSemihosting}(false), as QEMU without {@code -semihosting}), and PSCI 1.1
+ * through HVC (and SMC) as QEMU's built-in firmware serves it ({@link Psci}: SYSTEM_OFF and
+ * SYSTEM_RESET stop the machine, {@link #powerRequest()} says which). The CPU starts at EL1h
  * with the MMU off and interrupts masked, as {@code qemu-system-aarch64 -M virt -cpu cortex-a53
  * -kernel} starts a bare-metal ELF.
  *
@@ -79,6 +80,7 @@ public final class Machine {
     private final GicV2 gic = new GicV2();
     private final ArrayDeque<Integer> uartRx = new ArrayDeque<>();
     private int uartImsc;
+    private PowerRequest powerRequest;
 
     /**
      * Creates a machine with the default core ({@link CpuConfig#defaults()}).
@@ -217,6 +219,16 @@ public final class Machine {
         flashLoaded = java.util.Arrays.copyOf(flashLoaded, flashLoaded.length + 2);
         flashLoaded[flashLoaded.length - 2] = address;
         flashLoaded[flashLoaded.length - 1] = address + memorySize;
+    }
+
+    /**
+     * Returns the PSCI call that ended the run (SYSTEM_OFF, SYSTEM_RESET, or CPU_OFF of the only
+     * core), or null if none did; see {@link Psci} for every function served.
+     *
+     * @return the request, or null
+     */
+    public PowerRequest powerRequest() {
+        return powerRequest;
     }
 
     /**
@@ -468,10 +480,6 @@ public final class Machine {
         static final int SYS_EXIT = 0x18;
         static final int SYS_EXIT_EXTENDED = 0x20;
         static final long ADP_STOPPED_APPLICATION_EXIT = 0x20026;
-        static final long PSCI_VERSION = 0x8400_0000L;
-        static final long PSCI_SYSTEM_OFF = 0x8400_0008L;
-        static final long PSCI_SYSTEM_RESET = 0x8400_0009L;
-        static final long PSCI_NOT_SUPPORTED = -1;
         /** The longest string one SYS_WRITE0 prints. */
         static final int MAX_STRING = 1 << 20;
         /** The most bytes one SYS_WRITE prints (the rest is returned as not written). */
@@ -552,12 +560,7 @@ public final class Machine {
 
         @Override
         public StopKind psci(Cpu c) {
-            long fn = c.reg(0) & 0xFFFF_FFFFL;
-            if (fn == PSCI_SYSTEM_OFF || fn == PSCI_SYSTEM_RESET) {
-                return StopKind.POWER_OFF;
-            }
-            c.setReg(0, fn == PSCI_VERSION ? 0x0001_0001L : PSCI_NOT_SUPPORTED);
-            return StopKind.NONE;
+            return Psci.call(c, r -> powerRequest = r);
         }
     }
 }

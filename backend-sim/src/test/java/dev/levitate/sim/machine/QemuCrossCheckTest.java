@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The bare-metal programs in {@code src/test/resources/baremetal} — exceptions and their syndromes,
- * the MMU with faults and TLB maintenance, EL0 and back, the timer through the GIC — built with the
+ * the MMU with faults and TLB maintenance, EL0 and back, the timer through the GIC, the PSCI calls
+ * of a kernel's boot (every function's PSCI_FEATURES answer and result) — built with the
  * GNU cross toolchain and run unmodified on {@code qemu-system-aarch64 -M virt -cpu cortex-a53
  * -semihosting} and on the simulator: the UART output must be identical, byte for byte, and both
  * must exit with code 0.
@@ -36,7 +37,7 @@ class QemuCrossCheckTest {
     Path dir;
 
     @ParameterizedTest(name = "{0}.S")
-    @ValueSource(strings = {"exceptions", "mmu", "timer", "sysregs"})
+    @ValueSource(strings = {"exceptions", "mmu", "timer", "sysregs", "psci"})
     void sameOutputAsQemu(String program) throws Exception {
         ExternalTools.require(GCC + " (apt-get install gcc-aarch64-linux-gnu)", ExternalTools.missing(GCC));
         ExternalTools.require(QEMU + " (apt-get install qemu-system-arm)", ExternalTools.missing(QEMU));
