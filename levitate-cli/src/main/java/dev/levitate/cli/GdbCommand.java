@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "gdb", mixinStandardHelpOptions = true,
         description = {"Serve a bare-metal image to GDB, stopped at its entry (like qemu -s -S).", "",
-            "Load a bare-metal AArch64 ELF image on the simulator, stopped at its entry, and serve it to one GDB over the remote serial protocol (like qemu -s -S). Then, in another terminal:",
+            "Load a bare-metal AArch64 ELF image or Linux arm64 Image on the simulator (as levitate run loads it), stopped at its entry, and serve it to one GDB over the remote serial protocol (like qemu -s -S). Then, in another terminal:",
             "  gdb-multiarch -ex 'target remote :PORT' IMAGE.elf",
             "When the connection drops without a kill or detach, it waits for the next GDB on the same port (as gdbserver does); --once exits instead.",
             "Exit status: 0 when GDB kills or detaches (or disconnects, with --once), 126 for a file that is not a loadable image, 1 when the port cannot be bound, 2 for a bad option."})
@@ -43,7 +43,7 @@ public final class GdbCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     private LevitateCommand parent;
 
-    @Parameters(index = "0", paramLabel = "IMAGE.elf", description = "The ELF64 AArch64 executable to debug.")
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "The ELF64 AArch64 executable or Linux arm64 Image to debug.")
     private Path image;
 
     @Option(names = "--port", defaultValue = "" + DEFAULT_PORT, paramLabel = "N",

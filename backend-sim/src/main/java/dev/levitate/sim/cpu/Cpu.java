@@ -162,8 +162,9 @@ public final class Cpu {
          * Handles HVC/SMC #0 at EL1 (PSCI function id in w0, result to x0).
          *
          * @param cpu the CPU
-         * @return POWER_OFF for SYSTEM_OFF, NONE when served, or EXCEPTION_CALL if this is not a
-         *     PSCI conduit (the instruction is then UNDEFINED, as without EL2/EL3)
+         * @return POWER_OFF for SYSTEM_OFF and SYSTEM_RESET, WAIT for CPU_OFF of the only core,
+         *     NONE when served, or EXCEPTION_CALL if this is not a PSCI conduit (the instruction is
+         *     then UNDEFINED, as without EL2/EL3)
          */
         StopKind psci(Cpu cpu);
     }
