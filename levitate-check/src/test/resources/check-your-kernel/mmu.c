@@ -33,8 +33,13 @@ typedef unsigned long u64;
 #define E_NOT_MAPPED  (-5)
 #define E_NO_MEMORY   (-6)
 
+#ifndef CHECK_DRIVER
 __attribute__((noipa)) u64 alloc_page(void) { return 0; }   /* serviced by the host */
 __attribute__((noipa)) void free_page(u64 pa) { (void) pa; } /* serviced by the host */
+#else
+u64 alloc_page(void);   /* a driver that includes this file (stale_tlb.c) brings its own allocator and boot */
+void free_page(u64 pa);
+#endif
 
 static u64 boot_root[512] __attribute__((aligned(4096)));    /* a boot-time table: never freed */
 
@@ -372,6 +377,7 @@ int unmap_page(u64 va) {
     return unmap_range(va, PAGE);
 }
 
+#ifndef CHECK_DRIVER
 /*
  * Boot, for a binding that boots the kernel first (boot = boot_done): a stack, mmu_init, then
  * boot_done, where the check takes over. The default binding calls mmu_init itself instead.
@@ -392,3 +398,4 @@ void _start(void) {
     __asm__ volatile("mov sp, %0\n\tb kmain" :: "r"(boot_stack + sizeof boot_stack));
     __builtin_unreachable();
 }
+#endif
