@@ -26,6 +26,11 @@ typedef unsigned long u64;
 #define TABLE       2UL           /* with VALID: table (L0-L2) or page (L3) */
 #define ATTR_MASK   0xFFF0000000000FFCUL
 #define VA_LIMIT    (1UL << 48)
+#ifdef UPPER_HALF
+#define VA_BASE     0xFFFF000000000000UL   /* the tables map the upper half (TTBR1): mmu_on.c */
+#else
+#define VA_BASE     0UL
+#endif
 
 #define E_MISALIGNED  (-1)
 #define E_RANGE       (-2)
@@ -83,7 +88,7 @@ static int check_args(u64 va, u64 pa, u64 size) {
     if ((va | pa | size) & (PAGE - 1) || size == 0) {
         return E_MISALIGNED;
     }
-    if (va >= VA_LIMIT || size > VA_LIMIT - va || pa >= VA_LIMIT || size > VA_LIMIT - pa) {
+    if (va - VA_BASE >= VA_LIMIT || size > VA_LIMIT - (va - VA_BASE) || pa >= VA_LIMIT || size > VA_LIMIT - pa) {
         return E_RANGE;
     }
     return 0;
