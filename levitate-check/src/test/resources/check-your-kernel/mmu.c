@@ -14,7 +14,8 @@
  * Built with: aarch64-linux-gnu-gcc -ffreestanding -mgeneral-regs-only -nostdlib -O2.
  * protect_range gives a range new attributes (splitting blocks covered in part, break-before-make
  * on every leaf). Functions return 0 or a negative error code; tables are reached by their PA (the check calls
- * these functions with the MMU off). alloc_page and free_page are the kernel's frame allocator:
+ * these functions with the MMU off, or on with RAM identity-mapped: mmu_on.c, built with -DUPPER_HALF
+ * so the tables map the upper half). stale_tlb.c boots it on QEMU and on the simulator. alloc_page and free_page are the kernel's frame allocator:
  * the check services them from its tracking allocator.
  */
 typedef unsigned long u64;
