@@ -14,7 +14,8 @@
  * Built with: aarch64-linux-gnu-gcc -ffreestanding -mgeneral-regs-only -nostdlib -O2.
  * protect_range gives a range new attributes (splitting blocks covered in part, break-before-make
  * on every leaf). Functions return 0 or a negative error code; tables are reached by their PA (the check calls
- * these functions with the MMU off). alloc_page and free_page are the kernel's frame allocator:
+ * these functions with the MMU off, or on with RAM identity-mapped: mmu_on.c, built with -DUPPER_HALF
+ * so the tables map the upper half). stale_tlb.c boots it on QEMU and on the simulator. alloc_page and free_page are the kernel's frame allocator:
  * the check services them from its tracking allocator.
  */
 typedef unsigned long u64;
@@ -26,6 +27,11 @@ typedef unsigned long u64;
 #define TABLE       2UL           /* with VALID: table (L0-L2) or page (L3) */
 #define ATTR_MASK   0xFFF0000000000FFCUL
 #define VA_LIMIT    (1UL << 48)
+#ifdef UPPER_HALF
+#define VA_BASE     0xFFFF000000000000UL   /* the tables map the upper half (TTBR1): mmu_on.c */
+#else
+#define VA_BASE     0UL
+#endif
 
 #define E_MISALIGNED  (-1)
 #define E_RANGE       (-2)
@@ -33,8 +39,13 @@ typedef unsigned long u64;
 #define E_NOT_MAPPED  (-5)
 #define E_NO_MEMORY   (-6)
 
+#ifndef CHECK_DRIVER
 __attribute__((noipa)) u64 alloc_page(void) { return 0; }   /* serviced by the host */
 __attribute__((noipa)) void free_page(u64 pa) { (void) pa; } /* serviced by the host */
+#else
+u64 alloc_page(void);   /* a driver that includes this file (stale_tlb.c) brings its own allocator and boot */
+void free_page(u64 pa);
+#endif
 
 static u64 boot_root[512] __attribute__((aligned(4096)));    /* a boot-time table: never freed */
 
@@ -78,7 +89,7 @@ static int check_args(u64 va, u64 pa, u64 size) {
     if ((va | pa | size) & (PAGE - 1) || size == 0) {
         return E_MISALIGNED;
     }
-    if (va >= VA_LIMIT || size > VA_LIMIT - va || pa >= VA_LIMIT || size > VA_LIMIT - pa) {
+    if (va - VA_BASE >= VA_LIMIT || size > VA_LIMIT - (va - VA_BASE) || pa >= VA_LIMIT || size > VA_LIMIT - pa) {
         return E_RANGE;
     }
     return 0;
@@ -372,6 +383,7 @@ int unmap_page(u64 va) {
     return unmap_range(va, PAGE);
 }
 
+#ifndef CHECK_DRIVER
 /*
  * Boot, for a binding that boots the kernel first (boot = boot_done): a stack, mmu_init, then
  * boot_done, where the check takes over. The default binding calls mmu_init itself instead.
@@ -392,3 +404,4 @@ void _start(void) {
     __asm__ volatile("mov sp, %0\n\tb kmain" :: "r"(boot_stack + sizeof boot_stack));
     __builtin_unreachable();
 }
+#endif

@@ -25,14 +25,26 @@ final class ExampleKernel {
      * @param bug the switch, e.g. BUG_NO_DSB, or null for the clean kernel
      */
     static KernelCheck check(String bug) throws Exception {
+        return check("mmu.c", "kernel.binding", bug);
+    }
+
+    /**
+     * Returns the check of a driver of the example kernel (a C file that includes mmu.c, e.g.
+     * mmu_on.c) built with {@code -D<bug>}, bound by a binding file of the same resources.
+     *
+     * @param source the C file to compile, mmu.c or one that includes it
+     * @param bindingFile the binding file
+     * @param bug the switch, or null for the clean kernel
+     */
+    static KernelCheck check(String source, String bindingFile, String bug) throws Exception {
         ExternalTools.require(GCC + " (apt-get install gcc-aarch64-linux-gnu)", ExternalTools.missing(GCC));
-        String key = bug == null ? "clean" : bug;
+        String key = (source.equals("mmu.c") ? "" : source.replace(".c", "-")) + (bug == null ? "clean" : bug);
         KernelCheck c = BUILT.get(key);
         if (c != null) {
             return c;
         }
         Path dir = Files.createTempDirectory("check-your-kernel");
-        for (String f : List.of("mmu.c", "kernel.binding")) {
+        for (String f : new java.util.LinkedHashSet<>(List.of("mmu.c", source, bindingFile))) {
             try (InputStream in = ExampleKernel.class.getResourceAsStream("/check-your-kernel/" + f)) {
                 Files.copy(in, dir.resolve(f));
             }
@@ -43,12 +55,12 @@ final class ExampleKernel {
         if (bug != null) {
             cmd.add("-D" + bug);
         }
-        cmd.addAll(List.of("-o", elf.toString(), dir.resolve("mmu.c").toString()));
+        cmd.addAll(List.of("-o", elf.toString(), dir.resolve(source).toString()));
         ExternalTools.Result r = ExternalTools.run(120, cmd.toArray(String[]::new));
         if (r.status() != 0 || !Files.exists(elf)) {
-            throw new AssertionError("the cross compiler failed on mmu.c (" + key + "):\n" + r.output());
+            throw new AssertionError("the cross compiler failed on " + source + " (" + key + "):\n" + r.output());
         }
-        c = KernelCheck.of(elf, dir.resolve("kernel.binding"));
+        c = KernelCheck.of(elf, dir.resolve(bindingFile));
         BUILT.put(key, c);
         return c;
     }
