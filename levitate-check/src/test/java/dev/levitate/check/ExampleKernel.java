@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Builds the example kernel ({@code check-your-kernel/mmu.c} in the test resources) with the cross
+ * Builds the example kernel ({@code examples/check-your-kernel/kernel/mmu.c}, on the test classpath as {@code check-your-kernel/}) with the cross
  * compiler, clean or with one of its planted mistakes switched on; skips (or fails under
  * {@code -Dlevitate.requireTools=true}) when the cross compiler is missing.
  */

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * module's test resources): clean it passes, with a TLBI left out it fails with the shrunk calls.
  */
 class CheckCommandTest {
-    static final Path EXAMPLE = Path.of("..", "levitate-check", "src", "test", "resources", "check-your-kernel");
+    static final Path EXAMPLE = Path.of("..", "examples", "check-your-kernel", "kernel");
 
     @TempDir
     Path dir;
