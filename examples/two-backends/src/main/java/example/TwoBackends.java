@@ -9,7 +9,7 @@ import dev.levitate.core.spi.CpuBackends;
 import dev.levitate.core.spi.StopReason;
 import dev.levitate.nativebackend.NativeBackend;
 import dev.levitate.nativebackend.Script;
-import dev.levitate.sim.isa.A64Assembler;
+import dev.levitate.a64.A64Assembler;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,14 +1,14 @@
 package dev.levitate.sim;
 
-import static dev.levitate.sim.isa.Field.RD;
-import static dev.levitate.sim.isa.Field.SYSREG;
+import static dev.levitate.a64.Field.RD;
+import static dev.levitate.a64.Field.SYSREG;
 
 import dev.levitate.sim.cpu.Cpu;
 import dev.levitate.sim.cpu.StopKind;
-import dev.levitate.sim.isa.A64;
-import dev.levitate.sim.isa.A64Assembler;
-import dev.levitate.sim.isa.SystemOperation;
-import dev.levitate.sim.isa.SystemRegister;
+import dev.levitate.a64.A64;
+import dev.levitate.a64.A64Assembler;
+import dev.levitate.a64.SystemOperation;
+import dev.levitate.a64.SystemRegister;
 import dev.levitate.sim.machine.Machine;
 
 /**

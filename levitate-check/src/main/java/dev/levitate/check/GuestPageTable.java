@@ -12,7 +12,7 @@ import dev.levitate.mmu.MappingException;
 import dev.levitate.mmu.MisalignedAddressException;
 import dev.levitate.mmu.NotMappedException;
 import dev.levitate.mmu.PageTableOutOfMemoryException;
-import dev.levitate.sim.isa.SystemRegister;
+import dev.levitate.a64.SystemRegister;
 import dev.levitate.testkit.TableWalk;
 import dev.levitate.testkit.TestablePageTable;
 import java.util.HashSet;

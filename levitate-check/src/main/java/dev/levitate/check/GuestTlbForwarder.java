@@ -2,7 +2,7 @@ package dev.levitate.check;
 
 import dev.levitate.core.tlb.TlbMaintenance;
 import dev.levitate.sim.cpu.Cpu;
-import dev.levitate.sim.isa.SystemOperation;
+import dev.levitate.a64.SystemOperation;
 import java.util.Objects;
 
 /**

@@ -3,7 +3,7 @@ package dev.levitate.check;
 import dev.levitate.mmu.AccessPermission;
 import dev.levitate.mmu.Half;
 import dev.levitate.sim.cpu.Cpu;
-import dev.levitate.sim.isa.SystemRegister;
+import dev.levitate.a64.SystemRegister;
 import dev.levitate.sim.mmu.Mmu;
 import dev.levitate.testkit.ReferenceModel;
 import dev.levitate.testkit.TestablePageTable;

@@ -8,7 +8,7 @@ import dev.levitate.core.mem.PhysicalMemory;
 import dev.levitate.sim.cpu.Cpu;
 import dev.levitate.sim.cpu.Esr;
 import dev.levitate.sim.elf.ElfImage;
-import dev.levitate.sim.isa.A64Assembler;
+import dev.levitate.a64.A64Assembler;
 import dev.levitate.sim.machine.Machine;
 import java.util.List;
 import java.util.TreeMap;

@@ -10,7 +10,7 @@ import dev.levitate.check.KernelBinding.Op;
 import dev.levitate.core.tlb.RecordingTlbMaintenance;
 import dev.levitate.core.tlb.TlbMaintenance;
 import dev.levitate.mmu.Half;
-import dev.levitate.sim.isa.SystemOperation;
+import dev.levitate.a64.SystemOperation;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.levitate.mmu.Attributes;
 import dev.levitate.sim.cpu.Cpu;
-import dev.levitate.sim.isa.SystemRegister;
+import dev.levitate.a64.SystemRegister;
 import dev.levitate.testkit.PageTableHarness;
 import dev.levitate.testkit.PageTableOp;
 import java.util.List;

@@ -7,7 +7,7 @@ import dev.levitate.mmu.AccessPermission;
 import dev.levitate.mmu.Attributes;
 import dev.levitate.mmu.Half;
 import dev.levitate.sim.cpu.Cpu;
-import dev.levitate.sim.isa.SystemRegister;
+import dev.levitate.a64.SystemRegister;
 import dev.levitate.testkit.PageTableHarness;
 import dev.levitate.testkit.PageTableOp;
 import dev.levitate.testkit.ReferenceModel;

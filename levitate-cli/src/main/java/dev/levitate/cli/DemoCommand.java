@@ -5,7 +5,7 @@ import dev.levitate.sched.kernel.Kernel;
 import dev.levitate.sched.kernel.TaskControlBlock;
 import dev.levitate.sched.kernel.Workload;
 import dev.levitate.sim.cpu.Cpu;
-import dev.levitate.sim.isa.SystemOperation;
+import dev.levitate.a64.SystemOperation;
 import dev.levitate.sim.mmu.TlbStats;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

@@ -11,7 +11,7 @@ import dev.levitate.sched.kernel.TraceExport;
 import dev.levitate.sched.kernel.Workload;
 import dev.levitate.sim.backend.SimBackend;
 import dev.levitate.sim.cpu.Cpu;
-import dev.levitate.sim.isa.SystemOperation;
+import dev.levitate.a64.SystemOperation;
 import dev.levitate.sim.mmu.TlbStats;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -9,7 +9,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.levitate.sim.isa.A64Assembler;
+import dev.levitate.a64.A64Assembler;
 import dev.levitate.sim.machine.Machine;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;

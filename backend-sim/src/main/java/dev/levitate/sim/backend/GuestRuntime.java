@@ -1,8 +1,8 @@
 package dev.levitate.sim.backend;
 
 import dev.levitate.sim.gic.GicV2;
-import dev.levitate.sim.isa.A64Assembler;
-import dev.levitate.sim.isa.SystemRegister;
+import dev.levitate.a64.A64Assembler;
+import dev.levitate.a64.SystemRegister;
 import dev.levitate.sim.timer.GenericTimer;
 
 /**

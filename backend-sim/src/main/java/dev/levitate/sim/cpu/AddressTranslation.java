@@ -1,6 +1,6 @@
 package dev.levitate.sim.cpu;
 
-import dev.levitate.sim.isa.SystemOperation;
+import dev.levitate.a64.SystemOperation;
 import dev.levitate.sim.mmu.Mmu;
 
 /**

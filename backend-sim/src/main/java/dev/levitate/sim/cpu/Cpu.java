@@ -1,10 +1,10 @@
 package dev.levitate.sim.cpu;
 
-import dev.levitate.sim.isa.A64;
-import dev.levitate.sim.isa.BitMasks;
-import dev.levitate.sim.isa.Decoder;
-import dev.levitate.sim.isa.SystemOperation;
-import dev.levitate.sim.isa.SystemRegister;
+import dev.levitate.a64.A64;
+import dev.levitate.a64.BitMasks;
+import dev.levitate.a64.Decoder;
+import dev.levitate.a64.SystemOperation;
+import dev.levitate.a64.SystemRegister;
 import dev.levitate.sim.mmu.Mmu;
 import dev.levitate.sim.mmu.Tlb;
 import dev.levitate.sim.timer.GenericTimer;

@@ -1,8 +1,8 @@
 package dev.levitate.sim.cpu;
 
-import dev.levitate.sim.isa.A64;
-import dev.levitate.sim.isa.Encoding;
-import dev.levitate.sim.isa.Field;
+import dev.levitate.a64.A64;
+import dev.levitate.a64.Encoding;
+import dev.levitate.a64.Field;
 
 /**
  * The cycles each instruction and event costs: a timing model of an in-order, dual-issue,

@@ -1,6 +1,6 @@
 package dev.levitate.sim.cpu;
 
-import dev.levitate.sim.isa.SystemRegister;
+import dev.levitate.a64.SystemRegister;
 
 /**
  * The self-hosted debug registers a kernel touches at boot (ARM ARM D2, "AArch64 Self-hosted

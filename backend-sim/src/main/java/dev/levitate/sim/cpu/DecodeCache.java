@@ -1,6 +1,6 @@
 package dev.levitate.sim.cpu;
 
-import dev.levitate.sim.isa.Decoder;
+import dev.levitate.a64.Decoder;
 import java.util.HashMap;
 import java.util.Map;
 

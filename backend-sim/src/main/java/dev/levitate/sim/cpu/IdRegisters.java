@@ -1,6 +1,6 @@
 package dev.levitate.sim.cpu;
 
-import dev.levitate.sim.isa.SystemRegister;
+import dev.levitate.a64.SystemRegister;
 
 /**
  * The identification registers of the simulated core: a Cortex-A53 r0p4 as its Technical

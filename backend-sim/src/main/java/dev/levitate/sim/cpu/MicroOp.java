@@ -1,6 +1,6 @@
 package dev.levitate.sim.cpu;
 
-import dev.levitate.sim.isa.BitMasks;
+import dev.levitate.a64.BitMasks;
 
 /**
  * The pre-decoded form of the instructions the {@link FastLoop} runs: each common A64 form
@@ -204,7 +204,7 @@ final class MicroOp {
     /**
      * Pre-decodes one instruction.
      *
-     * @param id its row ({@link dev.levitate.sim.isa.A64#ordinal()})
+     * @param id its row ({@link dev.levitate.a64.A64#ordinal()})
      * @param w the word
      * @param imm receives the immediate at {@code imm[slot]}
      * @param slot where to put it

@@ -1,7 +1,7 @@
 package dev.levitate.sim.cpu;
 
 /**
- * The ordinal of every {@link dev.levitate.sim.isa.A64} row as a compile-time constant, so the
+ * The ordinal of every {@link dev.levitate.a64.A64} row as a compile-time constant, so the
  * execute handlers switch on an int (one table jump) instead of on the enum (an extra lookup in
  * the compiler's switch map). {@code OpsTest} checks that they match the table. Generated from
  * the order of the rows; regenerate when rows are added.

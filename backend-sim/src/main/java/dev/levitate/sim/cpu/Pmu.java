@@ -1,6 +1,6 @@
 package dev.levitate.sim.cpu;
 
-import dev.levitate.sim.isa.SystemRegister;
+import dev.levitate.a64.SystemRegister;
 
 /**
  * The Performance Monitors Unit of the simulated Cortex-A53 (ARM ARM D7, "The Performance

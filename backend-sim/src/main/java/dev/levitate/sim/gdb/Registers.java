@@ -1,7 +1,7 @@
 package dev.levitate.sim.gdb;
 
 import dev.levitate.sim.cpu.Cpu;
-import dev.levitate.sim.isa.SystemRegister;
+import dev.levitate.a64.SystemRegister;
 
 /**
  * The registers GDB sees, numbered as in its {@code org.gnu.gdb.aarch64.core} feature, then the

@@ -1,6 +1,6 @@
 package dev.levitate.sim.mmu;
 
-import dev.levitate.sim.isa.SystemOperation;
+import dev.levitate.a64.SystemOperation;
 
 /**
  * Stage-1 translation of the EL1&amp;0 regime with the 4 KiB granule, written from the ARM ARM

@@ -1,6 +1,6 @@
 package dev.levitate.sim.mmu;
 
-import dev.levitate.sim.isa.SystemOperation;
+import dev.levitate.a64.SystemOperation;
 
 /**
  * Counters of the TLB, the walk cache and the table walker. Live: the simulator keeps counting

@@ -13,7 +13,7 @@ import dev.levitate.core.spi.CpuBackends;
 import dev.levitate.core.spi.SavedContextLayout;
 import dev.levitate.core.spi.StopReason;
 import dev.levitate.sim.cpu.Esr;
-import dev.levitate.sim.isa.A64Assembler;
+import dev.levitate.a64.A64Assembler;
 import dev.levitate.sim.machine.Machine;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,21 +45,21 @@ class SimBackendTest {
         A64Assembler.Label bad = a.label();
         a.mov(9, 0); // task number
         for (int r = 19; r <= 29; r++) {
-            a.mov64(r, 0).movz(10, r << 8 | 0x5A, 0).emit(dev.levitate.sim.isa.A64.ORR_shift,
-                    dev.levitate.sim.isa.Field.SF, 1, dev.levitate.sim.isa.Field.SH, 0, dev.levitate.sim.isa.Field.RM, 9,
-                    dev.levitate.sim.isa.Field.IMM, 32, dev.levitate.sim.isa.Field.RN, 10, dev.levitate.sim.isa.Field.RD, r);
+            a.mov64(r, 0).movz(10, r << 8 | 0x5A, 0).emit(dev.levitate.a64.A64.ORR_shift,
+                    dev.levitate.a64.Field.SF, 1, dev.levitate.a64.Field.SH, 0, dev.levitate.a64.Field.RM, 9,
+                    dev.levitate.a64.Field.IMM, 32, dev.levitate.a64.Field.RN, 10, dev.levitate.a64.Field.RD, r);
         }
         a.addImm(12, 31, 0); // sp at start
         a.movz(11, rounds, 0);
         a.bind(loop);
         a.svc(GuestRuntime.SVC_YIELD);
         for (int r = 19; r <= 29; r++) {
-            a.movz(10, r << 8 | 0x5A, 0).emit(dev.levitate.sim.isa.A64.ORR_shift,
-                    dev.levitate.sim.isa.Field.SF, 1, dev.levitate.sim.isa.Field.SH, 0, dev.levitate.sim.isa.Field.RM, 9,
-                    dev.levitate.sim.isa.Field.IMM, 32, dev.levitate.sim.isa.Field.RN, 10, dev.levitate.sim.isa.Field.RD, 10);
-            a.emit(dev.levitate.sim.isa.A64.SUBS_shift, dev.levitate.sim.isa.Field.SF, 1, dev.levitate.sim.isa.Field.SH, 0,
-                    dev.levitate.sim.isa.Field.RM, r, dev.levitate.sim.isa.Field.IMM, 0, dev.levitate.sim.isa.Field.RN, 10,
-                    dev.levitate.sim.isa.Field.RD, 31);
+            a.movz(10, r << 8 | 0x5A, 0).emit(dev.levitate.a64.A64.ORR_shift,
+                    dev.levitate.a64.Field.SF, 1, dev.levitate.a64.Field.SH, 0, dev.levitate.a64.Field.RM, 9,
+                    dev.levitate.a64.Field.IMM, 32, dev.levitate.a64.Field.RN, 10, dev.levitate.a64.Field.RD, 10);
+            a.emit(dev.levitate.a64.A64.SUBS_shift, dev.levitate.a64.Field.SF, 1, dev.levitate.a64.Field.SH, 0,
+                    dev.levitate.a64.Field.RM, r, dev.levitate.a64.Field.IMM, 0, dev.levitate.a64.Field.RN, 10,
+                    dev.levitate.a64.Field.RD, 31);
             a.bCond(A64Assembler.Cond.NE, bad);
         }
         a.addImm(13, 31, 0);
@@ -205,7 +205,7 @@ class SimBackendTest {
         // quantum): nothing can wake the core, the machine stops there, at EL0
         A64Assembler a = new A64Assembler(CODE);
         A64Assembler.Label user = a.label();
-        a.adr(2, user).msr(dev.levitate.sim.isa.SystemRegister.ELR_EL1, 2).msr(dev.levitate.sim.isa.SystemRegister.SPSR_EL1, 31).eret();
+        a.adr(2, user).msr(dev.levitate.a64.SystemRegister.ELR_EL1, 2).msr(dev.levitate.a64.SystemRegister.SPSR_EL1, 31).eret();
         a.bind(user);
         a.word(0xD503_207F).brk(0xBAD); // WFI (SCTLR_EL1.nTWI is 1: not trapped)
         long halter = load(a, CODE);

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import dev.levitate.sim.isa.A64;
-import dev.levitate.sim.isa.Decoder;
+import dev.levitate.a64.A64;
+import dev.levitate.a64.Decoder;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -34,9 +34,9 @@ class BlockTimingProperties {
         public String toString() {
             StringBuilder b = new StringBuilder();
             for (int w : words) {
-                b.append(dev.levitate.sim.isa.Disassembler.disassemble(w, 0)).append("; ");
+                b.append(dev.levitate.a64.Disassembler.disassemble(w, 0)).append("; ");
             }
-            return b + (closing != 0 ? dev.levitate.sim.isa.Disassembler.disassemble(closing, 0) : "(no branch)") + ", seed " + seed;
+            return b + (closing != 0 ? dev.levitate.a64.Disassembler.disassemble(closing, 0) : "(no branch)") + ", seed " + seed;
         }
     }
 

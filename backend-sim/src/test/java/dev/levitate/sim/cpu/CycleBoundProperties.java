@@ -2,8 +2,8 @@ package dev.levitate.sim.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.levitate.sim.isa.A64;
-import dev.levitate.sim.isa.Decoder;
+import dev.levitate.a64.A64;
+import dev.levitate.a64.Decoder;
 import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;

@@ -1,16 +1,16 @@
 package dev.levitate.sim.cpu;
 
-import static dev.levitate.sim.isa.Field.IMM;
-import static dev.levitate.sim.isa.Field.RA;
-import static dev.levitate.sim.isa.Field.RD;
-import static dev.levitate.sim.isa.Field.RM;
-import static dev.levitate.sim.isa.Field.RN;
-import static dev.levitate.sim.isa.Field.SF;
-import static dev.levitate.sim.isa.Field.SH;
+import static dev.levitate.a64.Field.IMM;
+import static dev.levitate.a64.Field.RA;
+import static dev.levitate.a64.Field.RD;
+import static dev.levitate.a64.Field.RM;
+import static dev.levitate.a64.Field.RN;
+import static dev.levitate.a64.Field.SF;
+import static dev.levitate.a64.Field.SH;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.levitate.sim.isa.A64;
-import dev.levitate.sim.isa.A64Assembler;
+import dev.levitate.a64.A64;
+import dev.levitate.a64.A64Assembler;
 import dev.levitate.sim.machine.Machine;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.levitate.sim.isa.A64Assembler;
+import dev.levitate.a64.A64Assembler;
 import dev.levitate.sim.machine.Machine;
 import org.junit.jupiter.api.Test;
 

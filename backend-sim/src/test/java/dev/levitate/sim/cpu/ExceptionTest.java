@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.levitate.sim.Rig;
-import dev.levitate.sim.isa.A64Assembler;
-import dev.levitate.sim.isa.SystemRegister;
+import dev.levitate.a64.A64Assembler;
+import dev.levitate.a64.SystemRegister;
 import dev.levitate.sim.Tier;
 import dev.levitate.sim.machine.Machine;
 import org.junit.jupiter.api.Test;

@@ -3,9 +3,9 @@ package dev.levitate.sim.cpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.levitate.sim.isa.A64;
-import dev.levitate.sim.isa.Decoder;
-import dev.levitate.sim.isa.Disassembler;
+import dev.levitate.a64.A64;
+import dev.levitate.a64.Decoder;
+import dev.levitate.a64.Disassembler;
 import dev.levitate.sim.machine.Machine;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.levitate.sim.Rig;
-import dev.levitate.sim.isa.A64Assembler;
-import dev.levitate.sim.isa.Disassembler;
-import dev.levitate.sim.isa.SystemRegister;
+import dev.levitate.a64.A64Assembler;
+import dev.levitate.a64.Disassembler;
+import dev.levitate.a64.SystemRegister;
 import dev.levitate.sim.machine.Machine;
 import java.util.Arrays;
 import java.util.EnumSet;

@@ -2,8 +2,8 @@ package dev.levitate.sim.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.levitate.sim.isa.A64Assembler;
-import dev.levitate.sim.isa.SystemOperation;
+import dev.levitate.a64.A64Assembler;
+import dev.levitate.a64.SystemOperation;
 import dev.levitate.sim.machine.Machine;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.levitate.sim.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.levitate.sim.isa.A64;
+import dev.levitate.a64.A64;
 import java.lang.reflect.Field;
 import org.junit.jupiter.api.Test;
 

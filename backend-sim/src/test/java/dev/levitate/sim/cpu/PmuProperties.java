@@ -3,8 +3,8 @@ package dev.levitate.sim.cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.levitate.sim.Rig;
-import dev.levitate.sim.isa.A64Assembler;
-import dev.levitate.sim.isa.SystemRegister;
+import dev.levitate.a64.A64Assembler;
+import dev.levitate.a64.SystemRegister;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

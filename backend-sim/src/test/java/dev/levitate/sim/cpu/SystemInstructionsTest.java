@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.levitate.sim.Rig;
-import dev.levitate.sim.isa.A64Assembler;
-import dev.levitate.sim.isa.SystemOperation;
-import dev.levitate.sim.isa.SystemRegister;
+import dev.levitate.a64.A64Assembler;
+import dev.levitate.a64.SystemOperation;
+import dev.levitate.a64.SystemRegister;
 import dev.levitate.sim.machine.Machine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

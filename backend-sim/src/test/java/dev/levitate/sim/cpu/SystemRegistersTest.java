@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.levitate.sim.Rig;
-import dev.levitate.sim.isa.A64;
-import dev.levitate.sim.isa.A64Assembler;
-import dev.levitate.sim.isa.Field;
-import dev.levitate.sim.isa.SystemRegister;
+import dev.levitate.a64.A64;
+import dev.levitate.a64.A64Assembler;
+import dev.levitate.a64.Field;
+import dev.levitate.a64.SystemRegister;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -3,9 +3,9 @@ package dev.levitate.sim.cpu;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.levitate.sim.ExternalTools;
-import dev.levitate.sim.isa.A64;
-import dev.levitate.sim.isa.Decoder;
-import dev.levitate.sim.isa.Field;
+import dev.levitate.a64.A64;
+import dev.levitate.a64.Decoder;
+import dev.levitate.a64.Field;
 import dev.levitate.sim.machine.Machine;
 import dev.levitate.sim.unicorn.Unicorn;
 import java.util.ArrayList;

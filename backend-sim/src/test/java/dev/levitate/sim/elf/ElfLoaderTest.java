@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.levitate.sim.ExternalTools;
 import dev.levitate.sim.cpu.StopKind;
-import dev.levitate.sim.isa.A64;
-import dev.levitate.sim.isa.Field;
+import dev.levitate.a64.A64;
+import dev.levitate.a64.Field;
 import dev.levitate.sim.machine.Machine;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;

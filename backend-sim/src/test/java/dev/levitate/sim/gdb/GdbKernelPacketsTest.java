@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.levitate.sim.cpu.Cpu;
-import dev.levitate.sim.isa.A64Assembler;
-import dev.levitate.sim.isa.SystemRegister;
+import dev.levitate.a64.A64Assembler;
+import dev.levitate.a64.SystemRegister;
 import dev.levitate.sim.machine.InstructionTraceTest;
-import dev.levitate.sim.isa.A64Assembler.Label;
+import dev.levitate.a64.A64Assembler.Label;
 import dev.levitate.sim.machine.Machine;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -229,6 +229,6 @@ class GdbMultiarchTest {
         assertTrue(out.contains(physical), "the counter at its physical address under 'monitor phys on':\n" + out);
         assertTrue(out.contains(String.format("0x%016x:\t0x0000000000000007", counter)), "and at its virtual one:\n" + out);
         assertTrue(out.contains("exited with code 07"), out);
-        assertEquals(m.cpu().systemRegister(dev.levitate.sim.isa.SystemRegister.SCTLR_EL1), sctlr, "GDB's SCTLR_EL1 is the core's");
+        assertEquals(m.cpu().systemRegister(dev.levitate.a64.SystemRegister.SCTLR_EL1), sctlr, "GDB's SCTLR_EL1 is the core's");
     }
 }

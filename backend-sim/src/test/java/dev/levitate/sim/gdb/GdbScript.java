@@ -1,7 +1,7 @@
 package dev.levitate.sim.gdb;
 
-import dev.levitate.sim.isa.A64Assembler;
-import dev.levitate.sim.isa.A64Assembler.Label;
+import dev.levitate.a64.A64Assembler;
+import dev.levitate.a64.A64Assembler.Label;
 import dev.levitate.sim.machine.Machine;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.levitate.sim.isa.A64Assembler;
-import dev.levitate.sim.isa.A64Assembler.Label;
+import dev.levitate.a64.A64Assembler;
+import dev.levitate.a64.A64Assembler.Label;
 import dev.levitate.sim.machine.Machine;
 import java.io.IOException;
 import java.io.UncheckedIOException;

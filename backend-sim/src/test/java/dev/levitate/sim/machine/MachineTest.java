@@ -1,19 +1,19 @@
 package dev.levitate.sim.machine;
 
-import static dev.levitate.sim.isa.Field.B40;
-import static dev.levitate.sim.isa.Field.COND;
-import static dev.levitate.sim.isa.Field.IMM;
-import static dev.levitate.sim.isa.Field.IMMLO;
-import static dev.levitate.sim.isa.Field.RD;
-import static dev.levitate.sim.isa.Field.RM;
-import static dev.levitate.sim.isa.Field.RN;
-import static dev.levitate.sim.isa.Field.SF;
-import static dev.levitate.sim.isa.Field.SH;
+import static dev.levitate.a64.Field.B40;
+import static dev.levitate.a64.Field.COND;
+import static dev.levitate.a64.Field.IMM;
+import static dev.levitate.a64.Field.IMMLO;
+import static dev.levitate.a64.Field.RD;
+import static dev.levitate.a64.Field.RM;
+import static dev.levitate.a64.Field.RN;
+import static dev.levitate.a64.Field.SF;
+import static dev.levitate.a64.Field.SH;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.levitate.sim.cpu.StopKind;
-import dev.levitate.sim.isa.A64;
+import dev.levitate.a64.A64;
 import java.io.ByteArrayOutputStream;
 import org.junit.jupiter.api.Test;
 
@@ -176,6 +176,6 @@ class MachineTest {
 
     /** Alias so the test reads like the pattern. */
     static final class Field40 {
-        static final dev.levitate.sim.isa.Field B5 = dev.levitate.sim.isa.Field.B5;
+        static final dev.levitate.a64.Field B5 = dev.levitate.a64.Field.B5;
     }
 }

@@ -1,17 +1,17 @@
 package dev.levitate.sim.machine;
 
-import static dev.levitate.sim.isa.Field.IMM;
-import static dev.levitate.sim.isa.Field.RD;
-import static dev.levitate.sim.isa.Field.RN;
+import static dev.levitate.a64.Field.IMM;
+import static dev.levitate.a64.Field.RD;
+import static dev.levitate.a64.Field.RN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.levitate.sim.Rig;
 import dev.levitate.sim.cpu.StopKind;
 import dev.levitate.sim.gic.GicV2;
-import dev.levitate.sim.isa.A64;
-import dev.levitate.sim.isa.A64Assembler;
-import dev.levitate.sim.isa.SystemRegister;
+import dev.levitate.a64.A64;
+import dev.levitate.a64.A64Assembler;
+import dev.levitate.a64.SystemRegister;
 import dev.levitate.sim.timer.GenericTimer;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.levitate.sim.cpu.StopKind;
 import dev.levitate.sim.gic.GicV2;
-import dev.levitate.sim.isa.A64Assembler;
-import dev.levitate.sim.isa.SystemRegister;
+import dev.levitate.a64.A64Assembler;
+import dev.levitate.a64.SystemRegister;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

@@ -10,9 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.levitate.sim.Rig;
 import dev.levitate.sim.cpu.StopKind;
-import dev.levitate.sim.isa.A64Assembler;
-import dev.levitate.sim.isa.SystemOperation;
-import dev.levitate.sim.isa.SystemRegister;
+import dev.levitate.a64.A64Assembler;
+import dev.levitate.a64.SystemOperation;
+import dev.levitate.a64.SystemRegister;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;

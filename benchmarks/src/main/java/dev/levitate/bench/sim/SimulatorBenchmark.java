@@ -1,17 +1,17 @@
 package dev.levitate.bench.sim;
 
-import static dev.levitate.sim.isa.Field.COND;
-import static dev.levitate.sim.isa.Field.IMM;
-import static dev.levitate.sim.isa.Field.RA;
-import static dev.levitate.sim.isa.Field.RD;
-import static dev.levitate.sim.isa.Field.RM;
-import static dev.levitate.sim.isa.Field.RN;
-import static dev.levitate.sim.isa.Field.SF;
-import static dev.levitate.sim.isa.Field.SH;
+import static dev.levitate.a64.Field.COND;
+import static dev.levitate.a64.Field.IMM;
+import static dev.levitate.a64.Field.RA;
+import static dev.levitate.a64.Field.RD;
+import static dev.levitate.a64.Field.RM;
+import static dev.levitate.a64.Field.RN;
+import static dev.levitate.a64.Field.SF;
+import static dev.levitate.a64.Field.SH;
 
 import dev.levitate.sim.cpu.StopKind;
-import dev.levitate.sim.isa.A64;
-import dev.levitate.sim.isa.SystemRegister;
+import dev.levitate.a64.A64;
+import dev.levitate.a64.SystemRegister;
 import dev.levitate.sim.machine.Machine;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

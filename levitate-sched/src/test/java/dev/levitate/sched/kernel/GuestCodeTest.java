@@ -2,7 +2,7 @@ package dev.levitate.sched.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.levitate.sim.isa.Disassembler;
+import dev.levitate.a64.Disassembler;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

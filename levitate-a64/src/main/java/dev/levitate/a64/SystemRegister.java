@@ -1,4 +1,4 @@
-package dev.levitate.sim.isa;
+package dev.levitate.a64;
 
 import java.util.HashMap;
 import java.util.Map;

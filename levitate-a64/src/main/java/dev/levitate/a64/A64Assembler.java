@@ -1,16 +1,16 @@
-package dev.levitate.sim.isa;
+package dev.levitate.a64;
 
-import static dev.levitate.sim.isa.Field.B40;
-import static dev.levitate.sim.isa.Field.B5;
-import static dev.levitate.sim.isa.Field.COND;
-import static dev.levitate.sim.isa.Field.IMM;
-import static dev.levitate.sim.isa.Field.IMMLO;
-import static dev.levitate.sim.isa.Field.RA;
-import static dev.levitate.sim.isa.Field.RD;
-import static dev.levitate.sim.isa.Field.RM;
-import static dev.levitate.sim.isa.Field.RN;
-import static dev.levitate.sim.isa.Field.SF;
-import static dev.levitate.sim.isa.Field.SH;
+import static dev.levitate.a64.Field.B40;
+import static dev.levitate.a64.Field.B5;
+import static dev.levitate.a64.Field.COND;
+import static dev.levitate.a64.Field.IMM;
+import static dev.levitate.a64.Field.IMMLO;
+import static dev.levitate.a64.Field.RA;
+import static dev.levitate.a64.Field.RD;
+import static dev.levitate.a64.Field.RM;
+import static dev.levitate.a64.Field.RN;
+import static dev.levitate.a64.Field.SF;
+import static dev.levitate.a64.Field.SH;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,4 +1,4 @@
-package dev.levitate.sim.isa;
+package dev.levitate.a64;
 
 /**
  * DecodeBitMasks (ARM ARM J1.1, shared/functions/integer): the bitmask immediates of the logical

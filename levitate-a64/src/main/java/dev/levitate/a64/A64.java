@@ -1,10 +1,10 @@
-package dev.levitate.sim.isa;
+package dev.levitate.a64;
 
 /**
  * THE table of A64 encodings the simulator implements: one constant per encoding, with its bit
  * pattern (see {@link Encoding} for the notation, {@link Field} for the letters) and its operand
- * syntax (the text a disassembler prints, with {@code {token}} operands). The decoder is driven by
- * it, and the assembler and disassembler are to be (they come next). Order is priority: where patterns overlap, the earlier row wins.
+ * syntax (the text a disassembler prints, with {@code {token}} operands). The decoder, the
+ * assembler and the disassembler are driven by it. Order is priority: where patterns overlap, the earlier row wins.
  *
  * <p>Grouped under the Arm ARM's headings (C4.1, "A64 instruction set encoding"). Encodings not
  * listed decode as UNDEFINED; the ones planned next are listed, commented, at the end.

@@ -1,4 +1,4 @@
-package dev.levitate.sim.isa;
+package dev.levitate.a64;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

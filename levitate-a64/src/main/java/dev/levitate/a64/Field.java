@@ -1,4 +1,4 @@
-package dev.levitate.sim.isa;
+package dev.levitate.a64;
 
 /**
  * The named operand fields of A64 encodings, one letter each in the pattern strings of

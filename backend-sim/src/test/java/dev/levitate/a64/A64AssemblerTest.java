@@ -1,12 +1,12 @@
-package dev.levitate.sim.isa;
+package dev.levitate.a64;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.levitate.sim.cpu.StopKind;
-import dev.levitate.sim.isa.A64Assembler.Cond;
-import dev.levitate.sim.isa.A64Assembler.Label;
+import dev.levitate.a64.A64Assembler.Cond;
+import dev.levitate.a64.A64Assembler.Label;
 import dev.levitate.sim.machine.Machine;
 import java.io.ByteArrayOutputStream;
 import org.junit.jupiter.api.Test;

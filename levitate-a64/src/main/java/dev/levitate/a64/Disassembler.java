@@ -1,4 +1,4 @@
-package dev.levitate.sim.isa;
+package dev.levitate.a64;
 
 /**
  * Prints instructions as GNU objdump ({@code aarch64-linux-gnu-objdump -d}, binutils 2.40) prints
